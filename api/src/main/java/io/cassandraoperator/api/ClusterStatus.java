@@ -1,0 +1,39 @@
+package io.cassandraoperator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ClusterStatus {
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("Members wanted in all racks.")
+    private Integer members;
+
+    @JsonPropertyDescription("Members ready in all racks.")
+    private Integer readyMembers;
+
+    @JsonPropertyDescription("Per rack: members and ready members, as in Rook.")
+    private Map<String, RackStatus> racks = new TreeMap<>();
+
+    @JsonPropertyDescription("Ready, Progressing and Degraded, each with a reason and a message.")
+    private List<Condition> conditions = new ArrayList<>();
+
+    public Long getObservedGeneration() { return observedGeneration; }
+    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+    public Integer getMembers() { return members; }
+    public void setMembers(Integer members) { this.members = members; }
+    public Integer getReadyMembers() { return readyMembers; }
+    public void setReadyMembers(Integer readyMembers) { this.readyMembers = readyMembers; }
+    public Map<String, RackStatus> getRacks() { return racks; }
+    public void setRacks(Map<String, RackStatus> racks) { this.racks = racks; }
+    public List<Condition> getConditions() { return conditions; }
+    public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+}

@@ -1,0 +1,122 @@
+package io.cassandraoperator.api;
+
+/**
+ * The contract between the operator, the member agent and the runtime: every label, annotation, environment variable,
+ * path and port that more than one of them reads or writes. Changing a value here changes the wire format between
+ * released components, so values only ever get added.
+ */
+public final class Contract {
+    private Contract() {
+    }
+
+    /** Labels on every object the operator creates (Rook's keys, so Rook-era selectors keep working). */
+    public static final class Labels {
+        public static final String CLUSTER = "cassandra.rook.io/cluster";
+        public static final String DATACENTER = "cassandra.rook.io/datacenter";
+        public static final String RACK = "cassandra.rook.io/rack";
+        /** On member Services (and their Pods): marks the members chosen as seeds; value "true". */
+        public static final String SEED = "cassandra.rook.io/seed";
+        /**
+         * On a member Service: the record of a decommission. Absent: none wanted. {@code "false"}: the operator wants this
+         * member to leave the ring and has not yet seen it leave. {@code "true"}: Cassandra reported the member
+         * DECOMMISSIONED; only then may its Pod, Service and claim go. Rook's key and values.
+         */
+        public static final String DECOMMISSIONED = "cassandra.rook.io/decommissioned";
+        /** On a member Service, set by a user (any value): replace this member on an empty disk, keeping its address. */
+        public static final String REPLACE = "cassandra.rook.io/replace";
+        /** Set by the StatefulSet controller on each Pod; the member Service selects its Pod with it. */
+        public static final String POD_NAME = "statefulset.kubernetes.io/pod-name";
+        public static final String APP_NAME = "app.kubernetes.io/name";
+        public static final String APP_NAME_VALUE = "cassandra";
+        public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+        public static final String MANAGED_BY_VALUE = "cassandra-operator";
+
+        private Labels() {
+        }
+    }
+
+    /** Annotations: records of progress and of messages a user should read. */
+    public static final class Annotations {
+        /** On a member Service: Cassandra's own message when its decommission failed. */
+        public static final String DECOMMISSION_FAILURE = "cassandra.rook.io/decommission-failure";
+
+        private Annotations() {
+        }
+    }
+
+    /** Environment of the member agent's container, set by the pod template the operator builds. */
+    public static final class Env {
+        public static final String POD_NAME = "POD_NAME";
+        public static final String POD_NAMESPACE = "POD_NAMESPACE";
+        /** The pod's own IP: Cassandra listens on it. */
+        public static final String POD_IP = "POD_IP";
+        public static final String CLUSTER_NAME = "CASSANDRA_CLUSTER_NAME";
+        public static final String DATACENTER = "CASSANDRA_DATACENTER";
+        public static final String RACK = "CASSANDRA_RACK";
+        /** Directory with the members ConfigMap: key {@value MembersConfig#SEEDS} and one key per member (pod name → ClusterIP). */
+        public static final String MEMBERS_DIR = "CASSANDRA_MEMBERS_DIR";
+        /** Directory with the rack's user ConfigMap ({@code configMapName}), possibly empty. */
+        public static final String USER_CONFIG_DIR = "CASSANDRA_USER_CONFIG_DIR";
+        /** The member's data volume. */
+        public static final String DATA_DIR = "CASSANDRA_DATA_DIR";
+        /** Maximum heap of Cassandra, e.g. 512M; derived from the rack's memory limit. */
+        public static final String MAX_HEAP = "CASSANDRA_MAX_HEAP";
+        /** Bearer token the operator presents to the agent's operation endpoints. */
+        public static final String AGENT_TOKEN = "CASSANDRA_AGENT_TOKEN";
+
+        private Env() {
+        }
+    }
+
+    /** Paths inside the Cassandra container. */
+    public static final class Paths {
+        public static final String DATA = "/var/lib/cassandra";
+        public static final String MEMBERS = "/etc/cassandra-operator/members";
+        public static final String USER_CONFIG = "/etc/cassandra-operator/user";
+
+        private Paths() {
+        }
+    }
+
+    /** The members ConfigMap, {@code <cluster>-members}, written by the operator, read by each agent at start. */
+    public static final class MembersConfig {
+        public static final String SUFFIX = "-members";
+        /** Comma-separated seed addresses (member Service ClusterIPs). */
+        public static final String SEEDS = "seeds";
+
+        private MembersConfig() {
+        }
+    }
+
+    /** The agent token Secret, {@code <cluster>-agent}. */
+    public static final class AgentSecret {
+        public static final String SUFFIX = "-agent";
+        public static final String TOKEN = "token";
+
+        private AgentSecret() {
+        }
+    }
+
+    public static final class Ports {
+        public static final int CQL = 9042;
+        public static final int INTRA_NODE = 7000;
+        /** The agent's HTTP port: probes and the operator's operation calls. */
+        public static final int AGENT = 8080;
+
+        private Ports() {
+        }
+    }
+
+    /** The agent's HTTP API. Probes need no token; every other path needs {@code Authorization: Bearer <token>}. */
+    public static final class AgentApi {
+        public static final String LIVENESS = "/healthz";
+        public static final String READINESS = "/readyz";
+        /** GET: the node as Cassandra sees it (JSON: operationMode, hostId, ...). */
+        public static final String NODE = "/v1/node";
+        /** POST starts a decommission (idempotent: never runs twice), GET reports its state. */
+        public static final String DECOMMISSION = "/v1/decommission";
+
+        private AgentApi() {
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.cassandraoperator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
+
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ImageSpec {
+    @Required
+    private String version;
+    private String repository;
+
+    public String getVersion() { return version; }
+    public void setVersion(String version) { this.version = version; }
+    public String getRepository() { return repository; }
+    public void setRepository(String repository) { this.repository = repository; }
+}
