@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.Map;
@@ -14,7 +15,10 @@ import java.util.Map;
 public class ClusterSpec {
     @Required
     @Pattern(VersionNumber.PATTERN)
-    @JsonPropertyDescription("Version of Cassandra to run, e.g. 5.0.6.")
+    @Size(max = 14)
+    @ValidationRule(value = VersionNumber.NOT_DOWNGRADED_RULE,
+            message = "version may not go down: Cassandra cannot downgrade its data files; pick this version or a newer one")
+    @JsonPropertyDescription("Version of Cassandra to run, e.g. 5.0.6. It may go up (rolling, one member at a time), never down.")
     private String version;
 
     @JsonPropertyDescription("Image repository of the Cassandra image (with the member agent); the image is repository:version.")

@@ -15,10 +15,14 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.racks.all(r, self.racks.exists_one(o, o.name == r.name))",
         message = "rack names must be unique within the datacenter")
+@ValidationRule(value = "oldSelf.racks.all(o, o.members == 0 || self.racks.exists(r, r.name == o.name))",
+        message = "a rack can be removed only after its members were scaled to 0 (each is decommissioned first)")
 public class DatacenterSpec {
     @Required
     @Pattern(Names.DNS_LABEL)
     @Size(min = 1, max = 63)
+    @ValidationRule(value = "self == oldSelf",
+            message = "datacenter name is immutable: Cassandra cannot rename a datacenter; create a new datacenter instead")
     @JsonPropertyDescription("Name of the Cassandra datacenter (cassandra-rackdc.properties). It cannot change once the cluster exists.")
     private String name;
 
