@@ -1,0 +1,70 @@
+package io.cassandraoperator.local.apiserver.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CustomResourceValidatorTest {
+    private static final CustomResourceValidator VALIDATOR =
+            CustomResourceValidator.forCrdVersion(BadClusterCatalogue.readYaml(BadClusterCatalogue.CRD), "v1alpha1");
+
+    static List<BadClusterCatalogue> refusedByApi() {
+        return BadClusterCatalogue.all().stream().filter(BadClusterCatalogue::refusedByApi).toList();
+    }
+
+    static List<BadClusterCatalogue> refusedByOperator() {
+        return BadClusterCatalogue.all().stream().filter(c -> !c.refusedByApi()).toList();
+    }
+
+    @Test
+    void catalogueHasAtLeastTwentyDocuments() {
+        assertThat(BadClusterCatalogue.all()).hasSizeGreaterThanOrEqualTo(20);
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedByApi")
+    void refusesWithTheMessageAUserNeeds(BadClusterCatalogue bad) {
+        List<FieldError> errors = VALIDATOR.validate(bad.document(), bad.updateOf(), true);
+
+        assertThat(errors).as("errors for %s", bad.name()).isNotEmpty();
+        assertThat(InvalidObjectStatus.of("Cluster", "cassandra.rook.io", "cassandra", errors).getMessage())
+                .startsWith("Cluster.cassandra.rook.io \"cassandra\" is invalid: ")
+                .contains(bad.expect());
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedByOperator")
+    void leavesToTheOperatorWhatTheSchemaCannotKnow(BadClusterCatalogue bad) {
+        assertThat(VALIDATOR.validate(bad.document(), bad.updateOf(), true)).isEmpty();
+    }
+
+    @Test
+    void examplesAndAllowedChangesPass() {
+        JsonNode single = BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml"));
+        JsonNode multi = BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve("examples/cluster-multirack.yaml"));
+        JsonNode upgraded = single.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) upgraded.get("spec")).put("version", "5.0.10");
+        JsonNode rackEmptied = multi.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) rackEmptied.at("/spec/datacenter/racks/2")).put("members", 0);
+        JsonNode rackRemoved = rackEmptied.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) rackRemoved.at("/spec/datacenter/racks")).remove(2);
+
+        assertThat(VALIDATOR.validate(single, null, true)).isEmpty();
+        assertThat(VALIDATOR.validate(multi, null, true)).isEmpty();
+        assertThat(VALIDATOR.validate(upgraded, single, true)).as("upgrade 5.0.6 -> 5.0.10").isEmpty();
+        assertThat(VALIDATOR.validate(rackRemoved, rackEmptied, true)).as("removing a rack already at 0").isEmpty();
+    }
+
+    @Test
+    void unknownFieldsPassWhenValidationIsNotStrict() {
+        BadClusterCatalogue unknown = BadClusterCatalogue.all().stream()
+                .filter(c -> c.name().endsWith("unknown-field-in-spec")).findFirst().orElseThrow();
+
+        assertThat(VALIDATOR.validate(unknown.document(), null, false)).isEmpty();
+    }
+}
