@@ -115,6 +115,8 @@ public final class Contract {
         public static final String NODE = "/v1/node";
         /** POST starts a decommission (idempotent: never runs twice), GET reports its state. */
         public static final String DECOMMISSION = "/v1/decommission";
+        /** POST starts {@code forceKeyspaceCleanup} over all non-system keyspaces (idempotent), GET reports its state. */
+        public static final String CLEANUP = "/v1/cleanup";
 
         private AgentApi() {
         }

@@ -1,0 +1,57 @@
+package io.cassandraoperator.agent;
+
+import io.cassandraoperator.agent.OperationReport.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one blocking call on its own thread and remembers how it ended. */
+public final class BackgroundOperation {
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundOperation.class);
+
+    /** The blocking call; it throws with Cassandra's message when Cassandra refuses or fails. */
+    @FunctionalInterface
+    public interface Task {
+        void run() throws Exception;
+    }
+
+    private final String name;
+    private final Task task;
+    private OperationReport report = OperationReport.of(State.NOT_STARTED);
+
+    public BackgroundOperation(String name, Task task) {
+        this.name = name;
+        this.task = task;
+    }
+
+    public synchronized OperationReport report() {
+        return report;
+    }
+
+    /** Starts the task unless it is running or done; returns whether it started. */
+    public synchronized boolean startUnlessRunningOrDone() {
+        if (report.state() == State.RUNNING || report.state() == State.DONE) {
+            return false;
+        }
+        report = OperationReport.of(State.RUNNING);
+        Thread thread = new Thread(this::runTask, name);
+        thread.setDaemon(true);
+        thread.start();
+        LOG.info("Started {}", name);
+        return true;
+    }
+
+    private void runTask() {
+        OperationReport outcome;
+        try {
+            task.run();
+            outcome = OperationReport.of(State.DONE);
+            LOG.info("{} finished", name);
+        } catch (Exception e) {
+            outcome = new OperationReport(State.FAILED, OperationFailure.message(e));
+            LOG.warn("{} failed: {}", name, outcome.message(), e);
+        }
+        synchronized (this) {
+            report = outcome;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.cassandraoperator.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Renders Cassandra's configuration into {@code $CASSANDRA_DATA_DIR/conf}, afresh at every start. */
+public final class CassandraConfigDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(CassandraConfigDirectory.class);
+
+    public static final String USER_CASSANDRA_YAML = "cassandra.yaml";
+
+    private CassandraConfigDirectory() {
+    }
+
+    public static Path confDir(AgentSettings settings) {
+        return settings.dataDir().resolve("conf");
+    }
+
+    /** The member's cassandra.yaml content: the operator's settings plus the rack's user overrides. */
+    public static String cassandraYaml(AgentSettings settings, Membership membership) {
+        ObjectNode yaml = CassandraYaml.desired(settings.clusterName(), settings.podIp(), membership, settings.dataDir());
+        Path userYaml = settings.userConfigDir().resolve(USER_CASSANDRA_YAML);
+        if (Files.isRegularFile(userYaml)) {
+            JsonNode overrides = CassandraYaml.parse(read(userYaml));
+            List<String> ignored = CassandraYaml.mergeUserOverrides(yaml, overrides);
+            LOG.info("Merged user overrides from {}", userYaml);
+            if (!ignored.isEmpty()) {
+                LOG.warn("Ignored user settings {} from {}: they fix the member's identity and data location, "
+                        + "which the operator owns", ignored, userYaml);
+            }
+        }
+        return CassandraYaml.write(yaml);
+    }
+
+    public static CassandraCommandLine.ConfigFiles write(AgentSettings settings, Membership membership) {
+        Path dir = confDir(settings);
+        CassandraCommandLine.ConfigFiles files = new CassandraCommandLine.ConfigFiles(
+                dir.resolve("cassandra.yaml"), dir.resolve("cassandra-rackdc.properties"), dir.resolve("logback.xml"));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(files.cassandraYaml(), cassandraYaml(settings, membership));
+            Files.writeString(files.rackDcProperties(), RackDcProperties.render(settings.datacenter(), settings.rack()));
+            try (InputStream logback = CassandraConfigDirectory.class.getResourceAsStream("/cassandra-logback.xml")) {
+                Files.write(files.logbackXml(), logback.readAllBytes());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write Cassandra's configuration into " + dir, e);
+        }
+        return files;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.cassandraoperator.agent;
+
+import io.cassandraoperator.agent.CassandraNode.NodeUnreachableException;
+import io.cassandraoperator.agent.OperationReport.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * The member's decommission. Cassandra's operation mode and the marker on the data volume are the truth, so a
+ * restarted agent (or one whose JMX connection broke mid-way) reports the decommission it did not start itself and
+ * never starts a second one.
+ */
+public final class Decommission implements NodeOperation {
+    private static final Logger LOG = LoggerFactory.getLogger(Decommission.class);
+
+    static final String LEAVING = "LEAVING";
+    static final String DECOMMISSIONED = "DECOMMISSIONED";
+
+    private final CassandraNode node;
+    private final DecommissionMarker marker;
+    private final BackgroundOperation operation;
+
+    public Decommission(CassandraNode node, DecommissionMarker marker) {
+        this.node = node;
+        this.marker = marker;
+        this.operation = new BackgroundOperation("decommission", this::decommission);
+    }
+
+    @Override
+    public synchronized OperationReport report() {
+        if (marker.exists()) {
+            return OperationReport.of(State.DONE);
+        }
+        Optional<String> mode = node.operationMode();
+        return reportFor(mode);
+    }
+
+    @Override
+    public synchronized StartResult start() throws NodeUnreachableException {
+        if (marker.exists()) {
+            return new StartResult(false, OperationReport.of(State.DONE));
+        }
+        Optional<String> mode = node.operationMode();
+        if (mode.isEmpty()) {
+            throw new NodeUnreachableException("Cassandra is not reachable over JMX; decommission not started", null);
+        }
+        OperationReport current = reportFor(mode);
+        if (current.state() == State.RUNNING || current.state() == State.DONE) {
+            LOG.info("Decommission requested; not starting another: it is {} (Cassandra mode {})", current.state(), mode.get());
+            return new StartResult(false, current);
+        }
+        boolean started = operation.startUnlessRunningOrDone();
+        return new StartResult(started, operation.report());
+    }
+
+    private OperationReport reportFor(Optional<String> mode) {
+        if (mode.filter(DECOMMISSIONED::equals).isPresent()) {
+            if (!marker.exists()) {
+                marker.write();
+                LOG.info("Cassandra reports DECOMMISSIONED: wrote {}", marker.file());
+            }
+            return OperationReport.of(State.DONE);
+        }
+        OperationReport tracked = operation.report();
+        if (tracked.state() == State.RUNNING || mode.filter(LEAVING::equals).isPresent()) {
+            return OperationReport.of(State.RUNNING);
+        }
+        return tracked;
+    }
+
+    private void decommission() throws Exception {
+        node.decommission();
+        String mode = node.operationMode().orElse("unreachable");
+        if (!DECOMMISSIONED.equals(mode)) {
+            throw new IllegalStateException("decommission returned but Cassandra's operation mode is " + mode);
+        }
+        marker.write();
+        LOG.info("Cassandra is DECOMMISSIONED: wrote {}", marker.file());
+    }
+}

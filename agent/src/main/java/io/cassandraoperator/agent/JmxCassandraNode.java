@@ -1,0 +1,138 @@
+package io.cassandraoperator.agent;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Cassandra's StorageService over JMX, with generic MBean calls: Cassandra's classes are not on the agent's classpath.
+ * Queries share one connection (reopened after a failure); each long operation opens its own, so a decommission
+ * holding a connection for minutes does not stall the probes.
+ */
+public final class JmxCassandraNode implements CassandraNode {
+    private static final Logger LOG = LoggerFactory.getLogger(JmxCassandraNode.class);
+    private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
+
+    private final JmxAccess access;
+    private final String broadcastAddress;
+    private JMXConnector queryConnector;
+
+    public JmxCassandraNode(JmxAccess access, String broadcastAddress) {
+        this.access = access;
+        this.broadcastAddress = broadcastAddress;
+    }
+
+    public static JMXServiceURL serviceUrl(int port) {
+        try {
+            return new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Override
+    public Optional<String> operationMode() {
+        try {
+            return Optional.of((String) query("OperationMode"));
+        } catch (NodeUnreachableException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public NodeStatus status() throws NodeUnreachableException {
+        return new NodeStatus(
+                (String) query("OperationMode"),
+                (String) query("LocalHostId"),
+                broadcastAddress,
+                stringList(query("LiveNodes")),
+                stringList(query("UnreachableNodes")),
+                stringList(query("JoiningNodes")),
+                stringList(query("LeavingNodes")),
+                (String) query("LoadString"));
+    }
+
+    @Override
+    public void decommission() throws Exception {
+        try (JMXConnector connector = connect()) {
+            connector.getMBeanServerConnection().invoke(STORAGE_SERVICE, "decommission",
+                    new Object[] {false}, new String[] {"boolean"});
+        }
+    }
+
+    @Override
+    public void drain() throws Exception {
+        try (JMXConnector connector = connect()) {
+            connector.getMBeanServerConnection().invoke(STORAGE_SERVICE, "drain", new Object[0], new String[0]);
+        }
+    }
+
+    @Override
+    public void cleanupAllKeyspaces() throws Exception {
+        try (JMXConnector connector = connect()) {
+            MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+            List<String> keyspaces = stringList(mbeans.getAttribute(STORAGE_SERVICE, "NonSystemKeyspaces"));
+            for (String keyspace : keyspaces) {
+                LOG.info("Cleanup of keyspace {}", keyspace);
+                // jobs 0: as many parallel compactions as Cassandra allows; no tables named: all of them.
+                Object status = mbeans.invoke(STORAGE_SERVICE, "forceKeyspaceCleanup",
+                        new Object[] {0, keyspace, new String[0]},
+                        new String[] {"int", String.class.getName(), String[].class.getName()});
+                if (!Integer.valueOf(0).equals(status)) {
+                    throw new IllegalStateException("cleanup of keyspace " + keyspace + " ended with status " + status);
+                }
+            }
+        }
+    }
+
+    private synchronized Object query(String attribute) throws NodeUnreachableException {
+        try {
+            if (queryConnector == null) {
+                queryConnector = connect();
+            }
+            return queryConnector.getMBeanServerConnection().getAttribute(STORAGE_SERVICE, attribute);
+        } catch (Exception e) {
+            closeQueryConnector();
+            throw new NodeUnreachableException("Cassandra is not reachable over JMX: " + OperationFailure.message(e), e);
+        }
+    }
+
+    private void closeQueryConnector() {
+        if (queryConnector != null) {
+            try {
+                queryConnector.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Closing a broken JMX connection failed", e);
+            }
+            queryConnector = null;
+        }
+    }
+
+    private JMXConnector connect() throws IOException {
+        return JMXConnectorFactory.connect(serviceUrl(access.port()),
+                Map.of(JMXConnector.CREDENTIALS, new String[] {access.user(), access.password()}));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> stringList(Object value) {
+        return value == null ? List.of() : List.copyOf((List<String>) value);
+    }
+
+    private static ObjectName objectName(String name) {
+        try {
+            return new ObjectName(name);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

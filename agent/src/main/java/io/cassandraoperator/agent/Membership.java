@@ -1,0 +1,70 @@
+package io.cassandraoperator.agent;
+
+import io.cassandraoperator.api.Contract;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the members ConfigMap says about this member: its broadcast address (its member Service's ClusterIP), the
+ * cluster's seeds, and whether a replacement of this member was asked for.
+ */
+public record Membership(String broadcastAddress, List<String> seeds, boolean replaceRequested) {
+
+    /** Key of the members ConfigMap, next to the member's own key, that asks this member to replace its old self. */
+    public static final String REPLACE_SUFFIX = ".replace";
+
+    public Membership {
+        seeds = List.copyOf(seeds);
+    }
+
+    public static Membership read(Path membersDir, String podName) {
+        Path own = membersDir.resolve(podName);
+        Path seedsFile = membersDir.resolve(Contract.MembersConfig.SEEDS);
+        if (!Files.isRegularFile(own)) {
+            throw new IllegalStateException("no broadcast address for " + podName + ": " + own
+                    + " is missing (the operator writes it into the members ConfigMap before creating the pod)");
+        }
+        if (!Files.isRegularFile(seedsFile)) {
+            throw new IllegalStateException("no seeds: " + seedsFile + " is missing");
+        }
+        List<String> seeds = parseSeeds(readTrimmed(seedsFile));
+        if (seeds.isEmpty()) {
+            throw new IllegalStateException("no seeds: " + seedsFile + " is empty");
+        }
+        return new Membership(
+                readTrimmed(own),
+                seeds,
+                Files.exists(membersDir.resolve(podName + REPLACE_SUFFIX)));
+    }
+
+    static List<String> parseSeeds(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(","))
+                .map(String::trim)
+                .filter(seed -> !seed.isEmpty())
+                .distinct()
+                .toList();
+    }
+
+    /**
+     * The seeds this member gives Cassandra: all but itself, unless it is the only one. A member listed in its own
+     * seeds does not bootstrap, so on an empty disk it would join without streaming, and it could not be replaced
+     * under its own address.
+     */
+    public List<String> seedsForCassandra() {
+        List<String> others = seeds.stream().filter(seed -> !seed.equals(broadcastAddress)).toList();
+        return others.isEmpty() ? seeds : others;
+    }
+
+    private static String readTrimmed(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

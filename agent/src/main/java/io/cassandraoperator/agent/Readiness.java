@@ -1,0 +1,35 @@
+package io.cassandraoperator.agent;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/** Ready means Cassandra serves clients: operation mode NORMAL and its CQL port accepts connections. */
+public final class Readiness {
+    private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+
+    private final CassandraNode node;
+    private final InetSocketAddress cqlAddress;
+
+    public Readiness(CassandraNode node, InetSocketAddress cqlAddress) {
+        this.node = node;
+        this.cqlAddress = cqlAddress;
+    }
+
+    /** Null when ready, else why not. */
+    public String notReadyReason() {
+        String mode = node.operationMode().orElse(null);
+        if (mode == null) {
+            return "Cassandra is not reachable over JMX";
+        }
+        if (!"NORMAL".equals(mode)) {
+            return "Cassandra's operation mode is " + mode;
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(cqlAddress, CONNECT_TIMEOUT_MILLIS);
+            return null;
+        } catch (IOException e) {
+            return "CQL port " + cqlAddress + " does not accept connections: " + e.getMessage();
+        }
+    }
+}
