@@ -1,0 +1,55 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Cluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The objects of one Cluster as the informer caches hold them, by name. */
+record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Service> services, Map<String, Pod> pods,
+                       Map<String, PersistentVolumeClaim> claims, Map<String, ConfigMap> configMaps,
+                       Map<String, Secret> secrets, Map<String, PodDisruptionBudget> disruptionBudgets) {
+
+    static ObservedCluster from(Context<Cluster> context) {
+        return new ObservedCluster(byName(context.getSecondaryResources(StatefulSet.class)),
+                byName(context.getSecondaryResources(Service.class)),
+                byName(context.getSecondaryResources(Pod.class)),
+                byName(context.getSecondaryResources(PersistentVolumeClaim.class)),
+                byName(context.getSecondaryResources(ConfigMap.class)),
+                byName(context.getSecondaryResources(Secret.class)),
+                byName(context.getSecondaryResources(PodDisruptionBudget.class)));
+    }
+
+    private static <T extends HasMetadata> Map<String, T> byName(Set<T> objects) {
+        Map<String, T> map = new TreeMap<>();
+        objects.forEach(o -> map.put(o.getMetadata().getName(), o));
+        return map;
+    }
+
+    Optional<StatefulSet> statefulSet(String name) {
+        return Optional.ofNullable(statefulSets.get(name));
+    }
+
+    int replicas(String statefulSet) {
+        return statefulSet(statefulSet).map(ChangeRefusal::replicas).orElse(0);
+    }
+
+    /** A member is ready when its pod reports Ready and is not being deleted. */
+    boolean ready(String member) {
+        Pod pod = pods.get(member);
+        return pod != null && pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+                && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+}

@@ -1,0 +1,64 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Cluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the operator: API access the usual fabric8 way (KUBECONFIG, ~/.kube/config or in-cluster), namespaces from
+ * {@code WATCH_NAMESPACES} (comma-separated, empty = all), probes on {@code HEALTH_BIND}:{@code HEALTH_PORT}.
+ */
+public final class OperatorMain {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+    private OperatorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        OperatorSettings settings = OperatorSettings.fromEnvironment(env);
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        LOG.info("API server {}", client.getMasterUrl());
+        if (!crdInstalled(client)) {
+            LOG.error("The CustomResourceDefinition {} is not installed: apply deploy/crds first. Exiting.", Cluster.CRD_NAME);
+            client.close();
+            System.exit(2);
+        }
+        int port = Integer.parseInt(env.getOrDefault("HEALTH_PORT", "8081"));
+        String bind = env.getOrDefault("HEALTH_BIND", "0.0.0.0");
+        ClusterOperator operator = new ClusterOperator(client, settings);
+        HealthServer health = new HealthServer(new InetSocketAddress(bind, port), operator::alive, operator::ready);
+        LOG.info("Probes on {}:{} (/healthz, /readyz)", bind, health.port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping the operator");
+            operator.close();
+            health.close();
+            client.close();
+            stopped.countDown();
+        }, "shutdown"));
+        operator.start();
+        LOG.info("Operator started");
+        stopped.await();
+    }
+
+    private static boolean crdInstalled(KubernetesClient client) {
+        try {
+            return client.apiextensions().v1().customResourceDefinitions().withName(Cluster.CRD_NAME).get() != null;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                // Not allowed to read CRDs: the informers will fail clearly if it is missing.
+                LOG.warn("Cannot check for the CRD {} (forbidden); continuing", Cluster.CRD_NAME);
+                return true;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Contract;
+import io.fabric8.kubernetes.api.model.Pod;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How the operator runs: which namespaces it watches, where it reaches the agents, how often it polls a running
+ * operation. Read from the environment by {@link OperatorMain}; tests set their own.
+ *
+ * @param namespaces             namespaces to watch; empty = all
+ * @param agentPort              the agents' HTTP port on the pod IP
+ * @param operationPollInterval  how often a running decommission is polled
+ */
+record OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval) {
+    static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
+
+    static OperatorSettings fromEnvironment(Map<String, String> env) {
+        String watch = env.getOrDefault("WATCH_NAMESPACES", "");
+        Set<String> namespaces = Set.of(watch.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        int port = Integer.parseInt(env.getOrDefault("AGENT_PORT", String.valueOf(Contract.Ports.AGENT)));
+        Duration poll = Optional.ofNullable(env.get("OPERATION_POLL_SECONDS")).map(s -> Duration.ofSeconds(Long.parseLong(s))).orElse(DEFAULT_POLL);
+        return new OperatorSettings(namespaces, port, poll);
+    }
+
+    /** The agent of a pod, on its pod IP; empty while the pod has none. */
+    Optional<URI> agent(Pod pod) {
+        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        if (ip == null || ip.isBlank()) {
+            return Optional.empty();
+        }
+        String host = ip.contains(":") ? "[" + ip + "]" : ip;
+        return Optional.of(URI.create("http://" + host + ":" + agentPort + "/"));
+    }
+}

@@ -1,0 +1,201 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.ClusterSpec;
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.Contract.Env;
+import io.cassandraoperator.api.Contract.Paths;
+import io.cassandraoperator.api.Contract.Ports;
+import io.cassandraoperator.api.Names;
+import io.cassandraoperator.api.Placement;
+import io.cassandraoperator.api.RackSpec;
+import io.cassandraoperator.api.VolumeClaimRetentionPolicy;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The StatefulSet of one rack: the pod contract of docs/architecture.md. A pure function of the Cluster and replicas. */
+final class RackStatefulSet {
+    /** On the StatefulSet: the Cassandra version its pods run; a spec with a lower version is refused. */
+    static final String VERSION_ANNOTATION = "cassandra.rook.io/version";
+    static final String DEFAULT_REPOSITORY = "cassandra-operator/cassandra";
+    static final String CONTAINER = "cassandra";
+    static final String MEMBERS_VOLUME = "members";
+    static final String USER_CONFIG_VOLUME = "user-config";
+    /** Long enough for the agent to drain Cassandra (flush memtables) before the kubelet kills it. */
+    static final long TERMINATION_GRACE_SECONDS = 120;
+
+    private RackStatefulSet() {
+    }
+
+    static String name(Cluster cluster, String rack) {
+        return Names.rackStatefulSet(cluster.getMetadata().getName(), cluster.getSpec().getDatacenter().getName(), rack);
+    }
+
+    static String image(ClusterSpec spec) {
+        String repository = spec.getRepository() == null || spec.getRepository().isBlank() ? DEFAULT_REPOSITORY : spec.getRepository();
+        return repository + ":" + spec.getVersion();
+    }
+
+    /** The claim template of the rack (validated to exist by {@link ChangeRefusal}). */
+    static PersistentVolumeClaim claimTemplate(RackSpec rack) {
+        return rack.getStorage().getVolumeClaimTemplates().get(0);
+    }
+
+    /** The name of a member's claim, as the StatefulSet controller names it. */
+    static String claimName(RackSpec rack, String member) {
+        return claimTemplate(rack).getMetadata().getName() + "-" + member;
+    }
+
+    static StatefulSet build(Cluster cluster, RackSpec rack, int replicas) {
+        ClusterSpec spec = cluster.getSpec();
+        Map<String, String> labels = ClusterLabels.rack(cluster, rack.getName());
+        ObjectMeta metadata = ChildMetadata.of(cluster, name(cluster, rack.getName()), labels);
+        metadata.setAnnotations(Map.of(VERSION_ANNOTATION, spec.getVersion()));
+        PersistentVolumeClaim template = claimTemplate(rack);
+        return new StatefulSetBuilder()
+                .withMetadata(metadata)
+                .withNewSpec()
+                    .withReplicas(replicas)
+                    .withServiceName(ClientService.name(cluster))
+                    .withPodManagementPolicy("OrderedReady")
+                    .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+                    .withNewSelector().withMatchLabels(ClusterLabels.rackSelector(cluster, rack.getName())).endSelector()
+                    .withNewPersistentVolumeClaimRetentionPolicy()
+                        // Scale-down removes a decommissioned member's claim itself, only after Cassandra let it go.
+                        .withWhenScaled("Retain")
+                        .withWhenDeleted(whenDeleted(spec))
+                    .endPersistentVolumeClaimRetentionPolicy()
+                    .withVolumeClaimTemplates(new PersistentVolumeClaimBuilder(template)
+                            .editOrNewMetadata().addToLabels(labels).endMetadata()
+                            .build())
+                    .withNewTemplate()
+                        .withNewMetadata()
+                            .withLabels(labels)
+                            .withAnnotations(podAnnotations(spec, rack))
+                        .endMetadata()
+                        .withNewSpec()
+                            .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+                            .withAffinity(affinity(rack.getPlacement()))
+                            .withTolerations(rack.getPlacement() == null ? null : rack.getPlacement().getTolerations())
+                            .withTopologySpreadConstraints(rack.getPlacement() == null ? null : rack.getPlacement().getTopologySpreadConstraints())
+                            .withContainers(container(cluster, rack, template.getMetadata().getName()))
+                            .withVolumes(volumes(cluster, rack))
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static String whenDeleted(ClusterSpec spec) {
+        VolumeClaimRetentionPolicy policy = spec.getPersistentVolumeClaimRetentionPolicy();
+        return policy != null && policy.getWhenDeleted() == VolumeClaimRetentionPolicy.Policy.DELETE ? "Delete" : "Retain";
+    }
+
+    private static Map<String, String> podAnnotations(ClusterSpec spec, RackSpec rack) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (spec.getAnnotations() != null) {
+            annotations.putAll(spec.getAnnotations());
+        }
+        if (rack.getAnnotations() != null) {
+            annotations.putAll(rack.getAnnotations());
+        }
+        return annotations.isEmpty() ? null : annotations;
+    }
+
+    private static Affinity affinity(Placement placement) {
+        if (placement == null || (placement.getNodeAffinity() == null && placement.getPodAffinity() == null
+                && placement.getPodAntiAffinity() == null)) {
+            return null;
+        }
+        return new AffinityBuilder()
+                .withNodeAffinity(placement.getNodeAffinity())
+                .withPodAffinity(placement.getPodAffinity())
+                .withPodAntiAffinity(placement.getPodAntiAffinity())
+                .build();
+    }
+
+    private static Container container(Cluster cluster, RackSpec rack, String dataVolume) {
+        return new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(image(cluster.getSpec()))
+                .withEnv(env(cluster, rack))
+                .withPorts(
+                        new ContainerPortBuilder().withName("cql").withContainerPort(Ports.CQL).build(),
+                        new ContainerPortBuilder().withName("intra-node").withContainerPort(Ports.INTRA_NODE).build(),
+                        new ContainerPortBuilder().withName("agent").withContainerPort(Ports.AGENT).build())
+                .withReadinessProbe(probe(Contract.AgentApi.READINESS, 5, 3))
+                .withLivenessProbe(probe(Contract.AgentApi.LIVENESS, 10, 6))
+                .withResources(rack.getResources())
+                .withVolumeMounts(
+                        new VolumeMountBuilder().withName(dataVolume).withMountPath(Paths.DATA).build(),
+                        new VolumeMountBuilder().withName(MEMBERS_VOLUME).withMountPath(Paths.MEMBERS).withReadOnly(true).build(),
+                        new VolumeMountBuilder().withName(USER_CONFIG_VOLUME).withMountPath(Paths.USER_CONFIG).withReadOnly(true).build())
+                .build();
+    }
+
+    private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(path).withPort(new IntOrString("agent")).endHttpGet()
+                .withPeriodSeconds(periodSeconds)
+                .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    private static List<EnvVar> env(Cluster cluster, RackSpec rack) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(fieldRef(Env.POD_NAME, "metadata.name"));
+        env.add(fieldRef(Env.POD_NAMESPACE, "metadata.namespace"));
+        env.add(fieldRef(Env.POD_IP, "status.podIP"));
+        env.add(value(Env.CLUSTER_NAME, cluster.getMetadata().getName()));
+        env.add(value(Env.DATACENTER, cluster.getSpec().getDatacenter().getName()));
+        env.add(value(Env.RACK, rack.getName()));
+        env.add(value(Env.MEMBERS_DIR, Paths.MEMBERS));
+        env.add(value(Env.USER_CONFIG_DIR, Paths.USER_CONFIG));
+        env.add(value(Env.DATA_DIR, Paths.DATA));
+        env.add(value(Env.MAX_HEAP, MaxHeap.of(rack.getResources())));
+        env.add(new EnvVarBuilder().withName(Env.AGENT_TOKEN).withNewValueFrom().withNewSecretKeyRef()
+                .withName(AgentTokenSecret.name(cluster)).withKey(Contract.AgentSecret.TOKEN)
+                .endSecretKeyRef().endValueFrom().build());
+        return env;
+    }
+
+    private static EnvVar value(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static EnvVar fieldRef(String name, String path) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath(path).endFieldRef().endValueFrom().build();
+    }
+
+    private static List<Volume> volumes(Cluster cluster, RackSpec rack) {
+        Volume members = new VolumeBuilder().withName(MEMBERS_VOLUME)
+                .withNewConfigMap().withName(MembersConfigMap.name(cluster)).endConfigMap().build();
+        // Without a user ConfigMap the agent still finds the directory, empty.
+        Volume user = rack.getConfigMapName() == null
+                ? new VolumeBuilder().withName(USER_CONFIG_VOLUME).withNewEmptyDir().endEmptyDir().build()
+                : new VolumeBuilder().withName(USER_CONFIG_VOLUME)
+                        .withNewConfigMap().withName(rack.getConfigMapName()).endConfigMap().build();
+        return List.of(members, user);
+    }
+}

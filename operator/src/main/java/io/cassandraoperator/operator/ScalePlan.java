@@ -1,0 +1,89 @@
+package io.cassandraoperator.operator;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * Decides the next membership change. Cassandra lets one node join or leave at a time and needs every replica up to
+ * stream, so: a decommission in progress blocks every other change; a member is added or decommissioned only when
+ * every existing member is ready; growth goes to the rack furthest below its count (ties in spec order); shrinking
+ * takes the highest ordinal of the rack furthest above its count.
+ */
+final class ScalePlan {
+    /** A rack of the spec, in spec order: the members it should have and the replicas its StatefulSet has. */
+    record Rack(String name, int desired, int replicas) {
+    }
+
+    /** A member Service carrying the decommission label. */
+    record Decommission(String rack, int ordinal, String member, boolean done, String failure) {
+    }
+
+    private ScalePlan() {
+    }
+
+    /**
+     * @param racks      spec racks in spec order
+     * @param ready      names of the members whose pod is ready
+     * @param decommissions members whose Service carries the decommission label
+     * @param memberName (rack, ordinal) → member name
+     */
+    static ScaleStep next(List<Rack> racks, Set<String> ready, List<Decommission> decommissions,
+                          BiFunction<String, Integer, String> memberName) {
+        Optional<Decommission> recorded = decommissions.stream().max(Comparator.comparingInt(Decommission::ordinal));
+        if (recorded.isPresent()) {
+            return continueDecommission(recorded.get(), racks);
+        }
+        Optional<String> notReady = racks.stream()
+                .flatMap(rack -> java.util.stream.IntStream.range(0, rack.replicas()).mapToObj(o -> memberName.apply(rack.name(), o)))
+                .filter(member -> !ready.contains(member))
+                .findFirst();
+        Optional<Rack> shrink = racks.stream().filter(r -> r.replicas() > r.desired())
+                .max(Comparator.comparingInt((Rack r) -> r.replicas() - r.desired()).thenComparing(Comparator.comparingInt(racks::indexOf).reversed()));
+        if (shrink.isPresent()) {
+            if (notReady.isPresent()) {
+                return new ScaleStep.Wait("member " + notReady.get() + " is not ready; a decommission starts only when every member is ready");
+            }
+            Rack rack = shrink.get();
+            return new ScaleStep.StartDecommission(rack.name(), rack.replicas() - 1, memberName.apply(rack.name(), rack.replicas() - 1));
+        }
+        Optional<Rack> grow = racks.stream().filter(r -> r.desired() > r.replicas())
+                .max(Comparator.comparingInt((Rack r) -> r.desired() - r.replicas()).thenComparing(Comparator.comparingInt(racks::indexOf).reversed()));
+        if (grow.isPresent()) {
+            if (notReady.isPresent()) {
+                return new ScaleStep.Wait("member " + notReady.get() + " is joining or not ready; members join one at a time");
+            }
+            Rack rack = grow.get();
+            return new ScaleStep.AddMember(rack.name(), rack.replicas(), memberName.apply(rack.name(), rack.replicas()));
+        }
+        return notReady.<ScaleStep>map(member -> new ScaleStep.Wait("waiting for member " + member + " to be ready"))
+                .orElseGet(ScaleStep.Steady::new);
+    }
+
+    private static ScaleStep continueDecommission(Decommission decommission, List<Rack> racks) {
+        int desired = racks.stream().filter(r -> r.name().equals(decommission.rack())).mapToInt(Rack::desired).findFirst().orElse(0);
+        int replicas = racks.stream().filter(r -> r.name().equals(decommission.rack())).mapToInt(Rack::replicas).findFirst().orElse(0);
+        if (decommission.ordinal() < replicas - 1) {
+            // Lowering replicas would stop higher members too: only the highest ordinal can leave.
+            return new ScaleStep.Wait("member " + decommission.member() + " carries the decommission label but is not the highest member of rack "
+                    + decommission.rack() + "; only the highest ordinal can leave. Remove the label");
+        }
+        if (decommission.done()) {
+            return new ScaleStep.RemoveMember(decommission.rack(), decommission.ordinal(), decommission.member());
+        }
+        if (decommission.ordinal() >= replicas) {
+            // Its pod is gone although Cassandra never confirmed the decommission: keep its claim and Service.
+            return new ScaleStep.Wait("member " + decommission.member() + " was stopped before its decommission finished; its data is kept. "
+                    + "Raise rack " + decommission.rack() + " back to " + (decommission.ordinal() + 1) + " replicas");
+        }
+        if (decommission.failure() != null) {
+            if (desired > decommission.ordinal()) {
+                return new ScaleStep.CancelDecommission(decommission.rack(), decommission.member());
+            }
+            return new ScaleStep.DecommissionFailed(decommission.rack(), decommission.member(), decommission.failure());
+        }
+        return new ScaleStep.ContinueDecommission(decommission.rack(), decommission.ordinal(), decommission.member());
+    }
+}
