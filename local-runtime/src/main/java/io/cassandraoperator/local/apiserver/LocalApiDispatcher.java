@@ -1,0 +1,731 @@
+package io.cassandraoperator.local.apiserver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cassandraoperator.local.network.LoopbackAddressPool;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.Attribute;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.fabric8.zjsonpatch.JsonPatchException;
+import io.cassandraoperator.local.apiserver.admission.CustomResourceValidator;
+import io.cassandraoperator.local.apiserver.admission.FieldError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The fabric8 CRUD mock's dispatcher, extended with what kubectl and the controllers rely on from a real API server:
+ * discovery, {@code Status} bodies on errors, the status subresource of the built-in kinds, strategic merge patch,
+ * Service ClusterIPs allocated in the create request, graceful deletion of pods bound to a node, pod logs and
+ * validation of custom resources against their CRD's schema and CEL rules.
+ * <p>
+ * Writes take the mock's own write lock, so that a read-modify-write here is atomic with respect to the mock's
+ * handlers, its lists and the initial events of its watches.
+ */
+public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalApiDispatcher.class);
+    private static final ObjectMapper JSON = Serialization.jsonMapper();
+    private static final String CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    private static final Pattern LOG_PATH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
+    private static final Pattern OPENAPI_PATH = Pattern.compile("/openapi/v3/(?:api|apis/([^/]+))/([^/]+)");
+    private static final Pattern GROUP_PATH = Pattern.compile("/apis/([^/]+)");
+    private static final Pattern GROUP_VERSION_PATH = Pattern.compile("/apis/([^/]+)/([^/]+)");
+    private static final long DEFAULT_POD_GRACE_SECONDS = 30;
+
+    /** Told of every change to the stored objects, with the old and new JSON (null when absent). */
+    public interface StoredObjectListener {
+        void changed(String path, String before, String after);
+    }
+
+    /** One stored object and the path it lives at. */
+    public record StoredObject(String path, String json) {
+    }
+
+    private final Lock writeLock;
+    private final KubernetesAttributesExtractor extractor;
+    private final ApiDiscovery discovery;
+    private final LoopbackAddressPool serviceAddresses;
+    private final List<StoredObjectListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, CustomResourceValidator> validators = new ConcurrentHashMap<>();
+    private volatile PodLogSource podLogs;
+
+    public LocalApiDispatcher(ApiDiscovery discovery, LoopbackAddressPool serviceAddresses) {
+        this.writeLock = mockWriteLock();
+        this.extractor = (KubernetesAttributesExtractor) attributeExtractor;
+        this.discovery = discovery;
+        this.serviceAddresses = serviceAddresses;
+        listeners.add(this::releaseClusterIp);
+    }
+
+    public void addListener(StoredObjectListener listener) {
+        listeners.add(listener);
+    }
+
+    public void setPodLogSource(PodLogSource podLogs) {
+        this.podLogs = podLogs;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        MockResponse response = route(request);
+        // client-go decodes a body without a content type as protobuf, its typed clients' default.
+        if (response.getWebSocketListener() == null && response.header("Content-Type") == null) {
+            response.setHeader("Content-Type", "application/json");
+        }
+        return response;
+    }
+
+    private MockResponse route(RecordedRequest request) {
+        String path = request.getPath();
+        try {
+            return switch (request.method()) {
+                case GET -> get(path);
+                case POST -> write(() -> create(path, request.getBody().readUtf8()));
+                case PUT -> write(() -> update(path, request.getBody().readUtf8()));
+                case PATCH -> write(() -> patch(path, request.getHeader("Content-Type"), request.getBody().readUtf8()));
+                case DELETE -> write(() -> delete(path, request.getBody().readUtf8()));
+                default -> new ApiError(405, "MethodNotAllowed", "method not allowed", null, null, List.of()).response();
+            };
+        } catch (ApiError e) {
+            return e.response();
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", request.method(), path, e);
+            return new ApiError(500, "InternalError", String.valueOf(e), null, null, List.of()).response();
+        }
+    }
+
+    // ---- reads
+
+    private MockResponse get(String path) {
+        String p = withoutQuery(path);
+        Matcher m;
+        if (p.equals("/version")) {
+            return json(200, discovery.version());
+        } else if (p.equals("/api")) {
+            return json(200, discovery.coreVersions());
+        } else if (p.equals("/apis")) {
+            return json(200, discovery.groups(crds()));
+        } else if (p.equals("/api/v1")) {
+            return json(200, discovery.resources("", "v1", crds()).orElseThrow());
+        } else if (p.equals("/openapi/v3")) {
+            return json(200, discovery.openApiRoot(crds()));
+        } else if ((m = OPENAPI_PATH.matcher(p)).matches()) {
+            String group = m.group(1) == null ? "" : m.group(1);
+            String version = m.group(2);
+            return discovery.openApi(group, version, crds()).map(d -> json(200, d))
+                    .orElseGet(() -> ApiError.notFound("openapi", p).response());
+        } else if (p.startsWith("/openapi")) {
+            return new ApiError(404, "NotFound", "only OpenAPI v3 documents are served", null, null, List.of())
+                    .response();
+        } else if ((m = GROUP_PATH.matcher(p)).matches()) {
+            String group = m.group(1);
+            return discovery.group(group, crds()).map(g -> json(200, g))
+                    .orElseGet(() -> ApiError.notFound("groups", group).response());
+        } else if ((m = GROUP_VERSION_PATH.matcher(p)).matches()) {
+            String group = m.group(1);
+            String version = m.group(2);
+            return discovery.resources(group, version, crds()).map(r -> json(200, r))
+                    .orElseGet(() -> ApiError.notFound("groupversions", group + "/" + version).response());
+        } else if ((m = LOG_PATH.matcher(p)).matches()) {
+            return podLog(m.group(1), m.group(2), query(path));
+        }
+        MockResponse response = handleGet(path);
+        if (response.code() == 404) {
+            Map<String, String> attrs = extractor.fromKubernetesPath(path);
+            return ApiError.notFound(attrs.get(KubernetesAttributesExtractor.PLURAL),
+                    attrs.get(KubernetesAttributesExtractor.NAME)).response();
+        }
+        return response;
+    }
+
+    private MockResponse podLog(String namespace, String name, Map<String, String> query) {
+        JsonNode pod = stored("/api/v1/namespaces/" + namespace + "/pods/" + name);
+        if (pod == null) {
+            throw ApiError.notFound("pods", name);
+        }
+        String container = query.get("container");
+        if (container == null) {
+            JsonNode containers = pod.path("spec").path("containers");
+            if (containers.size() != 1) {
+                throw new ApiError(400, "BadRequest", "a container name must be specified for pod " + name,
+                        "pods", name, List.of());
+            }
+            container = containers.get(0).path("name").asText();
+        }
+        PodLogSource source = podLogs;
+        if (source == null) {
+            throw new ApiError(400, "BadRequest", "no kubelet serves logs", "pods", name, List.of());
+        }
+        Integer tail = query.containsKey("tailLines") ? Integer.valueOf(query.get("tailLines")) : null;
+        // The mock answers with whole bodies, so a follow request returns what the log holds now.
+        try (InputStream in = source.open(namespace, name, container, tail, false)) {
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
+                    .setBody(in.readAllBytes());
+        } catch (NoSuchFileException e) {
+            throw new ApiError(400, "BadRequest", "container \"" + container + "\" in pod \"" + name
+                    + "\" is waiting to start", "pods", name, List.of());
+        } catch (IOException e) {
+            throw new ApiError(500, "InternalError", "reading the log failed: " + e.getMessage(), "pods", name,
+                    List.of());
+        }
+    }
+
+    // ---- writes
+
+    private MockResponse create(String path, String body) {
+        ObjectNode object = asObject(body);
+        if (object.path("kind").asText().isEmpty() || object.path("apiVersion").asText().isEmpty()
+                || !object.path("metadata").isObject()) {
+            throw ApiError.invalid("kind, apiVersion and metadata are required");
+        }
+        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        String plural = attrs.get(KubernetesAttributesExtractor.PLURAL);
+        String namespace = attrs.get(KubernetesAttributesExtractor.NAMESPACE);
+        ObjectNode metadata = (ObjectNode) object.get("metadata");
+        String name = metadata.path("name").asText("");
+        if (name.isEmpty()) {
+            String prefix = metadata.path("generateName").asText("");
+            if (prefix.isEmpty()) {
+                throw ApiError.invalid(object.path("kind").asText() + " is invalid: metadata.name: Required value: "
+                        + "name or generateName is required");
+            }
+            name = prefix + randomSuffix();
+        }
+        String requestedNamespace = metadata.path("namespace").asText("");
+        if (!requestedNamespace.isEmpty() && !requestedNamespace.equals(namespace)) {
+            throw new ApiError(400, "BadRequest", "the namespace of the object (" + requestedNamespace
+                    + ") does not match the namespace on the URL (" + namespace + ")", plural, name, List.of());
+        }
+        AttributeSet key = getKey(withoutQuery(path)).add(new Attribute(KubernetesAttributesExtractor.NAME, name));
+        if (findResource(key) != null) {
+            throw new ApiError(409, "AlreadyExists", plural + " \"" + name + "\" already exists", plural, name,
+                    List.of());
+        }
+        metadata.put("name", name);
+        if (namespace != null) {
+            metadata.put("namespace", namespace);
+        }
+        // Random uids, as the API server: the mock counts from 1 in every process, which would repeat restored uids.
+        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        metadata.put("resourceVersion", String.valueOf(requestResourceVersion()));
+        metadata.put("generation", 1);
+        metadata.remove("deletionTimestamp");
+        metadata.remove("deletionGracePeriodSeconds");
+        if ("pods".equals(plural)) {
+            object.putObject("status").put("phase", "Pending");
+        } else if (isStatusSubresourceEnabledForResource(path)) {
+            object.remove("status");
+        }
+        String allocated = "services".equals(plural) ? assignClusterIp(object) : null;
+        try {
+            validateCustomResource(path, object, null);
+            String json = object.toString();
+            processEvent(path, key, null, null, json);
+            return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json").setBody(json);
+        } catch (RuntimeException e) {
+            if (allocated != null) {
+                serviceAddresses.release(allocated);
+            }
+            throw e;
+        }
+    }
+
+    private static String randomSuffix() {
+        String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            s.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+
+    private MockResponse update(String path, String body) throws KubernetesCrudDispatcherException {
+        Map.Entry<AttributeSet, String> entry = existing(path);
+        JsonNode current = asNode(entry.getValue());
+        ObjectNode requested = asObject(body);
+        checkResourceVersion(current, requested);
+        return store(path, entry, current, applyToObjectOrStatus(path, current, requested));
+    }
+
+    private MockResponse patch(String path, String contentType, String body) throws KubernetesCrudDispatcherException {
+        Map.Entry<AttributeSet, String> entry = existing(path);
+        JsonNode current = asNode(entry.getValue());
+        JsonNode patch = asNode(body);
+        String type = contentType == null ? "" : contentType;
+        JsonNode patched;
+        if (type.contains("json-patch")) {
+            try {
+                patched = JsonPatch.apply(patch, current);
+            } catch (JsonPatchException e) {
+                throw ApiError.invalid("the JSON patch does not apply: " + e.getMessage());
+            }
+        } else if (type.contains("strategic-merge-patch")) {
+            patched = MergePatch.strategic(current, patch);
+        } else if (type.contains("merge-patch")) {
+            patched = MergePatch.json(current, patch);
+        } else {
+            throw new ApiError(415, "UnsupportedMediaType", "the patch type " + type + " is not supported "
+                    + "(this API server has no server-side apply)", null, null, List.of());
+        }
+        if (!patched.isObject()) {
+            throw ApiError.invalid("a patch must leave an object");
+        }
+        checkResourceVersion(current, patched);
+        return store(path, entry, current, applyToObjectOrStatus(path, current, (ObjectNode) patched));
+    }
+
+    /** A write to {@code /status} changes only the status; a write to the object leaves a subresource status alone. */
+    private ObjectNode applyToObjectOrStatus(String path, JsonNode current, ObjectNode requested) {
+        String plural = extractor.fromKubernetesPath(path).get(KubernetesAttributesExtractor.PLURAL);
+        if (withoutQuery(path).endsWith("/status")) {
+            ObjectNode result = current.deepCopy();
+            setOrRemove(result, "status", requested.get("status"));
+            return result;
+        }
+        if (ApiDiscovery.STATUS_SUBRESOURCE.contains(plural) || isStatusSubresourceEnabledForResource(path)) {
+            setOrRemove(requested, "status", current.get("status"));
+        }
+        if ("services".equals(plural)) {
+            keepClusterIp(current, requested);
+        }
+        return requested;
+    }
+
+    private MockResponse store(String path, Map.Entry<AttributeSet, String> entry, JsonNode current, ObjectNode updated)
+            throws KubernetesCrudDispatcherException {
+        if (!updated.path("metadata").isObject()) {
+            throw ApiError.invalid("metadata is required");
+        }
+        String pathName = extractor.fromKubernetesPath(path).get(KubernetesAttributesExtractor.NAME);
+        String name = updated.path("metadata").path("name").asText();
+        if (!name.isEmpty() && !name.equals(pathName)) {
+            throw new ApiError(400, "BadRequest", "the name of the object (" + name
+                    + ") does not match the name on the URL (" + pathName + ")", null, pathName, List.of());
+        }
+        boolean statusWrite = withoutQuery(path).endsWith("/status");
+        preserveMetadata(current, updated);
+        ObjectNode metadata = (ObjectNode) updated.get("metadata");
+        metadata.put("name", pathName);
+        for (String field : List.of("deletionTimestamp", "deletionGracePeriodSeconds")) {
+            setOrRemove(metadata, field, current.path("metadata").get(field));
+        }
+        if (!statusWrite) {
+            touchGeneration(current, updated);
+            validateCustomResource(path, updated, current);
+        }
+        touchResourceVersion(current, updated);
+        String json = updated.toString();
+        if (isMarkedForDeletion(updated) && updated.path("metadata").path("finalizers").isEmpty()
+                && updated.path("metadata").path("deletionGracePeriodSeconds").asLong(0) <= 0) {
+            processEvent(path, getKey(path), entry.getKey(), null, null);
+        } else {
+            processEvent(path, getKey(path), entry.getKey(), null, json);
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(json);
+    }
+
+    private MockResponse delete(String path, String body) {
+        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        String name = attrs.get(KubernetesAttributesExtractor.NAME);
+        String plural = attrs.get(KubernetesAttributesExtractor.PLURAL);
+        List<Map.Entry<AttributeSet, String>> matches = matching(getKey(path));
+        if (name != null && matches.isEmpty()) {
+            throw ApiError.notFound(plural, name);
+        }
+        JsonNode options = body == null || body.isBlank() ? JSON.createObjectNode() : asNode(body);
+        Map<String, String> query = query(path);
+        Long grace = query.containsKey("gracePeriodSeconds") ? Long.valueOf(query.get("gracePeriodSeconds"))
+                : options.has("gracePeriodSeconds") && !options.get("gracePeriodSeconds").isNull()
+                ? options.get("gracePeriodSeconds").asLong() : null;
+        String uidPrecondition = options.path("preconditions").path("uid").asText(null);
+        String last = null;
+        for (Map.Entry<AttributeSet, String> entry : matches) {
+            ObjectNode object = asObject(entry.getValue());
+            if (uidPrecondition != null && !uidPrecondition.equals(object.path("metadata").path("uid").asText())) {
+                throw new ApiError(409, "Conflict", "Precondition failed: UID in precondition: " + uidPrecondition
+                        + ", UID in object meta: " + object.path("metadata").path("uid").asText(), plural,
+                        object.path("metadata").path("name").asText(), List.of());
+            }
+            last = deleteOne(path, entry, object, "pods".equals(plural) ? podGrace(object, grace) : 0);
+        }
+        if (name == null) {
+            return json(200, Map.of("kind", "Status", "apiVersion", "v1", "status", "Success"));
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(last);
+    }
+
+    /**
+     * As the API server: a pod bound to a node is only marked (the kubelet stops it and deletes it again with grace
+     * 0); an object with finalizers is marked and removed when its last finalizer goes; anything else goes at once.
+     */
+    private String deleteOne(String path, Map.Entry<AttributeSet, String> entry, ObjectNode object, long grace) {
+        ObjectNode metadata = (ObjectNode) object.get("metadata");
+        boolean finalizers = !metadata.path("finalizers").isEmpty();
+        if (grace <= 0 && !finalizers) {
+            processEvent(path, entry.getKey(), entry.getKey(), null, null);
+            return object.toString();
+        }
+        if (metadata.hasNonNull("deletionTimestamp")) {
+            long currentGrace = metadata.path("deletionGracePeriodSeconds").asLong(0);
+            if (grace >= currentGrace) {
+                return object.toString();
+            }
+        }
+        metadata.put("deletionTimestamp", Instant.now().plusSeconds(grace).truncatedTo(ChronoUnit.SECONDS).toString());
+        metadata.put("deletionGracePeriodSeconds", grace);
+        metadata.put("resourceVersion", String.valueOf(requestResourceVersion()));
+        String json = object.toString();
+        processEvent(path, entry.getKey(), entry.getKey(), null, json);
+        return json;
+    }
+
+    /** A pod that never reached a node, or has finished, has no process to stop and goes at once. */
+    private static long podGrace(JsonNode pod, Long requested) {
+        String phase = pod.path("status").path("phase").asText();
+        if (pod.path("spec").path("nodeName").asText().isEmpty() || phase.equals("Succeeded") || phase.equals("Failed")) {
+            return 0;
+        }
+        if (requested != null) {
+            return Math.max(0, requested);
+        }
+        return pod.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_POD_GRACE_SECONDS);
+    }
+
+    // ---- Service ClusterIPs
+
+    private String assignClusterIp(ObjectNode service) {
+        ObjectNode spec = service.with("spec");
+        String type = spec.path("type").asText("ClusterIP");
+        if (type.equals("ExternalName")) {
+            return null;
+        }
+        String requested = spec.path("clusterIP").asText("");
+        if (requested.equals("None")) {
+            return null;
+        }
+        String ip;
+        if (requested.isEmpty()) {
+            ip = serviceAddresses.allocate();
+        } else if (serviceAddresses.contains(requested)) {
+            if (!serviceAddresses.reserve(requested)) {
+                throw ApiError.invalid("Service \"" + service.path("metadata").path("name").asText()
+                        + "\" is invalid: spec.clusterIPs: Invalid value: [\"" + requested
+                        + "\"]: failed to allocate IP " + requested + ": provided IP is already allocated");
+            }
+            ip = requested;
+        } else {
+            return null;
+        }
+        spec.put("clusterIP", ip);
+        spec.putArray("clusterIPs").add(ip);
+        return ip;
+    }
+
+    /** spec.clusterIP is immutable; an update that leaves it out keeps it, as the API server does. */
+    private static void keepClusterIp(JsonNode current, ObjectNode updated) {
+        JsonNode currentSpec = current.path("spec");
+        ObjectNode spec = updated.with("spec");
+        String ip = currentSpec.path("clusterIP").asText("");
+        String requested = spec.path("clusterIP").asText("");
+        if (requested.isEmpty()) {
+            setOrRemove(spec, "clusterIP", currentSpec.get("clusterIP"));
+            setOrRemove(spec, "clusterIPs", currentSpec.get("clusterIPs"));
+        } else if (!requested.equals(ip)) {
+            throw ApiError.invalid("Service \"" + updated.path("metadata").path("name").asText()
+                    + "\" is invalid: spec.clusterIP: Invalid value: \"" + requested + "\": field is immutable");
+        }
+    }
+
+    /** Keeps the pool in step with the stored Services, also when they are restored from disk. */
+    private void releaseClusterIp(String path, String before, String after) {
+        if (!path.contains("/services")) {
+            return;
+        }
+        String oldIp = before == null ? null : asNode(before).path("spec").path("clusterIP").asText(null);
+        String newIp = after == null ? null : asNode(after).path("spec").path("clusterIP").asText(null);
+        if (oldIp != null && !oldIp.equals(newIp)) {
+            serviceAddresses.release(oldIp);
+        }
+        if (newIp != null && before == null) {
+            serviceAddresses.reserve(newIp);
+        }
+    }
+
+    // ---- custom resource validation
+
+    private void validateCustomResource(String path, ObjectNode object, JsonNode old) {
+        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        String group = attrs.get(KubernetesAttributesExtractor.API);
+        String version = attrs.get(KubernetesAttributesExtractor.VERSION);
+        String plural = attrs.get(KubernetesAttributesExtractor.PLURAL);
+        if (group == null || plural == null) {
+            return;
+        }
+        for (JsonNode crd : crds()) {
+            JsonNode spec = crd.path("spec");
+            if (spec.path("group").asText().equals(group) && spec.path("names").path("plural").asText().equals(plural)) {
+                String cacheKey = crd.path("metadata").path("uid").asText() + "/"
+                        + crd.path("metadata").path("resourceVersion").asText() + "/" + version;
+                CustomResourceValidator validator = validators.computeIfAbsent(cacheKey,
+                        k -> CustomResourceValidator.forCrdVersion(crd, version));
+                if (validator == null) {
+                    return;
+                }
+                boolean strict = "Strict".equals(query(path).get("fieldValidation"));
+                List<FieldError> errors = validator.validate(object, old, strict);
+                if (!errors.isEmpty()) {
+                    String kind = spec.path("names").path("kind").asText();
+                    String name = object.path("metadata").path("name").asText();
+                    List<StatusCause> causes = errors.stream()
+                            .map(e -> new StatusCause(e.field(), e.message(), e.reason())).toList();
+                    String message = kind + "." + group + " \"" + name + "\" is invalid: "
+                            + String.join(", ", errors.stream().map(FieldError::describe).toList());
+                    throw new ApiError(422, "Invalid", message, kind, name, causes);
+                }
+                return;
+            }
+        }
+    }
+
+    // ---- change notification and persistence
+
+    @Override
+    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+            GenericKubernetesResource resource, String newState) {
+        String before = oldAttributes == null ? null : map.get(oldAttributes);
+        super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+        String objectPath = newState != null ? pathOf(asNode(newState), withoutQuery(path)) : withoutQuery(path);
+        for (StoredObjectListener listener : listeners) {
+            try {
+                listener.changed(objectPath, before, newState);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener failed on a change of {}", objectPath, e);
+            }
+        }
+    }
+
+    /** Every stored object with its path, CRDs first, for a snapshot. */
+    public List<StoredObject> snapshot() {
+        List<StoredObject> objects = new ArrayList<>();
+        List<StoredObject> rest = new ArrayList<>();
+        for (Map.Entry<AttributeSet, String> entry : matching(new AttributeSet())) {
+            StoredObject o = new StoredObject(pathOf(entry.getKey()), entry.getValue());
+            (o.path().startsWith(CRDS_PATH) ? objects : rest).add(o);
+        }
+        objects.addAll(rest);
+        return objects;
+    }
+
+    /** Puts objects back as they were (uids, resourceVersions, timestamps kept), before the server serves anyone. */
+    public void restore(List<StoredObject> objects) {
+        locked(() -> {
+            long highest = 0;
+            for (StoredObject o : objects) {
+                processEvent(o.path(), getKey(o.path()), null, null, o.json());
+                highest = Math.max(highest, asNode(o.json()).path("metadata").path("resourceVersion").asLong(0));
+            }
+            while (requestResourceVersion() < highest) {
+                // resourceVersions only grow, also across a restart
+            }
+            return null;
+        });
+    }
+
+    // ---- helpers
+
+    private Map.Entry<AttributeSet, String> existing(String path) {
+        Map.Entry<AttributeSet, String> entry = findResource(getKey(path));
+        if (entry == null) {
+            Map<String, String> attrs = extractor.fromKubernetesPath(path);
+            throw ApiError.notFound(attrs.get(KubernetesAttributesExtractor.PLURAL),
+                    attrs.get(KubernetesAttributesExtractor.NAME));
+        }
+        return entry;
+    }
+
+    private List<Map.Entry<AttributeSet, String>> matching(AttributeSet query) {
+        List<Map.Entry<AttributeSet, String>> out = new ArrayList<>();
+        synchronized (map) {
+            for (Map.Entry<AttributeSet, String> e : map.entrySet()) {
+                if (e.getKey().matches(query)) {
+                    out.add(Map.entry(e.getKey(), e.getValue()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private JsonNode stored(String path) {
+        List<Map.Entry<AttributeSet, String>> found = matching(getKey(path));
+        return found.isEmpty() ? null : asNode(found.get(0).getValue());
+    }
+
+    private List<JsonNode> crds() {
+        return matching(getKey(CRDS_PATH)).stream().map(e -> asNode(e.getValue())).toList();
+    }
+
+    private void checkResourceVersion(JsonNode current, JsonNode requested) {
+        String wanted = requested.path("metadata").path("resourceVersion").asText("");
+        if (!wanted.isEmpty() && !wanted.equals(current.path("metadata").path("resourceVersion").asText())) {
+            String kind = current.path("kind").asText();
+            String name = current.path("metadata").path("name").asText();
+            throw new ApiError(409, "Conflict", "Operation cannot be fulfilled on " + kind + " \"" + name
+                    + "\": the object has been modified; please apply your changes to the latest version and try again",
+                    kind, name, List.of());
+        }
+    }
+
+    private static boolean isMarkedForDeletion(JsonNode object) {
+        return object.path("metadata").hasNonNull("deletionTimestamp");
+    }
+
+    private static String pathOf(AttributeSet key) {
+        return path(value(key, KubernetesAttributesExtractor.API), value(key, KubernetesAttributesExtractor.VERSION),
+                value(key, KubernetesAttributesExtractor.NAMESPACE), value(key, KubernetesAttributesExtractor.PLURAL),
+                value(key, KubernetesAttributesExtractor.NAME));
+    }
+
+    /** The object's own path, using the plural of the request path it was written through. */
+    private static String pathOf(JsonNode object, String requestPath) {
+        String apiVersion = object.path("apiVersion").asText();
+        int slash = apiVersion.indexOf('/');
+        String plural = new KubernetesAttributesExtractor().fromKubernetesPath(requestPath)
+                .get(KubernetesAttributesExtractor.PLURAL);
+        return path(slash < 0 ? null : apiVersion.substring(0, slash), apiVersion.substring(slash + 1),
+                object.path("metadata").path("namespace").asText(null), plural,
+                object.path("metadata").path("name").asText());
+    }
+
+    private static String path(String group, String version, String namespace, String plural, String name) {
+        StringBuilder p = new StringBuilder(group == null ? "/api/" + version : "/apis/" + group + "/" + version);
+        if (namespace != null && !namespace.isEmpty()) {
+            p.append("/namespaces/").append(namespace);
+        }
+        return p.append('/').append(plural).append('/').append(name).toString();
+    }
+
+    private static String value(AttributeSet key, String name) {
+        Attribute a = key.getAttribute(name);
+        return a == null || a.getValues().isEmpty() ? null : a.getValues().get(0).toString();
+    }
+
+    private MockResponse locked(Supplier<MockResponse> action) {
+        writeLock.lock();
+        try {
+            return action.get();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private interface Write {
+        MockResponse run() throws KubernetesCrudDispatcherException;
+    }
+
+    private MockResponse write(Write action) {
+        return locked((Supplier<MockResponse>) () -> {
+            try {
+                return action.run();
+            } catch (KubernetesCrudDispatcherException e) {
+                return new MockResponse().setResponseCode(e.getCode()).setBody(e.toStatusBody());
+            }
+        });
+    }
+
+    private Lock mockWriteLock() {
+        // The mock keeps its lock private; our writes must hold the same one (see the class comment).
+        try {
+            Field field = KubernetesCrudDispatcher.class.getDeclaredField("lock");
+            field.setAccessible(true);
+            return ((ReadWriteLock) field.get(this)).writeLock();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this fabric8 mock has no lock field; check the mock's version", e);
+        }
+    }
+
+    private static String withoutQuery(String path) {
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+
+    private static Map<String, String> query(String path) {
+        Map<String, String> params = new HashMap<>();
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            for (String pair : path.substring(q + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.put(k, v);
+            }
+        }
+        return params;
+    }
+
+    private static ObjectNode asObject(String body) {
+        JsonNode node = asNodeOrInvalid(body);
+        if (!node.isObject()) {
+            throw ApiError.invalid("the body must be an object");
+        }
+        return (ObjectNode) node;
+    }
+
+    @Override
+    public JsonNode asNode(String body) {
+        return asNodeOrInvalid(body);
+    }
+
+    private static JsonNode asNodeOrInvalid(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, "BadRequest", "the body is not JSON: " + e.getOriginalMessage(), null, null,
+                    List.of());
+        }
+    }
+
+    private static void setOrRemove(ObjectNode node, String field, JsonNode value) {
+        if (value == null || value.isMissingNode()) {
+            node.remove(field);
+        } else {
+            node.set(field, value.deepCopy());
+        }
+    }
+
+    private static MockResponse json(int code, Object body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody(Serialization.asJson(body));
+    }
+}

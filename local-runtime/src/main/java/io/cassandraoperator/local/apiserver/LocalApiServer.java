@@ -1,0 +1,120 @@
+package io.cassandraoperator.local.apiserver;
+
+import io.cassandraoperator.local.network.LoopbackAddressPool;
+import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
+import io.fabric8.kubernetes.api.model.NamedContextBuilder;
+import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The local API server: the fabric8 CRUD mock with {@link LocalApiDispatcher}, over plain HTTP on 127.0.0.1, its
+ * objects restored from and kept in {@code <state-dir>/api/objects.json}, and a kubeconfig at
+ * {@code <state-dir>/kubeconfig} for kubectl and the operator.
+ */
+public final class LocalApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalApiServer.class);
+    public static final String NAMESPACE = "default";
+
+    private final KubernetesMockServer server;
+    private final LocalApiDispatcher dispatcher;
+    private final ApiSnapshots snapshots;
+    private final Path kubeconfig;
+    private final String url;
+
+    private LocalApiServer(KubernetesMockServer server, LocalApiDispatcher dispatcher, ApiSnapshots snapshots,
+            Path kubeconfig, String url) {
+        this.server = server;
+        this.dispatcher = dispatcher;
+        this.snapshots = snapshots;
+        this.kubeconfig = kubeconfig;
+        this.url = url;
+    }
+
+    /**
+     * @param port 0 for any free port
+     */
+    public static LocalApiServer start(Path stateDir, int port, LoopbackAddressPool serviceAddresses) {
+        try {
+            InetAddress loopback = InetAddress.getByName("127.0.0.1");
+            Path snapshotFile = stateDir.resolve("api").resolve("objects.json");
+            MockWebServer web = new MockWebServer();
+            AtomicReference<String> address = new AtomicReference<>();
+            LocalApiDispatcher dispatcher = new LocalApiDispatcher(new ApiDiscovery(address::get), serviceAddresses);
+            dispatcher.restore(ApiSnapshots.read(snapshotFile));
+            ApiSnapshots snapshots = new ApiSnapshots(snapshotFile, dispatcher::snapshot);
+            dispatcher.addListener((path, before, after) -> snapshots.changed());
+            KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web,
+                    new HashMap<>(), dispatcher, false);
+            server.init(loopback, port);
+            address.set("127.0.0.1:" + server.getPort());
+            String url = "http://" + address.get();
+            Path kubeconfig = stateDir.resolve("kubeconfig");
+            writeKubeconfig(kubeconfig, url);
+            LOG.info("API server listening on {}; kubeconfig {}", url, kubeconfig);
+            return new LocalApiServer(server, dispatcher, snapshots, kubeconfig, url);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public LocalApiDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public void setPodLogSource(PodLogSource source) {
+        dispatcher.setPodLogSource(source);
+    }
+
+    /** A new client of this API server; the caller closes it. */
+    public KubernetesClient newClient() {
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace(NAMESPACE)
+                .withRequestTimeout(30_000).withConnectionTimeout(5_000).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+        snapshots.close();
+    }
+
+    private static void writeKubeconfig(Path file, String url) throws IOException {
+        io.fabric8.kubernetes.api.model.Config kubeconfig = new io.fabric8.kubernetes.api.model.ConfigBuilder()
+                .withApiVersion("v1").withKind("Config")
+                .addToClusters(new NamedClusterBuilder().withName("cassandra-local").withNewCluster()
+                        .withServer(url).endCluster().build())
+                .addToUsers(new NamedAuthInfoBuilder().withName("cassandra-local").withNewUser().endUser().build())
+                .addToContexts(new NamedContextBuilder().withName("cassandra-local").withNewContext()
+                        .withCluster("cassandra-local").withUser("cassandra-local").withNamespace(NAMESPACE)
+                        .endContext().build())
+                .withCurrentContext("cassandra-local")
+                .build();
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, Serialization.asYaml(kubeconfig));
+    }
+}
