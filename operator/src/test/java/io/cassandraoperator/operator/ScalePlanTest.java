@@ -1,0 +1,110 @@
+package io.cassandraoperator.operator;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScalePlanTest {
+    private static final BiFunction<String, Integer, String> NAME = (rack, ordinal) -> rack + "-" + ordinal;
+
+    private static Set<String> ready(List<ScalePlan.Rack> racks) {
+        Set<String> ready = new HashSet<>();
+        racks.forEach(r -> { for (int o = 0; o < r.replicas(); o++) ready.add(NAME.apply(r.name(), o)); });
+        return ready;
+    }
+
+    @Test
+    void steadyWhenEveryRackHasItsCountAndEveryMemberIsReady() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 3));
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(), NAME)).isInstanceOf(ScaleStep.Steady.class);
+    }
+
+    @Test
+    void growsTheRackFurthestBelowItsCountFirstTiesInSpecOrder() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 1), new ScalePlan.Rack("b", 3, 0), new ScalePlan.Rack("c", 3, 0));
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(), NAME)).isEqualTo(new ScaleStep.AddMember("b", 0, "b-0"));
+        List<ScalePlan.Rack> tied = List.of(new ScalePlan.Rack("a", 2, 1), new ScalePlan.Rack("b", 2, 1));
+        assertThat(ScalePlan.next(tied, ready(tied), List.of(), NAME)).isEqualTo(new ScaleStep.AddMember("a", 1, "a-1"));
+    }
+
+    @Test
+    void aNewClusterStartsWithOrdinalZeroOfTheFirstRack() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 1, 0), new ScalePlan.Rack("b", 1, 0), new ScalePlan.Rack("c", 1, 0));
+        assertThat(ScalePlan.next(racks, Set.of(), List.of(), NAME)).isEqualTo(new ScaleStep.AddMember("a", 0, "a-0"));
+    }
+
+    @Test
+    void neverStartsAMemberWhileAnotherIsJoiningOrNotReady() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 5, 4), new ScalePlan.Rack("b", 3, 3));
+        Set<String> ready = ready(racks);
+        ready.remove("a-3");
+        ScaleStep step = ScalePlan.next(racks, ready, List.of(), NAME);
+        assertThat(step).isInstanceOf(ScaleStep.Wait.class);
+        assertThat(step.progress()).contains("a-3");
+        ready.add("a-3");
+        ready.remove("b-0");
+        assertThat(ScalePlan.next(racks, ready, List.of(), NAME).progress()).contains("b-0");
+    }
+
+    @Test
+    void shrinksByTheHighestOrdinalOfTheRackFurthestAboveItsCount() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4), new ScalePlan.Rack("b", 3, 5));
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(), NAME)).isEqualTo(new ScaleStep.StartDecommission("b", 4, "b-4"));
+    }
+
+    @Test
+    void noDecommissionStartsWhileAMemberIsNotReady() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5));
+        Set<String> ready = ready(racks);
+        ready.remove("a-1");
+        assertThat(ScalePlan.next(racks, ready, List.of(), NAME)).isInstanceOf(ScaleStep.Wait.class);
+    }
+
+    @Test
+    void aRecordedDecommissionIsABarrierForEveryOtherChange() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5), new ScalePlan.Rack("b", 4, 1));
+        ScalePlan.Decommission running = new ScalePlan.Decommission("a", 4, "a-4", false, null);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(running), NAME)).isEqualTo(new ScaleStep.ContinueDecommission("a", 4, "a-4"));
+        // Even when the user wants the member back, a running decommission cannot be undone: it finishes first.
+        List<ScalePlan.Rack> wantedBack = List.of(new ScalePlan.Rack("a", 5, 5));
+        assertThat(ScalePlan.next(wantedBack, ready(wantedBack), List.of(running), NAME)).isInstanceOf(ScaleStep.ContinueDecommission.class);
+    }
+
+    @Test
+    void aFinishedDecommissionRemovesTheMember() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5));
+        ScalePlan.Decommission done = new ScalePlan.Decommission("a", 4, "a-4", true, null);
+        assertThat(ScalePlan.next(racks, Set.of(), List.of(done), NAME)).isEqualTo(new ScaleStep.RemoveMember("a", 4, "a-4"));
+        List<ScalePlan.Rack> lowered = List.of(new ScalePlan.Rack("a", 3, 4));
+        assertThat(ScalePlan.next(lowered, ready(lowered), List.of(done), NAME)).isEqualTo(new ScaleStep.RemoveMember("a", 4, "a-4"));
+    }
+
+    @Test
+    void aFailedDecommissionStaysUntilTheSpecWantsTheMemberAgain() {
+        ScalePlan.Decommission failed = new ScalePlan.Decommission("a", 3, "a-3", false, "Not enough live nodes");
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4));
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(failed), NAME))
+                .isEqualTo(new ScaleStep.DecommissionFailed("a", "a-3", "Not enough live nodes"));
+        List<ScalePlan.Rack> wanted = List.of(new ScalePlan.Rack("a", 4, 4));
+        assertThat(ScalePlan.next(wanted, ready(wanted), List.of(failed), NAME)).isEqualTo(new ScaleStep.CancelDecommission("a", "a-3"));
+    }
+
+    @Test
+    void onlyTheHighestOrdinalMayLeave() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5));
+        ScalePlan.Decommission middle = new ScalePlan.Decommission("a", 2, "a-2", true, null);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(middle), NAME)).isInstanceOf(ScaleStep.Wait.class);
+    }
+
+    @Test
+    void aMemberStoppedBeforeItsDecommissionFinishedKeepsItsData() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 3));
+        ScalePlan.Decommission unfinished = new ScalePlan.Decommission("a", 3, "a-3", false, null);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(unfinished), NAME)).isInstanceOf(ScaleStep.Wait.class);
+    }
+}
