@@ -48,7 +48,9 @@ public final class BackgroundOperation {
             LOG.info("{} finished", name);
         } catch (Exception e) {
             outcome = new OperationReport(State.FAILED, OperationFailure.message(e));
-            LOG.warn("{} failed: {}", name, outcome.message(), e);
+            // Usually Cassandra refusing (e.g. too few nodes for a keyspace's RF): its message is the news.
+            LOG.warn("{} failed: {}", name, outcome.message());
+            LOG.debug("{} failure", name, e);
         }
         synchronized (this) {
             report = outcome;

@@ -49,6 +49,13 @@ public final class CassandraCommandLine {
             "-Dio.netty.allocator.useCacheForAllThreads=true",
             "-Dio.netty.allocator.maxOrder=11");
 
+    /**
+     * Not in that file: Cassandra's password-file JMX authentication instantiates the JDK's JMXPluggableAuthenticator,
+     * which JDK 17 only allows with this export (Cassandra's own test JVMs carry it too).
+     */
+    static final List<String> JMX_AUTHENTICATION_EXPORTS = List.of(
+            "--add-exports", "java.management/com.sun.jmx.remote.security=ALL-UNNAMED");
+
     private CassandraCommandLine() {
     }
 
@@ -72,6 +79,7 @@ public final class CassandraCommandLine {
         command.add("-Dcassandra.logdir=" + settings.dataDir().resolve("logs"));
         // Local JMX binds to 127.0.0.1 only; the password keeps out other pods sharing the loopback.
         command.add("-Dcassandra.jmx.local.port=" + jmx.port());
+        command.addAll(JMX_AUTHENTICATION_EXPORTS);
         command.add("-Dcom.sun.management.jmxremote.authenticate=true");
         command.add("-Dcom.sun.management.jmxremote.password.file=" + jmx.passwordFile());
         command.add("-Dcom.sun.management.jmxremote.access.file=" + jmx.accessFile());

@@ -1,0 +1,125 @@
+package io.cassandraoperator.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The HTTP surface over a fake node: routing, the token, status codes and JSON shapes. */
+class AgentHttpApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final FakeCassandraNode node = new FakeCassandraNode();
+    private ServerSocket cqlPort;
+    private AgentHttpApi api;
+
+    @BeforeEach
+    void start(@TempDir Path dataDir) throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        cqlPort = new ServerSocket(0, 10, loopback);
+        api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", () -> true,
+                new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
+                new Decommission(node, new DecommissionMarker(dataDir)), new Cleanup(node));
+        api.start();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        api.close();
+        cqlPort.close();
+    }
+
+    @Test
+    void probesNeedNoTokenAndReadinessFollowsTheOperationMode() throws Exception {
+        assertThat(send("GET", "/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(200);
+
+        node.mode = "JOINING";
+        HttpResponse<String> joining = send("GET", "/readyz", null);
+        assertThat(joining.statusCode()).isEqualTo(503);
+        assertThat(joining.body()).contains("JOINING");
+
+        node.mode = "NORMAL";
+        cqlPort.close();
+        assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void operationsNeedTheBearerToken() throws Exception {
+        assertThat(send("GET", "/v1/node", null).statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/v1/decommission", "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/v1/decommission", "s3cret").statusCode()).isEqualTo(401);
+        assertThat(node.decommissionCalls).hasValue(0);
+    }
+
+    @Test
+    void nodeReportsCassandrasViewOr503() throws Exception {
+        HttpResponse<String> response = send("GET", "/v1/node", "Bearer s3cret");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("operationMode").asText()).isEqualTo("NORMAL");
+        assertThat(body.get("broadcastAddress").asText()).isEqualTo("10.96.0.10");
+        assertThat(body.get("liveNodes")).hasSize(1);
+
+        node.mode = null;
+        HttpResponse<String> unreachable = send("GET", "/v1/node", "Bearer s3cret");
+        assertThat(unreachable.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(unreachable.body()).get("message").asText()).contains("not reachable");
+    }
+
+    @Test
+    void postStartsWith202ThenAnswers200WithTheCurrentState() throws Exception {
+        HttpResponse<String> first = send("POST", "/v1/decommission", "Bearer s3cret");
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(first.body()).isEqualTo("{\"state\":\"RUNNING\"}");
+
+        HttpResponse<String> second = send("POST", "/v1/decommission", "Bearer s3cret");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).isEqualTo("{\"state\":\"RUNNING\"}");
+
+        node.releaseDecommission.countDown();
+        await().until(() -> send("GET", "/v1/decommission", "Bearer s3cret").body().equals("{\"state\":\"DONE\"}"));
+        assertThat(node.decommissionCalls).hasValue(1);
+    }
+
+    @Test
+    void cleanupHasTheSameShape() throws Exception {
+        assertThat(send("GET", "/v1/cleanup", "Bearer s3cret").body()).isEqualTo("{\"state\":\"NOT_STARTED\"}");
+        assertThat(send("POST", "/v1/cleanup", "Bearer s3cret").statusCode()).isEqualTo(202);
+        await().until(() -> send("GET", "/v1/cleanup", "Bearer s3cret").body().equals("{\"state\":\"DONE\"}"));
+        assertThat(send("POST", "/v1/cleanup", "Bearer s3cret").statusCode()).isEqualTo(200);
+        assertThat(node.cleanupCalls).hasValue(1);
+    }
+
+    @Test
+    void unknownPathsAndMethodsAreRefused() throws Exception {
+        assertThat(send("GET", "/v1/nothing", "Bearer s3cret").statusCode()).isEqualTo(404);
+        assertThat(send("DELETE", "/v1/decommission", "Bearer s3cret").statusCode()).isEqualTo(405);
+    }
+
+    private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.address().getPort() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

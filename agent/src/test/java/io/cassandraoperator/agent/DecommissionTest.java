@@ -1,0 +1,94 @@
+package io.cassandraoperator.agent;
+
+import io.cassandraoperator.agent.CassandraNode.NodeUnreachableException;
+import io.cassandraoperator.agent.OperationReport.State;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.management.RuntimeMBeanException;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class DecommissionTest {
+
+    @TempDir
+    Path dataDir;
+
+    private final FakeCassandraNode node = new FakeCassandraNode();
+
+    @Test
+    void runsOnceAndWritesTheMarkerWhenCassandraIsDecommissioned() throws Exception {
+        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+        assertThat(decommission.report().state()).isEqualTo(State.NOT_STARTED);
+
+        NodeOperation.StartResult first = decommission.start();
+        assertThat(first.started()).isTrue();
+        assertThat(first.report().state()).isEqualTo(State.RUNNING);
+
+        NodeOperation.StartResult second = decommission.start();
+        assertThat(second.started()).isFalse();
+        assertThat(second.report().state()).isEqualTo(State.RUNNING);
+
+        node.releaseDecommission.countDown();
+        await().until(() -> decommission.report().state() == State.DONE);
+        assertThat(new DecommissionMarker(dataDir).exists()).isTrue();
+        assertThat(decommission.start().started()).isFalse();
+        assertThat(node.decommissionCalls).hasValue(1);
+    }
+
+    @Test
+    void aRefusalIsReportedWithCassandrasMessageAndMayBeRetried() throws Exception {
+        node.refusal = new RuntimeMBeanException(new UnsupportedOperationException(
+                "Not enough live nodes to maintain replication factor in keyspace ks (RF = 2, N = 2)."));
+        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+
+        decommission.start();
+        await().until(() -> decommission.report().state() == State.FAILED);
+        assertThat(decommission.report().message())
+                .isEqualTo("Not enough live nodes to maintain replication factor in keyspace ks (RF = 2, N = 2).");
+        assertThat(new DecommissionMarker(dataDir).exists()).isFalse();
+
+        node.refusal = null;
+        node.releaseDecommission.countDown();
+        assertThat(decommission.start().started()).isTrue();
+        await().until(() -> decommission.report().state() == State.DONE);
+        assertThat(node.decommissionCalls).hasValue(2);
+    }
+
+    @Test
+    void aRestartedAgentReportsTheDecommissionCassandraIsRunningAndStartsNone() throws Exception {
+        node.mode = "LEAVING";
+        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+
+        assertThat(decommission.report().state()).isEqualTo(State.RUNNING);
+        assertThat(decommission.start().started()).isFalse();
+
+        node.mode = "DECOMMISSIONED";
+        assertThat(decommission.report().state()).isEqualTo(State.DONE);
+        assertThat(new DecommissionMarker(dataDir).exists()).isTrue();
+        assertThat(node.decommissionCalls).hasValue(0);
+    }
+
+    @Test
+    void theMarkerAloneMeansDoneEvenWithoutCassandra() throws Exception {
+        new DecommissionMarker(dataDir).write();
+        node.mode = null;
+        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+
+        assertThat(decommission.report().state()).isEqualTo(State.DONE);
+        assertThat(decommission.start()).isEqualTo(new NodeOperation.StartResult(false, OperationReport.of(State.DONE)));
+        assertThat(node.decommissionCalls).hasValue(0);
+    }
+
+    @Test
+    void nothingStartsWhileCassandraIsUnreachable() {
+        node.mode = null;
+        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+
+        assertThatThrownBy(decommission::start).isInstanceOf(NodeUnreachableException.class);
+        assertThat(node.decommissionCalls).hasValue(0);
+    }
+}

@@ -1,0 +1,50 @@
+package io.cassandraoperator.agent;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A node whose operation mode the test sets; its decommission behaves like Cassandra's: LEAVING, then DECOMMISSIONED. */
+final class FakeCassandraNode implements CassandraNode {
+    volatile String mode = "NORMAL";
+    volatile RuntimeException refusal;
+    final CountDownLatch releaseDecommission = new CountDownLatch(1);
+    final AtomicInteger decommissionCalls = new AtomicInteger();
+    final AtomicInteger cleanupCalls = new AtomicInteger();
+
+    @Override
+    public Optional<String> operationMode() {
+        return Optional.ofNullable(mode);
+    }
+
+    @Override
+    public NodeStatus status() throws NodeUnreachableException {
+        if (mode == null) {
+            throw new NodeUnreachableException("Cassandra is not reachable over JMX: Connection refused", null);
+        }
+        return new NodeStatus(mode, "host-id", "10.96.0.10", List.of("10.96.0.10"), List.of(), List.of(), List.of(),
+                "1 KiB");
+    }
+
+    @Override
+    public void decommission() throws Exception {
+        decommissionCalls.incrementAndGet();
+        if (refusal != null) {
+            throw refusal;
+        }
+        mode = "LEAVING";
+        releaseDecommission.await();
+        mode = "DECOMMISSIONED";
+    }
+
+    @Override
+    public void drain() {
+        mode = "DRAINED";
+    }
+
+    @Override
+    public void cleanupAllKeyspaces() {
+        cleanupCalls.incrementAndGet();
+    }
+}

@@ -1,0 +1,69 @@
+package io.cassandraoperator.agent;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MembershipTest {
+
+    @TempDir
+    Path members;
+
+    @Test
+    void aSeedLeavesItselfOutOfItsSeedListSoItBootstraps() throws IOException {
+        Files.writeString(members.resolve("c-dc1-r1-1"), "10.96.0.11\n");
+        Files.writeString(members.resolve("seeds"), "10.96.0.10, 10.96.0.11,10.96.0.12\n");
+
+        Membership membership = Membership.read(members, "c-dc1-r1-1");
+
+        assertThat(membership.broadcastAddress()).isEqualTo("10.96.0.11");
+        assertThat(membership.seeds()).containsExactly("10.96.0.10", "10.96.0.11", "10.96.0.12");
+        assertThat(membership.seedsForCassandra()).containsExactly("10.96.0.10", "10.96.0.12");
+        assertThat(membership.replaceRequested()).isFalse();
+    }
+
+    @Test
+    void theOnlySeedKeepsItselfOrTheClusterCouldNeverStart() {
+        assertThat(new Membership("10.96.0.10", List.of("10.96.0.10"), false).seedsForCassandra())
+                .containsExactly("10.96.0.10");
+    }
+
+    @Test
+    void aMemberThatIsNoSeedGetsAllSeeds() {
+        assertThat(new Membership("10.96.0.12", List.of("10.96.0.10", "10.96.0.11"), false).seedsForCassandra())
+                .containsExactly("10.96.0.10", "10.96.0.11");
+    }
+
+    @Test
+    void aReplaceKeyNextToTheMemberAsksForAReplacement() throws IOException {
+        Files.writeString(members.resolve("c-dc1-r1-2"), "10.96.0.12");
+        Files.writeString(members.resolve("c-dc1-r1-2.replace"), "");
+        Files.writeString(members.resolve("seeds"), "10.96.0.10");
+
+        assertThat(Membership.read(members, "c-dc1-r1-2").replaceRequested()).isTrue();
+    }
+
+    @Test
+    void aMissingAddressIsAClearError() throws IOException {
+        Files.writeString(members.resolve("seeds"), "10.96.0.10");
+
+        assertThatThrownBy(() -> Membership.read(members, "c-dc1-r1-3"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no broadcast address for c-dc1-r1-3");
+    }
+
+    @Test
+    void anEmptySeedListIsAClearError() throws IOException {
+        Files.writeString(members.resolve("c-dc1-r1-0"), "10.96.0.10");
+        Files.writeString(members.resolve("seeds"), " , ");
+
+        assertThatThrownBy(() -> Membership.read(members, "c-dc1-r1-0")).hasMessageContaining("is empty");
+    }
+}
