@@ -207,8 +207,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         private void ensureStatefulSet(RackSpec rack) {
             String name = RackStatefulSet.name(cluster, rack.getName());
             StatefulSet actual = observed.statefulSets().get(name);
-            // Replicas are not part of the desired object: only the membership steps change them, one at a time.
-            StatefulSet desired = RackStatefulSet.build(cluster, rack, actual == null ? 0 : ChangeRefusal.replicas(actual));
+            // Created empty; replicas are left out of the update: only the membership steps change them, one at a time.
+            StatefulSet desired = RackStatefulSet.build(cluster, rack, 0);
             ensure(desired, actual, (current, wanted) -> new StatefulSetBuilder(current)
                     .withMetadata(mergeMetadata(current, wanted))
                     .editSpec()
@@ -244,10 +244,13 @@ public class ClusterReconciler implements Reconciler<Cluster> {
                 if (step instanceof ScaleStep.AddMember add && add.rack().equals(rack.getName())) {
                     count = add.ordinal() + 1;
                 }
-                List<String> candidates = new ArrayList<>();
                 for (int ordinal = 0; ordinal < count; ordinal++) {
+                    memberRack.put(memberName(rack.getName(), ordinal), rack.getName());
+                }
+                // Seeds come from the members the rack has or will have, so they do not move while the cluster grows.
+                List<String> candidates = new ArrayList<>();
+                for (int ordinal = 0; ordinal < Math.max(count, rack.getMembers()); ordinal++) {
                     String member = memberName(rack.getName(), ordinal);
-                    memberRack.put(member, rack.getName());
                     if (!leaving.contains(member)) {
                         candidates.add(member);
                     }

@@ -1,0 +1,124 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.ClusterStatus;
+import io.cassandraoperator.api.Contract.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Service;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.cassandraoperator.operator.OperatorHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Creating a cluster and growing it, with the operator in-process against the CRUD mock API server. */
+class ClusterLifecycleTest {
+    private OperatorHarness harness;
+
+    @BeforeEach
+    void start() throws Exception {
+        harness = new OperatorHarness();
+        harness.startOperator();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void createsEveryObjectOwnedLabelledAndWithSeedsThenReportsReady() {
+        Cluster created = harness.create(TestClusters.cluster("c", NAMESPACE, 3));
+        harness.awaitReady("c", 3);
+
+        List<HasMetadata> owned = new ArrayList<>();
+        owned.add(harness.statefulSet("c-dc1-rack1"));
+        owned.add(harness.service("c-client"));
+        for (int i = 0; i < 3; i++) {
+            owned.add(harness.service("c-dc1-rack1-" + i));
+        }
+        ConfigMap members = harness.api.client.configMaps().inNamespace(NAMESPACE).withName("c-members").get();
+        owned.add(members);
+        owned.add(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get());
+        owned.add(harness.api.client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("c-pdb").get());
+        for (HasMetadata object : owned) {
+            assertThat(object).as("object exists").isNotNull();
+            assertThat(object.getMetadata().getOwnerReferences()).as(object.getKind() + " " + object.getMetadata().getName())
+                    .singleElement().extracting(OwnerReference::getUid).isEqualTo(created.getMetadata().getUid());
+            assertThat(object.getMetadata().getLabels()).containsEntry(Labels.CLUSTER, "c").containsEntry(Labels.MANAGED_BY, "cassandra-operator");
+        }
+        assertThat(harness.statefulSet("c-dc1-rack1").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(harness.statefulSet("c-dc1-rack1").getMetadata().getLabels()).containsEntry(Labels.DATACENTER, "dc1").containsEntry(Labels.RACK, "rack1");
+
+        List<String> ips = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Service member = harness.service("c-dc1-rack1-" + i);
+            assertThat(member.getMetadata().getLabels()).containsEntry(Labels.SEED, "true");
+            ips.add(member.getSpec().getClusterIP());
+            assertThat(members.getData()).containsEntry("c-dc1-rack1-" + i, member.getSpec().getClusterIP());
+        }
+        assertThat(members.getData().get("seeds")).isEqualTo(String.join(",", ips));
+
+        ClusterStatus status = harness.status("c");
+        assertThat(status.getRacks().get("rack1").getMembers()).isEqualTo(3);
+        assertThat(status.getRacks().get("rack1").getReadyMembers()).isEqualTo(3);
+        assertThat(status.getObservedGeneration()).isEqualTo(harness.cluster("c").get().getMetadata().getGeneration());
+        assertThat(harness.condition("c", "Progressing")).get().extracting("status").isEqualTo("False");
+        assertThat(harness.condition("c", "Degraded")).get().extracting("status").isEqualTo("False");
+        assertThat(harness.events("MemberAdded")).hasSize(3);
+        assertThat(harness.controllers.violations).isEmpty();
+    }
+
+    @Test
+    void seedsSpreadOverRacksAndMembersJoinInFairOrder() {
+        harness.create(TestClusters.cluster("m", NAMESPACE, 2, 2, 1));
+        harness.awaitReady("m", 5);
+        assertThat(List.of("m-dc1-rack1-0", "m-dc1-rack2-0", "m-dc1-rack3-0"))
+                .allSatisfy(s -> assertThat(harness.service(s).getMetadata().getLabels()).containsEntry(Labels.SEED, "true"));
+        assertThat(List.of("m-dc1-rack1-1", "m-dc1-rack2-1"))
+                .allSatisfy(s -> assertThat(harness.service(s).getMetadata().getLabels()).doesNotContainKey(Labels.SEED));
+        List<String> order = harness.events("MemberAdded").stream()
+                .sorted(java.util.Comparator.comparing(e -> java.time.Instant.parse(e.getLastTimestamp())))
+                .map(e -> e.getMessage().split(" ")[2]).toList();
+        // The rack furthest below its count first, ties in spec order.
+        assertThat(order).containsExactly("m-dc1-rack1-0", "m-dc1-rack2-0", "m-dc1-rack1-1", "m-dc1-rack2-1", "m-dc1-rack3-0");
+        assertThat(harness.api.client.configMaps().inNamespace(NAMESPACE).withName("m-members").get().getData().get("seeds"))
+                .isEqualTo(String.join(",", harness.service("m-dc1-rack1-0").getSpec().getClusterIP(),
+                        harness.service("m-dc1-rack2-0").getSpec().getClusterIP(), harness.service("m-dc1-rack3-0").getSpec().getClusterIP()));
+        assertThat(harness.controllers.violations).isEmpty();
+    }
+
+    @Test
+    void scalesUpOneMemberAtATime() {
+        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
+        harness.awaitReady("c", 3);
+        harness.controllers.autoReady = false;
+
+        harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(5));
+        await().atMost(Duration.ofSeconds(20)).until(() -> harness.replicas("c-dc1-rack1") == 4);
+        // Member 3 is joining: nothing else starts however long it takes.
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> harness.replicas("c-dc1-rack1") == 4);
+        assertThat(harness.condition("c", "Progressing")).get().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getMessage()).contains("c-dc1-rack1-3");
+        });
+        assertThat(harness.condition("c", "Ready")).get().extracting("status").isEqualTo("False");
+
+        harness.controllers.markReady("c-dc1-rack1-3");
+        await().atMost(Duration.ofSeconds(20)).until(() -> harness.replicas("c-dc1-rack1") == 5);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !harness.conditionIs("c", "Ready", "True"));
+        harness.controllers.markReady("c-dc1-rack1-4");
+        harness.awaitReady("c", 5);
+
+        assertThat(harness.service("c-dc1-rack1-3").getMetadata().getLabels()).doesNotContainKey(Labels.SEED);
+        assertThat(harness.controllers.violations).isEmpty();
+    }
+}

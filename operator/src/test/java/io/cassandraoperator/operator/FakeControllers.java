@@ -1,0 +1,164 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Contract.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the mock API server lacks and a cluster has: the Service IP allocator, the StatefulSet controller (OrderedReady
+ * pods and their claims, deleting pods above replicas) and a kubelet (pod IPs 127.0.3.N, Ready when the test says).
+ * It also records every moment it sees a broken rule of the operator.
+ */
+final class FakeControllers implements AutoCloseable {
+    private final KubernetesClient client;
+    private final String namespace;
+    private final FakeAgents agents;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicInteger nextServiceIp = new AtomicInteger(1);
+    private final AtomicInteger nextPodIp = new AtomicInteger(1);
+    private final Map<String, String> podIps = new ConcurrentHashMap<>();
+    private final Set<String> allowedReady = ConcurrentHashMap.newKeySet();
+    final List<String> violations = new CopyOnWriteArrayList<>();
+    volatile boolean autoReady = true;
+    volatile boolean holdPodDeletion;
+
+    FakeControllers(KubernetesClient client, String namespace, FakeAgents agents) {
+        this.client = client;
+        this.namespace = namespace;
+        this.agents = agents;
+        loop.scheduleWithFixedDelay(this::round, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    void markReady(String pod) {
+        allowedReady.add(pod);
+    }
+
+    private void round() {
+        try {
+            allocateServiceIps();
+            runStatefulSets();
+        } catch (RuntimeException e) {
+            // The next round sees the API again; a conflict with the operator's writes is normal.
+        }
+    }
+
+    private void allocateServiceIps() {
+        for (Service service : client.services().inNamespace(namespace).list().getItems()) {
+            if ("ClusterIP".equals(service.getSpec().getType()) && service.getSpec().getClusterIP() == null) {
+                String ip = "127.0.2." + nextServiceIp.getAndIncrement();
+                client.services().inNamespace(namespace).withName(service.getMetadata().getName())
+                        .edit(s -> { s.getSpec().setClusterIP(ip); s.getSpec().setClusterIPs(List.of(ip)); return s; });
+            }
+        }
+    }
+
+    private void runStatefulSets() throws RuntimeException {
+        List<StatefulSet> sets = client.apps().statefulSets().inNamespace(namespace).list().getItems();
+        Map<String, Pod> pods = new HashMap<>();
+        client.pods().inNamespace(namespace).list().getItems().forEach(p -> pods.put(p.getMetadata().getName(), p));
+        int replicas = 0;
+        int ready = 0;
+        for (StatefulSet set : sets) {
+            int wanted = set.getSpec().getReplicas() == null ? 0 : set.getSpec().getReplicas();
+            replicas += wanted;
+            for (int ordinal = 0; ordinal < wanted; ordinal++) {
+                String name = set.getMetadata().getName() + "-" + ordinal;
+                Pod pod = pods.get(name);
+                if (pod == null) {
+                    checkMemberAddressRecorded(name);
+                    createPod(set, name);
+                    break;
+                }
+                if (!ready(pod)) {
+                    if (autoReady || allowedReady.contains(name)) {
+                        client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+                            p.getStatus().setConditions(List.of(condition(true)));
+                            return p;
+                        });
+                    }
+                    break; // OrderedReady: the next pod waits for this one
+                }
+                ready++;
+            }
+            for (Pod pod : pods.values()) {
+                String prefix = set.getMetadata().getName() + "-";
+                String name = pod.getMetadata().getName();
+                if (name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d+")
+                        && Integer.parseInt(name.substring(prefix.length())) >= wanted && !holdPodDeletion) {
+                    client.pods().inNamespace(namespace).withName(name).delete();
+                }
+            }
+        }
+        if (replicas - ready > 1) {
+            violations.add("replicas " + replicas + " but only " + ready + " ready members: more than one member joining");
+        }
+    }
+
+    private void checkMemberAddressRecorded(String member) {
+        Service service = client.services().inNamespace(namespace).withName(member).get();
+        ConfigMap members = client.configMaps().inNamespace(namespace).list().getItems().stream()
+                .filter(c -> c.getMetadata().getName().endsWith("-members")).findFirst().orElse(null);
+        String ip = service == null ? null : service.getSpec().getClusterIP();
+        if (ip == null || members == null || !ip.equals(members.getData().get(member))) {
+            violations.add("pod " + member + " started before its Service ClusterIP was in the members ConfigMap");
+        }
+    }
+
+    private void createPod(StatefulSet set, String name) {
+        String ip = podIps.computeIfAbsent(name, n -> "127.0.3." + nextPodIp.getAndIncrement());
+        try {
+            agents.serve(ip, name);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        for (PersistentVolumeClaim template : set.getSpec().getVolumeClaimTemplates()) {
+            String claim = template.getMetadata().getName() + "-" + name;
+            if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() == null) {
+                client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder(template)
+                        .editMetadata().withName(claim).withNamespace(namespace).endMetadata().build()).create();
+            }
+        }
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace)
+                    .withLabels(set.getSpec().getTemplate().getMetadata().getLabels()).addToLabels(Labels.POD_NAME, name)
+                .endMetadata()
+                .withSpec(set.getSpec().getTemplate().getSpec())
+                .withNewStatus().withPhase("Running").withPodIP(ip).withConditions(condition(false)).endStatus()
+                .build();
+        client.pods().inNamespace(namespace).resource(pod).create();
+    }
+
+    private static PodCondition condition(boolean ready) {
+        return new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build();
+    }
+
+    static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        loop.shutdownNow();
+        loop.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

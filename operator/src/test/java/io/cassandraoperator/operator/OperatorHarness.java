@@ -1,0 +1,125 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.ClusterStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static org.awaitility.Awaitility.await;
+
+/** The operator in-process against the mock API, with the fake controllers and agents a cluster would have. */
+final class OperatorHarness implements AutoCloseable {
+    static final String NAMESPACE = "test";
+    final MockApi api;
+    final FakeAgents agents;
+    final FakeControllers controllers;
+    final AtomicInteger reconciles = new AtomicInteger();
+    private ClusterOperator operator;
+
+    OperatorHarness() throws Exception {
+        api = new MockApi(true);
+        agents = new FakeAgents(this::token);
+        controllers = new FakeControllers(api.client, NAMESPACE, agents);
+    }
+
+    void startOperator() {
+        OperatorSettings settings = new OperatorSettings(Set.of(NAMESPACE), agents.port, Duration.ofMillis(200));
+        operator = new ClusterOperator(api.client, settings, new Metrics() {
+            @Override
+            public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
+                reconciles.incrementAndGet();
+            }
+        });
+        operator.start();
+    }
+
+    void stopOperator() {
+        operator.close();
+        operator = null;
+    }
+
+    Cluster create(Cluster cluster) {
+        cluster.getMetadata().setUid(null);
+        cluster.getMetadata().setGeneration(null);
+        return api.client.resource(cluster).create();
+    }
+
+    Resource<Cluster> cluster(String name) {
+        return api.client.resources(Cluster.class).inNamespace(NAMESPACE).withName(name);
+    }
+
+    void editSpec(String name, Consumer<Cluster> change) {
+        cluster(name).edit(c -> {
+            change.accept(c);
+            return c;
+        });
+    }
+
+    ClusterStatus status(String name) {
+        return cluster(name).get().getStatus();
+    }
+
+    Optional<Condition> condition(String name, String type) {
+        return DesiredStatus.condition(status(name), type);
+    }
+
+    boolean conditionIs(String cluster, String type, String status) {
+        return condition(cluster, type).map(c -> status.equals(c.getStatus())).orElse(false);
+    }
+
+    void awaitReady(String name, int members) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            ClusterStatus status = status(name);
+            return status != null && Integer.valueOf(members).equals(status.getReadyMembers())
+                    && Integer.valueOf(members).equals(status.getMembers()) && conditionIs(name, "Ready", "True");
+        });
+    }
+
+    StatefulSet statefulSet(String name) {
+        return api.client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    int replicas(String statefulSet) {
+        StatefulSet set = statefulSet(statefulSet);
+        return set == null ? 0 : set.getSpec().getReplicas();
+    }
+
+    Service service(String name) {
+        return api.client.services().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    List<Event> events(String reason) {
+        return api.client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    private String token() {
+        Secret secret = api.client.secrets().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(s -> s.getMetadata().getName().endsWith("-agent")).findFirst().orElse(null);
+        return secret == null ? "" : AgentTokenSecret.token(secret);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (operator != null) {
+            stopOperator();
+        }
+        controllers.close();
+        agents.close();
+        api.close();
+    }
+}
