@@ -248,6 +248,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         } else if (isStatusSubresourceEnabledForResource(path)) {
             object.remove("status");
         }
+        ObjectDefaults.apply(plural, object);
         String allocated = "services".equals(plural) ? assignClusterIp(object) : null;
         try {
             validateCustomResource(path, object, null);
@@ -342,6 +343,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             setOrRemove(metadata, field, current.path("metadata").get(field));
         }
         if (!statusWrite) {
+            ObjectDefaults.apply(extractor.fromKubernetesPath(path).get(KubernetesAttributesExtractor.PLURAL), updated);
             touchGeneration(current, updated);
             validateCustomResource(path, updated, current);
         }
