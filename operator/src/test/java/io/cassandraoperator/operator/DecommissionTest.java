@@ -1,0 +1,157 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.Contract.Labels;
+import io.cassandraoperator.api.RackStatus;
+import io.fabric8.kubernetes.api.model.Service;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.cassandraoperator.operator.OperatorHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Scale-down through the decommission protocol, with the operator restarted between the steps. */
+class DecommissionTest {
+    private static final Duration STEP = Duration.ofSeconds(20);
+    private OperatorHarness harness;
+
+    @BeforeEach
+    void start() throws Exception {
+        harness = new OperatorHarness();
+        harness.startOperator();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        harness.close();
+    }
+
+    private String decommissionLabel(String member) {
+        Service service = harness.service(member);
+        return service == null ? null : service.getMetadata().getLabels().get(Labels.DECOMMISSIONED);
+    }
+
+    private boolean claimExists(String member) {
+        return harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + member).get() != null;
+    }
+
+    private boolean podExists(String member) {
+        return harness.api.client.pods().inNamespace(NAMESPACE).withName(member).get() != null;
+    }
+
+    @Test
+    void scaleDownFiveToThreeFollowsTheProtocolAcrossRestarts() {
+        harness.create(TestClusters.cluster("c", NAMESPACE, 5));
+        harness.awaitReady("c", 5);
+        String set = "c-dc1-rack1";
+
+        for (String member : new String[]{"c-dc1-rack1-4", "c-dc1-rack1-3"}) {
+            int ordinal = Integer.parseInt(member.substring(member.length() - 1));
+            // Step 1: the intent is recorded on the member Service; the agent cannot be reached yet.
+            harness.agents.available(false);
+            if (ordinal == 4) {
+                harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
+            }
+            await().atMost(STEP).until(() -> "false".equals(decommissionLabel(member)));
+            await().atMost(STEP).until(() -> harness.conditionIs("c", "Progressing", "True")
+                    && harness.status("c").getRacks().get("rack1").getConditions().stream()
+                        .anyMatch(cond -> RackStatus.RackCondition.MEMBER_LEAVING.equals(cond.getType())));
+            harness.stopOperator();
+            assertThat(harness.agents.posts(member)).isZero();
+            assertThat(harness.replicas(set)).isEqualTo(ordinal + 1);
+
+            // Step 2: a new operator finds the record and asks the agent, once.
+            harness.agents.available(true);
+            harness.startOperator();
+            await().atMost(STEP).until(() -> harness.agents.posts(member) == 1);
+            harness.stopOperator();
+
+            // Step 3: a new operator polls the running decommission without starting another.
+            int gets = harness.agents.gets(member);
+            harness.startOperator();
+            await().atMost(STEP).until(() -> harness.agents.gets(member) > gets);
+            assertThat(harness.condition("c", "Progressing")).get().satisfies(c -> assertThat(c.getMessage()).contains(member));
+            harness.stopOperator();
+            assertThat(harness.replicas(set)).isEqualTo(ordinal + 1);
+            assertThat(decommissionLabel(member)).isEqualTo("false");
+
+            // Step 4: Cassandra reports it DECOMMISSIONED: recorded, then the StatefulSet shrinks; the pod is still terminating.
+            harness.agents.finishDecommission(member, "DONE", null);
+            harness.controllers.holdPodDeletion = true;
+            harness.startOperator();
+            await().atMost(STEP).until(() -> harness.replicas(set) == ordinal);
+            harness.stopOperator();
+            assertThat(decommissionLabel(member)).isEqualTo("true");
+            assertThat(claimExists(member)).as("the claim stays while the pod runs").isTrue();
+
+            // Step 5: with the pod gone, a new operator removes the claim and the Service.
+            harness.controllers.holdPodDeletion = false;
+            await().atMost(STEP).until(() -> !podExists(member));
+            harness.startOperator();
+            await().atMost(STEP).until(() -> harness.service(member) == null && !claimExists(member));
+            assertThat(harness.agents.posts(member)).as("exactly one decommission call for " + member).isEqualTo(1);
+        }
+
+        harness.awaitReady("c", 3);
+        assertThat(harness.agents.totalPosts()).isEqualTo(2);
+        assertThat(harness.agents.unauthorized).hasValue(0);
+        assertThat(harness.api.client.configMaps().inNamespace(NAMESPACE).withName("c-members").get().getData())
+                .doesNotContainKeys("c-dc1-rack1-3", "c-dc1-rack1-4").containsKeys("c-dc1-rack1-0", "c-dc1-rack1-2");
+        assertThat(harness.events("DecommissionStarted")).hasSize(2);
+        assertThat(harness.events("DecommissionFinished")).hasSize(2);
+        assertThat(harness.events("MemberRemoved")).hasSize(2);
+        assertThat(harness.status("c").getRacks().get("rack1").getConditions()).isEmpty();
+        assertThat(harness.controllers.violations).isEmpty();
+    }
+
+    @Test
+    void aFinishedDecommissionRecordedBeforeACrashIsNotRepeated() {
+        harness.create(TestClusters.cluster("c", NAMESPACE, 4));
+        harness.awaitReady("c", 4);
+        harness.stopOperator();
+        // The state an operator leaves when it crashes right after recording DONE.
+        harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
+        harness.api.client.services().inNamespace(NAMESPACE).withName("c-dc1-rack1-3")
+                .edit(s -> { s.getMetadata().getLabels().put(Labels.DECOMMISSIONED, "true"); return s; });
+
+        harness.startOperator();
+        harness.awaitReady("c", 3);
+        await().atMost(STEP).until(() -> harness.service("c-dc1-rack1-3") == null);
+        assertThat(harness.agents.totalPosts()).isZero();
+        assertThat(harness.agents.gets("c-dc1-rack1-3")).isZero();
+    }
+
+    @Test
+    void aDecommissionCassandraRejectsLeavesTheMemberAndSaysWhy() {
+        harness.create(TestClusters.cluster("c", NAMESPACE, 4));
+        harness.awaitReady("c", 4);
+        String member = "c-dc1-rack1-3";
+        String cassandraSays = "Not enough live nodes to maintain replication factor in keyspace ks";
+        harness.agents.finishDecommission(member, "FAILED", cassandraSays);
+
+        harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
+        await().atMost(STEP).until(() -> harness.conditionIs("c", "Degraded", "True"));
+        assertThat(harness.condition("c", "Degraded")).get().satisfies(c -> {
+            assertThat(c.getReason()).isEqualTo("DecommissionFailed");
+            assertThat(c.getMessage()).contains(member).contains(cassandraSays);
+        });
+        assertThat(harness.service(member).getMetadata().getAnnotations()).containsEntry(Contract.Annotations.DECOMMISSION_FAILURE, cassandraSays);
+        assertThat(harness.events("DecommissionFailed")).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getMessage()).contains(cassandraSays);
+        });
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> harness.replicas("c-dc1-rack1") == 4);
+        assertThat(harness.agents.posts(member)).isEqualTo(1);
+
+        // Wanting the member again clears the failed attempt.
+        harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(4));
+        await().atMost(STEP).until(() -> decommissionLabel(member) == null);
+        harness.awaitReady("c", 4);
+        assertThat(harness.conditionIs("c", "Degraded", "False")).isTrue();
+        assertThat(harness.service(member).getMetadata().getAnnotations()).doesNotContainKey(Contract.Annotations.DECOMMISSION_FAILURE);
+    }
+}
