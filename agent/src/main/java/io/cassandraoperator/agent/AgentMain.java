@@ -90,7 +90,7 @@ public final class AgentMain {
         shuttingDown = true;
         if (cassandra != null && cassandra.isAlive()) {
             String mode = node.operationMode().orElse("unreachable");
-            if ("NORMAL".equals(mode)) {
+            if (OperationMode.isServing(mode)) {
                 drain(node);
             } else {
                 LOG.info("Not draining: Cassandra's operation mode is {}", mode);

@@ -15,9 +15,6 @@ import java.util.Optional;
 public final class Decommission implements NodeOperation {
     private static final Logger LOG = LoggerFactory.getLogger(Decommission.class);
 
-    static final String LEAVING = "LEAVING";
-    static final String DECOMMISSIONED = "DECOMMISSIONED";
-
     private final CassandraNode node;
     private final DecommissionMarker marker;
     private final BackgroundOperation operation;
@@ -56,7 +53,7 @@ public final class Decommission implements NodeOperation {
     }
 
     private OperationReport reportFor(Optional<String> mode) {
-        if (mode.filter(DECOMMISSIONED::equals).isPresent()) {
+        if (mode.filter(OperationMode.DECOMMISSIONED::equals).isPresent()) {
             if (!marker.exists()) {
                 marker.write();
                 LOG.info("Cassandra reports DECOMMISSIONED: wrote {}", marker.file());
@@ -64,7 +61,7 @@ public final class Decommission implements NodeOperation {
             return OperationReport.of(State.DONE);
         }
         OperationReport tracked = operation.report();
-        if (tracked.state() == State.RUNNING || mode.filter(LEAVING::equals).isPresent()) {
+        if (tracked.state() == State.RUNNING || mode.filter(OperationMode.LEAVING::equals).isPresent()) {
             return OperationReport.of(State.RUNNING);
         }
         return tracked;
@@ -73,7 +70,7 @@ public final class Decommission implements NodeOperation {
     private void decommission() throws Exception {
         node.decommission();
         String mode = node.operationMode().orElse("unreachable");
-        if (!DECOMMISSIONED.equals(mode)) {
+        if (!OperationMode.DECOMMISSIONED.equals(mode)) {
             throw new IllegalStateException("decommission returned but Cassandra's operation mode is " + mode);
         }
         marker.write();

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-/** Ready means Cassandra serves clients: operation mode NORMAL and its CQL port accepts connections. */
+/**
+ * Ready means Cassandra serves clients: operation mode NORMAL (or DECOMMISSION_FAILED, which is NORMAL after a refused
+ * decommission) and its CQL port accepts connections.
+ */
 public final class Readiness {
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
@@ -22,7 +25,7 @@ public final class Readiness {
         if (mode == null) {
             return "Cassandra is not reachable over JMX";
         }
-        if (!"NORMAL".equals(mode)) {
+        if (!OperationMode.isServing(mode)) {
             return "Cassandra's operation mode is " + mode;
         }
         try (Socket socket = new Socket()) {

@@ -55,6 +55,9 @@ class AgentHttpApiTest {
         assertThat(joining.statusCode()).isEqualTo(503);
         assertThat(joining.body()).contains("JOINING");
 
+        node.mode = "DECOMMISSION_FAILED";
+        assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(200);
+
         node.mode = "NORMAL";
         cqlPort.close();
         assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(503);
