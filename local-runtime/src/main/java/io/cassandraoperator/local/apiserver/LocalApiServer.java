@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LocalApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalApiServer.class);
+    /** The mock logs every request through java.util.logging at INFO; keep a strong reference to quiet it. */
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
     public static final String NAMESPACE = "default";
 
     private final KubernetesMockServer server;
@@ -51,6 +54,7 @@ public final class LocalApiServer implements AutoCloseable {
      * @param port 0 for any free port
      */
     public static LocalApiServer start(Path stateDir, int port, LoopbackAddressPool serviceAddresses) {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         try {
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
             Path snapshotFile = stateDir.resolve("api").resolve("objects.json");

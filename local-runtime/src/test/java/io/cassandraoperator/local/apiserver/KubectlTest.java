@@ -1,0 +1,134 @@
+package io.cassandraoperator.local.apiserver;
+
+import io.cassandraoperator.local.network.LoopbackAddressPool;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A real kubectl against the local API server: discovery, get, apply, describe, label, patch, logs, delete. */
+class KubectlTest {
+    @TempDir
+    static Path stateDir;
+    static LocalApiServer server;
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        server = LocalApiServer.start(stateDir, 0, LoopbackAddressPool.serviceAddresses());
+        client = server.newClient();
+        server.setPodLogSource((namespace, pod, container, tailLines, follow) -> {
+            List<String> lines = List.of("line 1 of " + namespace + "/" + pod + "/" + container, "line 2", "line 3");
+            List<String> shown = tailLines == null ? lines : lines.subList(lines.size() - tailLines, lines.size());
+            return new ByteArrayInputStream((String.join("\n", shown) + "\n").getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void discoveryServesVersionAndBuiltInAndCustomResources() throws Exception {
+        assertThat(kubectl("version", "-o", "json")).contains("\"gitVersion\": \"v1.32.0-cassandra-local\"");
+        String resources = kubectl("api-resources");
+        assertThat(resources).contains("pods", "statefulsets", "persistentvolumeclaims", "nodes", "leases",
+                "poddisruptionbudgets", "customresourcedefinitions");
+        kubectl("apply", "-f", "../deploy/crds/clusters.cassandra.rook.io-v1.yml");
+        assertThat(kubectl("api-resources", "--api-group=cassandra.rook.io")).contains("clusters");
+    }
+
+    @Test
+    void clusterLifecycleThroughKubectl() throws Exception {
+        kubectl("apply", "-f", "../deploy/crds/clusters.cassandra.rook.io-v1.yml");
+        assertThat(kubectl("apply", "-f", "../examples/cluster.yaml")).contains("cluster.cassandra.rook.io/cassandra created");
+        assertThat(kubectl("get", "clusters")).contains("cassandra");
+        assertThat(kubectl("label", "cluster", "cassandra", "team=data")).contains("labeled");
+        assertThat(kubectl("patch", "cluster", "cassandra", "--type=merge", "-p",
+                "{\"spec\":{\"datacenter\":{\"replicationFactor\":3}}}")).contains("patched");
+        String yaml = kubectl("get", "cluster", "cassandra", "-o", "yaml");
+        assertThat(yaml).contains("team: data", "replicationFactor: 3", "generation: 2");
+        assertThat(kubectl("apply", "-f", "../examples/cluster.yaml")).contains("unchanged");
+        assertThat(kubectl("delete", "cluster", "cassandra")).contains("deleted");
+        assertThat(kubectl("get", "clusters")).doesNotContain("cassandra");
+    }
+
+    @Test
+    void builtInKindsApplyWithStrategicMergeAndDescribe() throws Exception {
+        Path manifest = stateDir.resolve("web.yaml");
+        Files.writeString(manifest, webManifest("\"2\""));
+        assertThat(kubectl("apply", "-f", manifest.toString())).contains("service/web created",
+                "statefulset.apps/web created");
+        Files.writeString(manifest, webManifest("\"3\""));
+        assertThat(kubectl("apply", "-f", manifest.toString())).contains("statefulset.apps/web configured");
+        assertThat(kubectl("get", "sts", "web", "-o", "jsonpath={.spec.template.spec.containers[0].env[*].value}"))
+                .isEqualTo("1 3");
+        assertThat(kubectl("describe", "service", "web")).contains("IP:", "127.0.2.");
+        kubectl("delete", "-f", manifest.toString());
+        assertThat(kubectl("get", "sts,svc")).doesNotContain("web");
+    }
+
+    @Test
+    void logsComeFromThePodLogSource() throws Exception {
+        client.pods().resource(LocalApiServerTest.pod("logger", null)).create();
+        client.pods().withName("logger").subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Running\"}}");
+        assertThat(kubectl("logs", "logger")).isEqualTo("line 1 of default/logger/c\nline 2\nline 3\n");
+        assertThat(kubectl("logs", "logger", "-c", "c", "--tail", "1")).isEqualTo("line 3\n");
+    }
+
+    private static String webManifest(String bValue) {
+        return """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec:
+                  selector: {app: web}
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: web}
+                spec:
+                  serviceName: web
+                  replicas: 0
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                      - name: c
+                        image: x:1
+                        env: [{name: A, value: "1"}, {name: B, value: %s}]
+                """.formatted(bValue);
+    }
+
+    static String kubectl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", server.kubeconfig().toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
+        }
+        assertThat(process.exitValue()).as("kubectl %s:\n%s", String.join(" ", args), output).isZero();
+        return output;
+    }
+}

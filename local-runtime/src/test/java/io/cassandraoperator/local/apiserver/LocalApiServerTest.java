@@ -1,0 +1,270 @@
+package io.cassandraoperator.local.apiserver;
+
+import io.cassandraoperator.local.network.LoopbackAddressPool;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.FileInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The API behaviours the operator and the controllers rely on, pinned against the local API server. */
+class LocalApiServerTest {
+    static final Path CRD = Path.of("..", "deploy", "crds", "clusters.cassandra.rook.io-v1.yml");
+
+    @TempDir
+    Path stateDir;
+    LocalApiServer server;
+    KubernetesClient client;
+
+    @BeforeEach
+    void start() {
+        server = LocalApiServer.start(stateDir, 0, LoopbackAddressPool.serviceAddresses());
+        client = server.newClient();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void staleResourceVersionIsRefusedWith409() {
+        ConfigMap created = client.configMaps().resource(configMap("cm", "a")).create();
+        ConfigMap first = new ConfigMapBuilder(created).withData(Map.of("k", "b")).build();
+        client.configMaps().resource(first).update();
+
+        ConfigMap stale = new ConfigMapBuilder(created).withData(Map.of("k", "c")).build();
+        assertThatThrownBy(() -> client.configMaps().resource(stale).update())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+        assertThat(client.configMaps().withName("cm").get().getData()).containsEntry("k", "b");
+    }
+
+    @Test
+    void generationChangesOnSpecChangesOnly() {
+        StatefulSet sts = client.apps().statefulSets().resource(statefulSet("web", 1)).create();
+        assertThat(sts.getMetadata().getGeneration()).isEqualTo(1L);
+
+        StatefulSet labelled = client.apps().statefulSets().withName("web")
+                .edit(s -> new StatefulSetBuilder(s).editMetadata().addToLabels("x", "y").endMetadata().build());
+        assertThat(labelled.getMetadata().getGeneration()).isEqualTo(1L);
+
+        StatefulSet statusWritten = client.apps().statefulSets().withName("web").subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"replicas\":1}}");
+        assertThat(statusWritten.getMetadata().getGeneration()).isEqualTo(1L);
+
+        StatefulSet scaled = client.apps().statefulSets().withName("web")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":3}}");
+        assertThat(scaled.getMetadata().getGeneration()).isEqualTo(2L);
+        assertThat(scaled.getStatus().getReplicas()).isEqualTo(1);
+    }
+
+    @Test
+    void statusIsASubresourceForBuiltInKindsAndCustomResources() throws Exception {
+        client.pods().resource(pod("p", null)).create();
+        client.pods().withName("p").subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Running\"},\"spec\":{\"nodeName\":\"n\"}}");
+        Pod afterStatus = client.pods().withName("p").get();
+        assertThat(afterStatus.getStatus().getPhase()).isEqualTo("Running");
+        assertThat(afterStatus.getSpec().getNodeName()).as("a status write leaves the spec alone").isNull();
+
+        client.pods().withName("p").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Failed\"}}");
+        assertThat(client.pods().withName("p").get().getStatus().getPhase())
+                .as("a write to the object leaves the status alone").isEqualTo("Running");
+
+        createCrd();
+        GenericKubernetesResource cluster = client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster")
+                .load(new FileInputStream(Path.of("..", "examples", "cluster.yaml").toFile())).item();
+        cluster.setAdditionalProperty("status", Map.of("members", 7));
+        client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster").resource(cluster).create();
+        GenericKubernetesResource stored = cr();
+        assertThat(stored.getAdditionalProperties()).doesNotContainKey("status");
+        client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster").withName("cassandra")
+                .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"members\":3}}");
+        assertThat(cr().getAdditionalProperties().get("status")).isEqualTo(Map.of("members", 3));
+        assertThat(cr().getMetadata().getGeneration()).isEqualTo(1L);
+    }
+
+    @Test
+    void jsonPatchAndMergePatchApply() {
+        client.configMaps().resource(configMap("cm", "a")).create();
+        client.configMaps().withName("cm").patch(PatchContext.of(PatchType.JSON),
+                "[{\"op\":\"add\",\"path\":\"/data/j\",\"value\":\"1\"}]");
+        client.configMaps().withName("cm").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"data\":{\"k\":null,\"m\":\"2\"}}");
+        assertThat(client.configMaps().withName("cm").get().getData()).isEqualTo(Map.of("j", "1", "m", "2"));
+    }
+
+    @Test
+    void customResourcesAreValidatedAgainstTheCrdSchema() throws Exception {
+        createCrd();
+        GenericKubernetesResource cluster = client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster")
+                .load(new FileInputStream(Path.of("..", "examples", "cluster.yaml").toFile())).item();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) cluster.getAdditionalProperties().get("spec");
+        spec.put("mode", "not-a-mode");
+        assertThatThrownBy(() -> client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster")
+                .resource(cluster).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("spec.mode");
+                });
+    }
+
+    @Test
+    void serviceClusterIpsAreAllocatedAtCreation() {
+        Service a = client.services().resource(service("a", null)).create();
+        Service b = client.services().resource(service("b", null)).create();
+        Service headless = client.services().resource(service("h", "None")).create();
+        Service explicit = client.services().resource(service("e", "127.0.2.200")).create();
+
+        assertThat(a.getSpec().getClusterIP()).isEqualTo("127.0.2.2");
+        assertThat(b.getSpec().getClusterIP()).isEqualTo("127.0.2.3");
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(explicit.getSpec().getClusterIP()).isEqualTo("127.0.2.200");
+        assertThatThrownBy(() -> client.services().resource(service("dup", "127.0.2.3")).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+
+        // An update that leaves the IP out keeps it (the operator replaces whole objects).
+        Service replaced = client.services().resource(new ServiceBuilder(service("a", null))
+                .editMetadata().withResourceVersion(a.getMetadata().getResourceVersion()).endMetadata().build())
+                .update();
+        assertThat(replaced.getSpec().getClusterIP()).isEqualTo("127.0.2.2");
+
+        client.services().withName("a").delete();
+        await().until(() -> client.services().withName("a").get() == null);
+        Service c = client.services().resource(service("c", null)).create();
+        assertThat(c.getSpec().getClusterIP()).as("a freed address may be handed out again").isEqualTo("127.0.2.2");
+        Service d = client.services().resource(service("d", null)).create();
+        assertThat(d.getSpec().getClusterIP()).isEqualTo("127.0.2.4");
+    }
+
+    @Test
+    void boundPodsAreDeletedGracefully() {
+        client.pods().resource(pod("bound", "node-1")).create();
+        client.pods().withName("bound").delete();
+        Pod terminating = client.pods().withName("bound").get();
+        assertThat(terminating).as("a pod on a node stays until its kubelet has stopped it").isNotNull();
+        assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(terminating.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(45L);
+
+        // The kubelet reports the stopped container: the pod must stay.
+        client.pods().withName("bound").subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Running\"}}");
+        assertThat(client.pods().withName("bound").get()).isNotNull();
+
+        client.pods().withName("bound").withGracePeriod(0).delete();
+        assertThat(client.pods().withName("bound").get()).isNull();
+
+        client.pods().resource(pod("short", "node-1")).create();
+        client.pods().withName("short").withGracePeriod(5).delete();
+        assertThat(client.pods().withName("short").get().getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(5L);
+
+        client.pods().resource(pod("unbound", null)).create();
+        client.pods().withName("unbound").delete();
+        assertThat(client.pods().withName("unbound").get()).as("a pod on no node goes at once").isNull();
+    }
+
+    @Test
+    void finalizersHoldDeletionUntilRemoved() {
+        client.configMaps().resource(new ConfigMapBuilder(configMap("f", "a")).editMetadata()
+                .addToFinalizers("example.com/hold").endMetadata().build()).create();
+        client.configMaps().withName("f").delete();
+        ConfigMap held = client.configMaps().withName("f").get();
+        assertThat(held.getMetadata().getDeletionTimestamp()).isNotNull();
+        client.configMaps().withName("f").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"finalizers\":null}}");
+        assertThat(client.configMaps().withName("f").get()).isNull();
+    }
+
+    @Test
+    void objectsAndClusterIpsSurviveARestart() throws Exception {
+        createCrd();
+        Service member = client.services().resource(service("member-0", null)).create();
+        client.services().resource(service("member-1", null)).create();
+        Secret secret = client.secrets().resource(new SecretBuilder().withNewMetadata().withName("s").endMetadata()
+                .withStringData(Map.of("token", "t")).build()).create();
+        client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster")
+                .load(new FileInputStream(Path.of("..", "examples", "cluster.yaml").toFile())).create();
+        String clusterUid = cr().getMetadata().getUid();
+
+        stop();
+        start();
+
+        Service restored = client.services().withName("member-0").get();
+        assertThat(restored.getSpec().getClusterIP()).isEqualTo(member.getSpec().getClusterIP());
+        assertThat(restored.getMetadata().getUid()).isEqualTo(member.getMetadata().getUid());
+        assertThat(client.secrets().withName("s").get().getMetadata().getUid()).isEqualTo(secret.getMetadata().getUid());
+        assertThat(cr().getMetadata().getUid()).isEqualTo(clusterUid);
+        Service fresh = client.services().resource(service("member-2", null)).create();
+        assertThat(fresh.getSpec().getClusterIP()).as("addresses in use stay taken after a restart")
+                .isEqualTo("127.0.2.4");
+        assertThat(Long.parseLong(fresh.getMetadata().getResourceVersion()))
+                .isGreaterThan(Long.parseLong(restored.getMetadata().getResourceVersion()));
+    }
+
+    private GenericKubernetesResource cr() {
+        return client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster").withName("cassandra").get();
+    }
+
+    private void createCrd() throws Exception {
+        CustomResourceDefinition crd = Serialization.unmarshal(new FileInputStream(CRD.toFile()),
+                CustomResourceDefinition.class);
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    }
+
+    static ConfigMap configMap(String name, String value) {
+        return new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().withData(Map.of("k", value)).build();
+    }
+
+    static Pod pod(String name, String node) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withNodeName(node).withTerminationGracePeriodSeconds(45L)
+                .addNewContainer().withName("c").withImage("x:1").endContainer().endSpec().build();
+    }
+
+    static Service service(String name, String clusterIp) {
+        return new ServiceBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withClusterIP(clusterIp).withSelector(Map.of("app", name))
+                .addNewPort().withPort(9042).endPort().endSpec().build();
+    }
+
+    static StatefulSet statefulSet(String name, int replicas) {
+        return new StatefulSetBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withReplicas(replicas).withServiceName(name)
+                .withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("x:1").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+    }
+
+    static List<String> names(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+        return objects.stream().map(o -> o.getMetadata().getName()).toList();
+    }
+}
