@@ -1,0 +1,118 @@
+package io.cassandraoperator.operator;
+
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static io.cassandraoperator.operator.OperatorHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@link OperatorMain} as the local runtime starts it: a separate JVM with KUBECONFIG, against the mock over HTTP. */
+class OperatorMainTest {
+    @TempDir
+    Path dir;
+    private MockApi api;
+    private Process process;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @Test
+    void runsFromKubeconfigServesProbesAndReconciles() throws Exception {
+        api = new MockApi(true);
+        int healthPort = freePort();
+        process = start(healthPort);
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(http, healthPort, "/readyz") == 200);
+        assertThat(status(http, healthPort, "/healthz")).isEqualTo(200);
+
+        api.client.resource(TestClusters.cluster("c", NAMESPACE, 1)).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            StatefulSet set = api.client.apps().statefulSets().inNamespace(NAMESPACE).withName("c-dc1-rack1").get();
+            return set != null && api.client.services().inNamespace(NAMESPACE).withName("c-dc1-rack1-0").get() != null;
+        });
+        assertThat(process.isAlive()).isTrue();
+    }
+
+    @Test
+    void exitsWithAClearMessageWhenTheCrdIsMissing() throws Exception {
+        api = new MockApi(false);
+        process = start(freePort());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("operator.log"))).contains("clusters.cassandra.rook.io is not installed");
+    }
+
+    private Process start(int healthPort) throws IOException {
+        Path kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster: {server: "%s"}
+                users:
+                - name: operator
+                  user: {token: unused}
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: operator, namespace: %s}
+                current-context: mock
+                """.formatted(api.client.getMasterUrl().toString(), NAMESPACE));
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("operator.log").toFile());
+        builder.environment().put("KUBECONFIG", kubeconfig.toString());
+        builder.environment().put("WATCH_NAMESPACES", NAMESPACE);
+        builder.environment().put("HEALTH_PORT", String.valueOf(healthPort));
+        builder.environment().put("HEALTH_BIND", "127.0.0.1");
+        builder.environment().remove("KUBERNETES_SERVICE_HOST");
+        builder.directory(new File(dir.toString()));
+        return builder.start();
+    }
+
+    private static int status(HttpClient http, int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+}
