@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The entrypoint of every Cassandra container: renders Cassandra's configuration, starts Cassandra as a child
@@ -39,7 +39,12 @@ public final class AgentMain {
             System.exit(2);
             return;
         }
-        new AgentMain(settings).run();
+        try {
+            new AgentMain(settings).run();
+        } catch (IllegalStateException | UncheckedIOException e) {
+            LOG.error("Cannot start: {}", e.getMessage(), e);
+            System.exit(2);
+        }
     }
 
     private void run() {
@@ -52,42 +57,54 @@ public final class AgentMain {
         JmxAccess jmx = JmxAccess.create(CassandraConfigDirectory.confDir(settings).resolve("jmx"));
         JmxCassandraNode node = new JmxCassandraNode(jmx, membership.broadcastAddress());
 
-        CassandraProcess cassandra = null;
-        if (marker.exists()) {
-            // Cassandra refuses to rejoin with a decommissioned node's data: starting it would only crash-loop.
-            LOG.warn("{} exists: this member was decommissioned; not starting Cassandra, waiting to be removed",
-                    marker.file());
-        } else {
-            CassandraCommandLine.ConfigFiles config = CassandraConfigDirectory.write(settings, membership);
-            List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx,
-                    replaceAddress(membership));
-            cassandra = CassandraProcess.start(command);
-        }
-
-        CassandraProcess running = cassandra;
+        // The API binds first: if its address is taken the agent fails before it has a child to leave behind.
+        AtomicReference<CassandraProcess> cassandra = new AtomicReference<>();
         AgentHttpApi api = new AgentHttpApi(
                 new InetSocketAddress(settings.bindAddress(), settings.port()),
                 settings.agentToken(),
-                () -> running == null || running.isAlive(),
+                () -> cassandra.get() == null || cassandra.get().isAlive(),
                 new Readiness(node, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL)),
                 node,
                 new Decommission(node, marker),
                 new Cleanup(node));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(running, node, api), "agent-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(cassandra, node, api), "agent-shutdown"));
         api.start();
 
-        if (running != null) {
-            int exitCode = running.onExit().join().exitValue();
-            if (!shuttingDown) {
-                LOG.error("Cassandra exited on its own with code {}: exiting so the container is restarted", exitCode);
-                System.exit(exitCode == 0 ? 1 : exitCode);
+        if (marker.exists()) {
+            // Cassandra refuses to rejoin with a decommissioned node's data: starting it would only crash-loop.
+            LOG.warn("{} exists: this member was decommissioned; not starting Cassandra, waiting to be removed",
+                    marker.file());
+            return;
+        }
+        CassandraCommandLine.ConfigFiles config = CassandraConfigDirectory.write(settings, membership);
+        Optional<String> replaced = Replacement.addressToReplace(membership, settings.dataDir());
+        if (membership.replaceRequested()) {
+            LOG.info(replaced.isPresent()
+                    ? "Replacing the member at {} on an empty disk"
+                    : "A replacement of {} is requested but Cassandra's data directory is not empty: ordinary start",
+                    membership.broadcastAddress());
+        }
+        List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx, replaced);
+        synchronized (this) {
+            if (shuttingDown) {
+                return;
             }
+            cassandra.set(CassandraProcess.start(command));
+        }
+
+        int exitCode = cassandra.get().onExit().join().exitValue();
+        if (!shuttingDown) {
+            LOG.error("Cassandra exited on its own with code {}: exiting so the container is restarted", exitCode);
+            System.exit(exitCode == 0 ? 1 : exitCode);
         }
     }
 
     /** On SIGTERM: drain (so no commit log replay and no lost hints on restart), then stop Cassandra. */
-    private void shutDown(CassandraProcess cassandra, CassandraNode node, AgentHttpApi api) {
-        shuttingDown = true;
+    private void shutDown(AtomicReference<CassandraProcess> started, CassandraNode node, AgentHttpApi api) {
+        synchronized (this) {
+            shuttingDown = true;
+        }
+        CassandraProcess cassandra = started.get();
         if (cassandra != null && cassandra.isAlive()) {
             String mode = node.operationMode().orElse("unreachable");
             if (OperationMode.isServing(mode)) {
@@ -118,33 +135,6 @@ public final class AgentMain {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warn("Drain failed: {}; stopping Cassandra anyway", OperationFailure.message(e));
-        }
-    }
-
-    /**
-     * A replacement keeps the dead member's address; Cassandra honours it only on a node's first boot, and the agent
-     * asks for it only on an empty disk, so a replacement that finished is never started again.
-     */
-    private Optional<String> replaceAddress(Membership membership) {
-        if (!membership.replaceRequested()) {
-            return Optional.empty();
-        }
-        if (!isEmptyDirectory(settings.dataDir().resolve("data"))) {
-            LOG.info("A replacement is requested but the data directory holds data: starting as the member itself");
-            return Optional.empty();
-        }
-        LOG.info("Replacing the member at {} on an empty disk", membership.broadcastAddress());
-        return Optional.of(membership.broadcastAddress());
-    }
-
-    private static boolean isEmptyDirectory(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return true;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -70,6 +70,8 @@ public final class CassandraCommandLine {
         command.add("-Xms" + settings.maxHeap());
         command.add("-Xmx" + settings.maxHeap());
         command.add("-Djava.net.preferIPv4Stack=true");
+        // After an OutOfMemoryError Cassandra's state is unknown: exit, and the agent's exit restarts the container.
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.addAll(JVM17_SERVER_OPTIONS);
         command.add("-Dcassandra-foreground=yes");
         command.add("-Dcassandra.config=" + config.cassandraYaml().toUri());

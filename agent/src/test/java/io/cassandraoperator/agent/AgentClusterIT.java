@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,8 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -85,8 +88,8 @@ class AgentClusterIT {
         for (String dataDir : List.of("data-0", "data-1")) {
             Path data = work.resolve(dataDir);
             if (Files.exists(data)) {
-                try (var paths = Files.walk(data)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
+                try (Stream<Path> paths = Files.walk(data)) {
+                    paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
                 }
             }
         }

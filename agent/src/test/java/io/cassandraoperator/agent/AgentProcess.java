@@ -44,6 +44,12 @@ final class AgentProcess {
 
     static AgentProcess start(Path image, String podName, String podIp, int port, Path membersDir, Path userDir,
                               Path dataDir, Path log) throws IOException {
+        return start(image, podName, podIp, port, membersDir, userDir, dataDir, log, Map.of());
+    }
+
+    /** {@code overrides} replace the pod's or the image's environment variables. */
+    static AgentProcess start(Path image, String podName, String podIp, int port, Path membersDir, Path userDir,
+                              Path dataDir, Path log, Map<String, String> overrides) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put(Contract.Env.POD_NAME, podName);
         env.put(Contract.Env.POD_IP, podIp);
@@ -60,6 +66,7 @@ final class AgentProcess {
                 "-Dcassandra.ring_delay_ms=3000 -Dcassandra.skip_wait_for_gossip_to_settle=0");
         env.put(AgentSettings.AGENT_PORT, Integer.toString(port));
         env.put(AgentSettings.CASSANDRA_STOP_GRACE_SECONDS, "30");
+        env.putAll(overrides);
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
