@@ -10,9 +10,16 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Cassandra's StorageService over JMX, with generic MBean calls: Cassandra's classes are not on the agent's classpath.
@@ -25,7 +32,14 @@ public final class JmxCassandraNode implements CassandraNode {
 
     private final JmxAccess access;
     private final String broadcastAddress;
-    private JMXConnector queryConnector;
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ExecutorService queries = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "jmx-query");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile JMXConnector queryConnector;
 
     public JmxCassandraNode(JmxAccess access, String broadcastAddress) {
         this.access = access;
@@ -95,26 +109,47 @@ public final class JmxCassandraNode implements CassandraNode {
         }
     }
 
-    private synchronized Object query(String attribute) throws NodeUnreachableException {
+    /**
+     * Reads one attribute within {@link #QUERY_TIMEOUT}: RMI calls have no read timeout of their own, and a Cassandra
+     * stuck in a long GC pause must make the readiness probe fail, not hang it.
+     */
+    private Object query(String attribute) throws NodeUnreachableException {
+        Future<Object> answer = queries.submit(() -> queryNow(attribute));
         try {
-            if (queryConnector == null) {
-                queryConnector = connect();
-            }
-            return queryConnector.getMBeanServerConnection().getAttribute(STORAGE_SERVICE, attribute);
-        } catch (Exception e) {
+            return answer.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
             closeQueryConnector();
-            throw new NodeUnreachableException("Cassandra is not reachable over JMX: " + OperationFailure.message(e), e);
+            throw new NodeUnreachableException("Cassandra did not answer over JMX within " + QUERY_TIMEOUT, e);
+        } catch (ExecutionException e) {
+            closeQueryConnector();
+            throw new NodeUnreachableException(
+                    "Cassandra is not reachable over JMX: " + OperationFailure.message(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeUnreachableException("interrupted while querying Cassandra over JMX", e);
         }
     }
 
+    /** Runs on the single query thread only. */
+    private Object queryNow(String attribute) throws Exception {
+        JMXConnector connector = queryConnector;
+        if (connector == null) {
+            connector = connect();
+            queryConnector = connector;
+        }
+        return connector.getMBeanServerConnection().getAttribute(STORAGE_SERVICE, attribute);
+    }
+
     private void closeQueryConnector() {
-        if (queryConnector != null) {
+        JMXConnector connector = queryConnector;
+        queryConnector = null;
+        if (connector != null) {
             try {
-                queryConnector.close();
+                connector.close();
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Closing a broken JMX connection failed", e);
             }
-            queryConnector = null;
         }
     }
 
