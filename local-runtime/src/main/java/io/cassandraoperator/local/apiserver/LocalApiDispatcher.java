@@ -110,7 +110,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         String path = request.getPath();
         try {
             return switch (request.method()) {
-                case GET -> get(path);
+                case GET -> asTableIfAsked(path, request.getHeader("Accept"), get(path));
                 case POST -> write(() -> create(path, request.getBody().readUtf8()));
                 case PUT -> write(() -> update(path, request.getBody().readUtf8()));
                 case PATCH -> write(() -> patch(path, request.getHeader("Content-Type"), request.getBody().readUtf8()));
@@ -167,6 +167,34 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
                     attrs.get(KubernetesAttributesExtractor.NAME)).response();
         }
         return response;
+    }
+
+    /** kubectl asks for lists and objects as a {@code Table} of columns; other clients get them as they are. */
+    private MockResponse asTableIfAsked(String path, String accept, MockResponse response) {
+        if (accept == null || !accept.contains("as=Table") || response.code() != 200
+                || response.getWebSocketListener() != null || response.getBody() == null) {
+            return response;
+        }
+        JsonNode body = asNode(new String(response.getBody().getBytes(), StandardCharsets.UTF_8));
+        String kind = body.path("kind").asText();
+        if (kind.equals("Status") || kind.equals("APIResourceList") || kind.startsWith("API")) {
+            return response;
+        }
+        List<JsonNode> objects = new ArrayList<>();
+        if (body.has("items")) {
+            body.path("items").forEach(objects::add);
+        } else {
+            objects.add(body);
+        }
+        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        String group = attrs.get(KubernetesAttributesExtractor.API);
+        String plural = attrs.get(KubernetesAttributesExtractor.PLURAL);
+        JsonNode crd = group == null ? null : crds().stream()
+                .filter(c -> c.path("spec").path("group").asText().equals(group)
+                        && c.path("spec").path("names").path("plural").asText().equals(plural))
+                .findFirst().orElse(null);
+        return json(200, TableView.of(plural, objects, crd, attrs.get(KubernetesAttributesExtractor.VERSION),
+                body.path("metadata").path("resourceVersion").asText("")));
     }
 
     private MockResponse podLog(String namespace, String name, Map<String, String> query) {

@@ -93,6 +93,26 @@ class KubectlTest {
         assertThat(kubectl("logs", "logger", "-c", "c", "--tail", "1")).isEqualTo("line 3\n");
     }
 
+    @Test
+    void tablesShowTheColumnsOfBuiltInKindsAndThePrinterColumnsOfCrds() throws Exception {
+        kubectl("apply", "-f", "../deploy/crds/clusters.cassandra.rook.io-v1.yml");
+        Path manifest = stateDir.resolve("table.yaml");
+        Files.writeString(manifest, Files.readString(Path.of("../examples/cluster.yaml"))
+                .replace("name: cassandra", "name: tabled"));
+        kubectl("apply", "-f", manifest.toString());
+        client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster").withName("tabled")
+                .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"members\":3,"
+                        + "\"readyMembers\":3,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}");
+        String clusters = kubectl("get", "clusters", "tabled");
+        assertThat(clusters.lines().findFirst().orElseThrow()).contains("DATACENTER", "VERSION", "READY", "MEMBERS");
+        assertThat(clusters.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
+                .containsSubsequence("tabled", "dc1", "5.0.6", "True", "3", "3");
+
+        client.pods().resource(LocalApiServerTest.pod("tabled-0", "node-2")).create();
+        String pods = kubectl("get", "pod", "tabled-0", "-o", "wide");
+        assertThat(pods).contains("READY", "STATUS", "NODE", "0/1", "Pending", "node-2");
+    }
+
     private static String webManifest(String bValue) {
         return """
                 apiVersion: v1
