@@ -142,6 +142,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         private boolean poll;
         /** Seeds chosen this round, in order; the ConfigMap lists their addresses in this order. */
         private List<String> seedOrder = List.of();
+        /** A template change held back by {@link RolloutGate}, reported when nothing more urgent is. */
+        private String rolloutWait;
 
         Round(Cluster cluster, ObservedCluster observed, KubernetesClient client, ClusterEvents events) {
             this.cluster = cluster;
@@ -157,13 +159,16 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             ensure(ClusterDisruptionBudget.build(cluster), observed.disruptionBudgets().get(ClusterDisruptionBudget.name(cluster)),
                     (actual, desired) -> new PodDisruptionBudgetBuilder(actual).withMetadata(mergeMetadata(actual, desired))
                             .withSpec(desired.getSpec()).build());
-            cluster.getSpec().getDatacenter().getRacks().forEach(this::ensureStatefulSet);
+            ensureStatefulSets();
             deleteEmptyRemovedRacks();
 
             step = ScalePlan.next(rackStates(), readyMembers(), decommissions(), this::memberName);
             Map<String, String> members = ensureMemberServices();
             Map<String, String> membersConfig = ensureMembersConfigMap(members);
             execute(membersConfig);
+            if (detail == null && step.progress() == null) {
+                detail = rolloutWait;
+            }
         }
 
         private String memberName(String rack, int ordinal) {
@@ -204,19 +209,39 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             }
         }
 
-        private void ensureStatefulSet(RackSpec rack) {
-            String name = RackStatefulSet.name(cluster, rack.getName());
-            StatefulSet actual = observed.statefulSets().get(name);
-            // Created empty; replicas are left out of the update: only the membership steps change them, one at a time.
-            StatefulSet desired = RackStatefulSet.build(cluster, rack, 0);
-            ensure(desired, actual, (current, wanted) -> new StatefulSetBuilder(current)
-                    .withMetadata(mergeMetadata(current, wanted))
-                    .editSpec()
-                        .withTemplate(wanted.getSpec().getTemplate())
-                        .withUpdateStrategy(wanted.getSpec().getUpdateStrategy())
-                        .withPersistentVolumeClaimRetentionPolicy(wanted.getSpec().getPersistentVolumeClaimRetentionPolicy())
-                    .endSpec()
-                    .build());
+        private void ensureStatefulSets() {
+            boolean rolled = false;
+            for (RackSpec rack : cluster.getSpec().getDatacenter().getRacks()) {
+                String name = RackStatefulSet.name(cluster, rack.getName());
+                StatefulSet actual = observed.statefulSets().get(name);
+                // Created empty; replicas are left out of the update: only the membership steps change them, one at a time.
+                StatefulSet desired = RackStatefulSet.build(cluster, rack, 0);
+                if (actual != null && !DesiredHash.of(desired).equals(DesiredHash.recorded(actual))) {
+                    Optional<String> blocker = rolled ? Optional.of("rack " + rack.getName() + " waits for the rack rolled just before it")
+                            : RolloutGate.blocker(observed.statefulSets().values(), firstNotReadyMember());
+                    if (blocker.isPresent()) {
+                        rolloutWait = "waiting to roll out rack " + rack.getName() + ": " + blocker.get();
+                        continue;
+                    }
+                    rolled = true;
+                }
+                ensure(desired, actual, (current, wanted) -> new StatefulSetBuilder(current)
+                        .withMetadata(mergeMetadata(current, wanted))
+                        .editSpec()
+                            .withTemplate(wanted.getSpec().getTemplate())
+                            .withUpdateStrategy(wanted.getSpec().getUpdateStrategy())
+                            .withPersistentVolumeClaimRetentionPolicy(wanted.getSpec().getPersistentVolumeClaimRetentionPolicy())
+                        .endSpec()
+                        .build());
+            }
+        }
+
+        private Optional<String> firstNotReadyMember() {
+            return cluster.getSpec().getDatacenter().getRacks().stream()
+                    .flatMap(r -> java.util.stream.IntStream.range(0, observed.replicas(RackStatefulSet.name(cluster, r.getName())))
+                            .mapToObj(o -> memberName(r.getName(), o)))
+                    .filter(m -> !observed.ready(m))
+                    .findFirst();
         }
 
         private void deleteEmptyRemovedRacks() {

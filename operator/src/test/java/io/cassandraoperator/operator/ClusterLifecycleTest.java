@@ -100,6 +100,7 @@ class ClusterLifecycleTest {
     void scalesUpOneMemberAtATime() {
         harness.create(TestClusters.cluster("c", NAMESPACE, 3));
         harness.awaitReady("c", 3);
+        String token = harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get().getData().get("token");
         harness.controllers.autoReady = false;
 
         harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(5));
@@ -119,6 +120,32 @@ class ClusterLifecycleTest {
         harness.awaitReady("c", 5);
 
         assertThat(harness.service("c-dc1-rack1-3").getMetadata().getLabels()).doesNotContainKey(Labels.SEED);
+        assertThat(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get().getData().get("token"))
+                .as("the agent token is never rotated").isEqualTo(token);
         assertThat(harness.controllers.violations).isEmpty();
+    }
+
+    @Test
+    void aNewVersionRollsOutOneRackAtATime() {
+        harness.create(TestClusters.cluster("u", NAMESPACE, 2, 2));
+        harness.awaitReady("u", 4);
+        harness.controllers.holdRollout = true;
+
+        harness.editSpec("u", c -> c.getSpec().setVersion("5.0.7"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> image("u-dc1-rack1").endsWith(":5.0.7"));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> image("u-dc1-rack2").endsWith(":5.0.6"));
+        assertThat(harness.condition("u", "Progressing")).get().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getMessage()).contains("rack2").contains("u-dc1-rack1 is still rolling out");
+        });
+
+        harness.controllers.holdRollout = false;
+        await().atMost(Duration.ofSeconds(20)).until(() -> image("u-dc1-rack2").endsWith(":5.0.7"));
+        assertThat(harness.statefulSet("u-dc1-rack2").getMetadata().getAnnotations()).containsEntry(RackStatefulSet.VERSION_ANNOTATION, "5.0.7");
+        await().atMost(Duration.ofSeconds(20)).until(() -> harness.conditionIs("u", "Progressing", "False"));
+    }
+
+    private String image(String statefulSet) {
+        return harness.statefulSet(statefulSet).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     }
 }

@@ -40,6 +40,8 @@ final class FakeControllers implements AutoCloseable {
     final List<String> violations = new CopyOnWriteArrayList<>();
     volatile boolean autoReady = true;
     volatile boolean holdPodDeletion;
+    /** While set, StatefulSet status stays where it is: a rollout that has not finished. */
+    volatile boolean holdRollout;
 
     FakeControllers(KubernetesClient client, String namespace, FakeAgents agents) {
         this.client = client;
@@ -80,6 +82,7 @@ final class FakeControllers implements AutoCloseable {
         for (StatefulSet set : sets) {
             int wanted = set.getSpec().getReplicas() == null ? 0 : set.getSpec().getReplicas();
             replicas += wanted;
+            reportRolledOut(set, wanted);
             for (int ordinal = 0; ordinal < wanted; ordinal++) {
                 String name = set.getMetadata().getName() + "-" + ordinal;
                 Pod pod = pods.get(name);
@@ -111,6 +114,21 @@ final class FakeControllers implements AutoCloseable {
         if (replicas - ready > 1) {
             violations.add("replicas " + replicas + " but only " + ready + " ready members: more than one member joining");
         }
+    }
+
+    /** Pods are not restarted here: a new revision counts as rolled out as soon as it is seen, unless held. */
+    private void reportRolledOut(StatefulSet set, int wanted) {
+        Long generation = set.getMetadata().getGeneration();
+        if (holdRollout || generation == null
+                || (set.getStatus() != null && generation.equals(set.getStatus().getObservedGeneration()))) {
+            return;
+        }
+        client.apps().statefulSets().inNamespace(namespace).withName(set.getMetadata().getName()).editStatus(s -> {
+            s.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                    .withObservedGeneration(generation).withReplicas(wanted).withUpdatedReplicas(wanted)
+                    .withCurrentRevision("rev-" + generation).withUpdateRevision("rev-" + generation).build());
+            return s;
+        });
     }
 
     private void checkMemberAddressRecorded(String member) {
