@@ -16,6 +16,7 @@ final class ApiError extends RuntimeException {
     private final String kind;
     private final String name;
     private final List<StatusCause> causes;
+    private final Status status;
 
     ApiError(int code, String reason, String message, String kind, String name, List<StatusCause> causes) {
         super(message);
@@ -24,6 +25,18 @@ final class ApiError extends RuntimeException {
         this.kind = kind;
         this.name = name;
         this.causes = causes;
+        this.status = null;
+    }
+
+    /** A refusal whose Status is already worded, e.g. by admission. */
+    ApiError(Status status) {
+        super(status.getMessage());
+        this.code = status.getCode();
+        this.reason = status.getReason();
+        this.kind = null;
+        this.name = null;
+        this.causes = List.of();
+        this.status = status;
     }
 
     static ApiError notFound(String plural, String name) {
@@ -35,7 +48,7 @@ final class ApiError extends RuntimeException {
     }
 
     MockResponse response() {
-        Status status = new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason)
+        Status status = this.status != null ? this.status : new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason)
                 .withMessage(getMessage()).withNewMetadata().endMetadata()
                 .withNewDetails().withKind(kind).withName(name).withCauses(causes).endDetails().build();
         return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")

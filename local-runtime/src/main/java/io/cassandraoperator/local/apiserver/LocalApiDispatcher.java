@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
@@ -19,6 +18,7 @@ import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
 import io.cassandraoperator.local.apiserver.admission.CustomResourceValidator;
 import io.cassandraoperator.local.apiserver.admission.FieldError;
+import io.cassandraoperator.local.apiserver.admission.InvalidObjectStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -536,13 +536,8 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
                 boolean strict = "Strict".equals(query(path).get("fieldValidation"));
                 List<FieldError> errors = validator.validate(object, old, strict);
                 if (!errors.isEmpty()) {
-                    String kind = spec.path("names").path("kind").asText();
-                    String name = object.path("metadata").path("name").asText();
-                    List<StatusCause> causes = errors.stream()
-                            .map(e -> new StatusCause(e.field(), e.message(), e.reason())).toList();
-                    String message = kind + "." + group + " \"" + name + "\" is invalid: "
-                            + String.join(", ", errors.stream().map(FieldError::describe).toList());
-                    throw new ApiError(422, "Invalid", message, kind, name, causes);
+                    throw new ApiError(InvalidObjectStatus.of(spec.path("names").path("kind").asText(), group,
+                            object.path("metadata").path("name").asText(), errors));
                 }
                 return;
             }
