@@ -157,8 +157,8 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             String version = m.group(2);
             return discovery.resources(group, version, crds()).map(r -> json(200, r))
                     .orElseGet(() -> ApiError.notFound("groupversions", group + "/" + version).response());
-        } else if ((m = LOG_PATH.matcher(p)).matches()) {
-            return podLog(m.group(1), m.group(2), query(path));
+        } else if (isLogPath(p)) {
+            return podLog(path);
         }
         MockResponse response = handleGet(path);
         if (response.code() == 404) {
@@ -197,7 +197,23 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
                 body.path("metadata").path("resourceVersion").asText("")));
     }
 
-    private MockResponse podLog(String namespace, String name, Map<String, String> query) {
+    /** A log request resolved against the stored pod: whose log, and which kubelet serves it. */
+    record LogTarget(PodLogSource source, String namespace, String pod, String container, Integer tailLines) {
+    }
+
+    static boolean isLogPath(String path) {
+        return LOG_PATH.matcher(withoutQuery(path)).matches();
+    }
+
+    /** Resolves {@code pods/{name}/log}: the pod must exist, the container defaults to its only one. */
+    LogTarget logTarget(String path) {
+        Matcher m = LOG_PATH.matcher(withoutQuery(path));
+        if (!m.matches()) {
+            throw new ApiError(404, "NotFound", "not a log path: " + path, null, null, List.of());
+        }
+        String namespace = m.group(1);
+        String name = m.group(2);
+        Map<String, String> query = query(path);
         JsonNode pod = stored("/api/v1/namespaces/" + namespace + "/pods/" + name);
         if (pod == null) {
             throw ApiError.notFound("pods", name);
@@ -216,16 +232,21 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             throw new ApiError(400, "BadRequest", "no kubelet serves logs", "pods", name, List.of());
         }
         Integer tail = query.containsKey("tailLines") ? Integer.valueOf(query.get("tailLines")) : null;
-        // The mock answers with whole bodies, so a follow request returns what the log holds now.
-        try (InputStream in = source.open(namespace, name, container, tail, false)) {
+        return new LogTarget(source, namespace, name, container, tail);
+    }
+
+    private MockResponse podLog(String path) {
+        LogTarget target = logTarget(path);
+        try (InputStream in = target.source().open(target.namespace(), target.pod(), target.container(),
+                target.tailLines(), false)) {
             return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
                     .setBody(in.readAllBytes());
         } catch (NoSuchFileException e) {
-            throw new ApiError(400, "BadRequest", "container \"" + container + "\" in pod \"" + name
-                    + "\" is waiting to start", "pods", name, List.of());
+            throw new ApiError(400, "BadRequest", "container \"" + target.container() + "\" in pod \""
+                    + target.pod() + "\" is waiting to start", "pods", target.pod(), List.of());
         } catch (IOException e) {
-            throw new ApiError(500, "InternalError", "reading the log failed: " + e.getMessage(), "pods", name,
-                    List.of());
+            throw new ApiError(500, "InternalError", "reading the log failed: " + e.getMessage(), "pods",
+                    target.pod(), List.of());
         }
     }
 

@@ -8,40 +8,33 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The local API server: the fabric8 CRUD mock with {@link LocalApiDispatcher}, over plain HTTP on 127.0.0.1, its
+ * The local API server: the fabric8 CRUD mock's dispatcher extended by {@link LocalApiDispatcher}, served over plain
+ * HTTP on 127.0.0.1 by {@link ApiHttpServer}, its
  * objects restored from and kept in {@code <state-dir>/api/objects.json}, and a kubeconfig at
  * {@code <state-dir>/kubeconfig} for kubectl and the operator.
  */
 public final class LocalApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalApiServer.class);
-    /** The mock logs every request through java.util.logging at INFO; keep a strong reference to quiet it. */
-    private static final java.util.logging.Logger MOCK_LOG =
-            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
     public static final String NAMESPACE = "default";
 
-    private final KubernetesMockServer server;
+    private final ApiHttpServer server;
     private final LocalApiDispatcher dispatcher;
     private final ApiSnapshots snapshots;
     private final Path kubeconfig;
     private final String url;
 
-    private LocalApiServer(KubernetesMockServer server, LocalApiDispatcher dispatcher, ApiSnapshots snapshots,
+    private LocalApiServer(ApiHttpServer server, LocalApiDispatcher dispatcher, ApiSnapshots snapshots,
             Path kubeconfig, String url) {
         this.server = server;
         this.dispatcher = dispatcher;
@@ -54,20 +47,15 @@ public final class LocalApiServer implements AutoCloseable {
      * @param port 0 for any free port
      */
     public static LocalApiServer start(Path stateDir, int port, LoopbackAddressPool serviceAddresses) {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         try {
-            InetAddress loopback = InetAddress.getByName("127.0.0.1");
             Path snapshotFile = stateDir.resolve("api").resolve("objects.json");
-            MockWebServer web = new MockWebServer();
             AtomicReference<String> address = new AtomicReference<>();
             LocalApiDispatcher dispatcher = new LocalApiDispatcher(new ApiDiscovery(address::get), serviceAddresses);
             dispatcher.restore(ApiSnapshots.read(snapshotFile));
             ApiSnapshots snapshots = new ApiSnapshots(snapshotFile, dispatcher::snapshot);
             dispatcher.addListener((path, before, after) -> snapshots.changed());
-            KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web,
-                    new HashMap<>(), dispatcher, false);
-            server.init(loopback, port);
-            address.set("127.0.0.1:" + server.getPort());
+            ApiHttpServer server = new ApiHttpServer(dispatcher);
+            address.set("127.0.0.1:" + server.start("127.0.0.1", port));
             String url = "http://" + address.get();
             Path kubeconfig = stateDir.resolve("kubeconfig");
             writeKubeconfig(kubeconfig, url);
@@ -103,7 +91,7 @@ public final class LocalApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.destroy();
+        server.close();
         snapshots.close();
     }
 

@@ -9,7 +9,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,12 +30,18 @@ class KubectlTest {
     static Path stateDir;
     static LocalApiServer server;
     static KubernetesClient client;
+    static final PipedOutputStream followedWriter = new PipedOutputStream();
+    static PipedInputStream followed;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        followed = new PipedInputStream(followedWriter);
         server = LocalApiServer.start(stateDir, 0, LoopbackAddressPool.serviceAddresses());
         client = server.newClient();
         server.setPodLogSource((namespace, pod, container, tailLines, follow) -> {
+            if (follow) {
+                return followed;
+            }
             List<String> lines = List.of("line 1 of " + namespace + "/" + pod + "/" + container, "line 2", "line 3");
             List<String> shown = tailLines == null ? lines : lines.subList(lines.size() - tailLines, lines.size());
             return new ByteArrayInputStream((String.join("\n", shown) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -111,6 +121,29 @@ class KubectlTest {
         client.pods().resource(LocalApiServerTest.pod("tabled-0", "node-2")).create();
         String pods = kubectl("get", "pod", "tabled-0", "-o", "wide");
         assertThat(pods).contains("READY", "STATUS", "NODE", "0/1", "Pending", "node-2");
+    }
+
+    @Test
+    void followedLogsStreamUntilTheLogEnds() throws Exception {
+        client.pods().resource(LocalApiServerTest.pod("follower", null)).create();
+        followedWriter.write("first\n".getBytes(StandardCharsets.UTF_8));
+        followedWriter.flush();
+        Process process = new ProcessBuilder("kubectl", "--kubeconfig", server.kubeconfig().toString(), "logs", "-f",
+                "follower").redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("first");
+            assertThat(process.isAlive()).as("kubectl keeps following").isTrue();
+            followedWriter.write("second\n".getBytes(StandardCharsets.UTF_8));
+            followedWriter.flush();
+            assertThat(out.readLine()).isEqualTo("second");
+            followedWriter.close();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isZero();
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     private static String webManifest(String bValue) {

@@ -1,0 +1,117 @@
+package io.cassandraoperator.local.apiserver;
+
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.vertx.HttpServerRequestHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The HTTP side of the local API server: a Vert.x server handing each request to the {@link LocalApiDispatcher}
+ * through the mock's own request handler (so watches upgrade to WebSockets as fabric8 clients expect), except
+ * {@code pods/{name}/log?follow=true}, which it streams as the API server does, for {@code kubectl logs -f}: the mock
+ * can only answer with whole bodies.
+ */
+final class ApiHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHttpServer.class);
+    /** The subprotocols kubectl and client-go offer for WebSocket upgrades. */
+    private static final List<String> WEBSOCKET_SUBPROTOCOLS = List.of("v1.channel.k8s.io", "v2.channel.k8s.io",
+            "v3.channel.k8s.io", "v4.channel.k8s.io");
+
+    private final Vertx vertx = Vertx.vertx();
+    private final LocalApiDispatcher dispatcher;
+    private HttpServer server;
+
+    ApiHttpServer(LocalApiDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /** @return the port it listens on */
+    int start(String host, int port) {
+        HttpServerRequestHandler mock = new HttpServerRequestHandler(vertx) {
+            @Override
+            protected MockResponse onHttpRequest(RecordedRequest request) {
+                return dispatcher.dispatch(request);
+            }
+        };
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+                .setWebSocketSubProtocols(WEBSOCKET_SUBPROTOCOLS).setHandle100ContinueAutomatically(true);
+        server = vertx.createHttpServer(options).requestHandler(request -> {
+            if (request.method() == HttpMethod.GET && "true".equals(request.getParam("follow"))
+                    && LocalApiDispatcher.isLogPath(request.path())) {
+                streamLog(request);
+            } else {
+                mock.handle(request);
+            }
+        });
+        return server.listen().toCompletionStage().toCompletableFuture().join().actualPort();
+    }
+
+    private void streamLog(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        LocalApiDispatcher.LogTarget target;
+        try {
+            target = dispatcher.logTarget(request.uri());
+        } catch (ApiError e) {
+            MockResponse refusal = e.response();
+            response.setStatusCode(refusal.code()).putHeader("Content-Type", "application/json")
+                    .end(Buffer.buffer(refusal.getBody().getBytes()));
+            return;
+        }
+        response.setChunked(true).putHeader("Content-Type", "text/plain");
+        AtomicReference<InputStream> stream = new AtomicReference<>();
+        response.closeHandler(v -> closeQuietly(stream.get()));
+        Thread pump = new Thread(() -> {
+            try (InputStream in = target.source().open(target.namespace(), target.pod(), target.container(),
+                    target.tailLines(), true)) {
+                stream.set(in);
+                byte[] buffer = new byte[8192];
+                int n;
+                while (!response.closed() && (n = in.read(buffer)) >= 0) {
+                    response.write(Buffer.buffer(Arrays.copyOf(buffer, n)));
+                }
+                if (!response.closed()) {
+                    response.end();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("following the log of {}/{} ended: {}", target.namespace(), target.pod(), e.toString());
+                if (!response.closed()) {
+                    response.end();
+                }
+            }
+        }, "log-follow-" + target.pod());
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the follower is gone either way
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().toCompletionStage().toCompletableFuture().join();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}
