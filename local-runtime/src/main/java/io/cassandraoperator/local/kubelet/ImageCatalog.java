@@ -1,0 +1,89 @@
+package io.cassandraoperator.local.kubelet;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The images this machine can run. There is no registry: an image reference either matches an entry here or the
+ * container cannot start ({@code ErrImagePull}, as when a kubelet cannot pull).
+ */
+public final class ImageCatalog {
+    /** The Cassandra version whose jars the agent module bundles (agent/target/image/cassandra). */
+    public static final String BUNDLED_CASSANDRA_VERSION = "5.0.6";
+    static final String AGENT_MAIN = "io.cassandraoperator.agent.AgentMain";
+    /** Small settings for a laptop: shorter ring delay, no wait for gossip to settle (docs/architecture.md). */
+    static final String LAPTOP_JVM_OPTS = "-Dcassandra.ring_delay_ms=3000 -Dcassandra.skip_wait_for_gossip_to_settle=0";
+
+    private final Map<Predicate<String>, Entry> entries = new LinkedHashMap<>();
+
+    private record Entry(LocalImage image, String unavailableReason) {
+    }
+
+    /** Registers an image for every reference the predicate accepts; later registrations do not override earlier ones. */
+    public ImageCatalog register(Predicate<String> reference, LocalImage image) {
+        entries.put(reference, new Entry(image, null));
+        return this;
+    }
+
+    /** Registers an image under one exact reference. */
+    public ImageCatalog register(String reference, LocalImage image) {
+        return register(reference::equals, image);
+    }
+
+    /**
+     * The bundled Cassandra image: any repository whose tag is {@value #BUNDLED_CASSANDRA_VERSION} runs the member
+     * agent from the agent module's image layout under {@code projectRoot}.
+     */
+    public ImageCatalog registerBundledCassandra(Path projectRoot) {
+        Path image = projectRoot.resolve("agent/target/image").toAbsolutePath().normalize();
+        Predicate<String> tagged = reference -> BUNDLED_CASSANDRA_VERSION.equals(tag(reference));
+        if (!Files.isDirectory(image.resolve("agent")) || !Files.isDirectory(image.resolve("cassandra"))) {
+            entries.put(tagged, new Entry(null, "the bundled Cassandra image is not built: " + image
+                    + " is missing; run ./mvnw -q -B -DskipTests install"));
+            return this;
+        }
+        return register(tagged, new LocalImage(
+                List.of(javaBinary(), "-Xmx96m", "-cp", image.resolve("agent") + "/*", AGENT_MAIN),
+                Map.of("CASSANDRA_CLASSPATH", image.resolve("cassandra") + "/*",
+                        "CASSANDRA_EXTRA_JVM_OPTS", LAPTOP_JVM_OPTS)));
+    }
+
+    /** The image for a reference, or the message explaining why it cannot be pulled. */
+    public Resolution resolve(String reference) {
+        for (Map.Entry<Predicate<String>, Entry> e : entries.entrySet()) {
+            if (e.getKey().test(reference)) {
+                Entry entry = e.getValue();
+                return entry.image() != null ? new Resolution(entry.image(), null)
+                        : new Resolution(null, "Failed to pull image \"" + reference + "\": " + entry.unavailableReason());
+            }
+        }
+        return new Resolution(null, "Failed to pull image \"" + reference + "\": the local runtime has no registry; it runs"
+                + " images tagged with the bundled Cassandra version " + BUNDLED_CASSANDRA_VERSION
+                + " and images registered in its catalog");
+    }
+
+    /** Either an image or the reason there is none. */
+    public record Resolution(LocalImage image, String failure) {
+        public Optional<LocalImage> found() {
+            return Optional.ofNullable(image);
+        }
+    }
+
+    /** The java launcher this JVM runs on: pods run on the same JDK as the runtime. */
+    public static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The tag of an image reference ({@code repo/name:tag}, digest ignored); "latest" when absent, as Docker does. */
+    static String tag(String reference) {
+        String withoutDigest = reference.split("@", 2)[0];
+        int slash = withoutDigest.lastIndexOf('/');
+        int colon = withoutDigest.lastIndexOf(':');
+        return colon > slash ? withoutDigest.substring(colon + 1) : "latest";
+    }
+}
