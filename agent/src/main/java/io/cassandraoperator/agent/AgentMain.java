@@ -50,10 +50,14 @@ public final class AgentMain {
     private void run() {
         createDirectories(settings.dataDir());
         Membership membership = Membership.read(settings.membersDir(), settings.podName());
-        LOG.info("Member {} of {}/{}/{}: listens on {}, broadcasts {}, seeds {}", settings.podName(),
+        VolumeMarker decommissioned = VolumeMarker.decommissioned(settings.dataDir());
+        VolumeMarker joined = VolumeMarker.joined(settings.dataDir());
+        List<String> seeds = membership.seedsForCassandra(joined.exists());
+        LOG.info("Member {} of {}/{}/{}: listens on {}, broadcasts {}, seeds {} ({})", settings.podName(),
                 settings.clusterName(), settings.datacenter(), settings.rack(), settings.podIp(),
-                membership.broadcastAddress(), membership.seedsForCassandra());
-        DecommissionMarker marker = new DecommissionMarker(settings.dataDir());
+                membership.broadcastAddress(), seeds,
+                joined.exists() ? "its data joined the ring before: it keeps its own address"
+                        : "it may bootstrap: its own address is left out unless it is the only seed");
         JmxAccess jmx = JmxAccess.create(CassandraConfigDirectory.confDir(settings).resolve("jmx"));
         JmxCassandraNode node = new JmxCassandraNode(jmx, membership.broadcastAddress());
 
@@ -65,18 +69,18 @@ public final class AgentMain {
                 () -> cassandra.get() == null || cassandra.get().isAlive(),
                 new Readiness(node, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL)),
                 node,
-                new Decommission(node, marker),
+                new Decommission(node, decommissioned),
                 new Cleanup(node));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(cassandra, node, api), "agent-shutdown"));
         api.start();
 
-        if (marker.exists()) {
+        if (decommissioned.exists()) {
             // Cassandra refuses to rejoin with a decommissioned node's data: starting it would only crash-loop.
             LOG.warn("{} exists: this member was decommissioned; not starting Cassandra, waiting to be removed",
-                    marker.file());
+                    decommissioned.file());
             return;
         }
-        CassandraCommandLine.ConfigFiles config = CassandraConfigDirectory.write(settings, membership);
+        CassandraCommandLine.ConfigFiles config = CassandraConfigDirectory.write(settings, membership.broadcastAddress(), seeds);
         Optional<String> replaced = Replacement.addressToReplace(membership, settings.dataDir());
         if (membership.replaceRequested()) {
             LOG.info(replaced.isPresent()
@@ -91,6 +95,7 @@ public final class AgentMain {
             }
             cassandra.set(CassandraProcess.start(command));
         }
+        new JoinRecorder(node, joined).start();
 
         int exitCode = cassandra.get().onExit().join().exitValue();
         if (!shuttingDown) {

@@ -26,8 +26,9 @@ public final class CassandraConfigDirectory {
     }
 
     /** The member's cassandra.yaml content: the operator's settings plus the rack's user overrides. */
-    public static String cassandraYaml(AgentSettings settings, Membership membership) {
-        ObjectNode yaml = CassandraYaml.desired(settings.clusterName(), settings.podIp(), membership, settings.dataDir());
+    public static String cassandraYaml(AgentSettings settings, String broadcastAddress, List<String> seeds) {
+        ObjectNode yaml = CassandraYaml.desired(settings.clusterName(), settings.podIp(), broadcastAddress, seeds,
+                settings.dataDir());
         Path userYaml = settings.userConfigDir().resolve(USER_CASSANDRA_YAML);
         if (Files.isRegularFile(userYaml)) {
             JsonNode overrides = CassandraYaml.parse(read(userYaml));
@@ -41,13 +42,14 @@ public final class CassandraConfigDirectory {
         return CassandraYaml.write(yaml);
     }
 
-    public static CassandraCommandLine.ConfigFiles write(AgentSettings settings, Membership membership) {
+    public static CassandraCommandLine.ConfigFiles write(AgentSettings settings, String broadcastAddress,
+                                                         List<String> seeds) {
         Path dir = confDir(settings);
         CassandraCommandLine.ConfigFiles files = new CassandraCommandLine.ConfigFiles(
                 dir.resolve("cassandra.yaml"), dir.resolve("cassandra-rackdc.properties"), dir.resolve("logback.xml"));
         try {
             Files.createDirectories(dir);
-            Files.writeString(files.cassandraYaml(), cassandraYaml(settings, membership));
+            Files.writeString(files.cassandraYaml(), cassandraYaml(settings, broadcastAddress, seeds));
             Files.writeString(files.rackDcProperties(), RackDcProperties.render(settings.datacenter(), settings.rack()));
             try (InputStream logback = CassandraConfigDirectory.class.getResourceAsStream("/cassandra-logback.xml")) {
                 Files.write(files.logbackXml(), logback.readAllBytes());

@@ -41,7 +41,8 @@ public final class CassandraYaml {
     }
 
     /** The settings the operator decides, before user overrides. */
-    public static ObjectNode desired(String clusterName, String listenAddress, Membership membership, Path dataDir) {
+    public static ObjectNode desired(String clusterName, String listenAddress, String broadcastAddress, List<String> seeds,
+                                     Path dataDir) {
         ObjectNode yaml = MAPPER.createObjectNode();
         yaml.put("cluster_name", clusterName);
         // 16 tokens with allocation for RF 3 is Cassandra 4+'s recommended default: even ownership with few vnodes.
@@ -51,12 +52,12 @@ public final class CassandraYaml {
         ObjectNode seedProvider = yaml.putArray("seed_provider").addObject();
         seedProvider.put("class_name", "org.apache.cassandra.locator.SimpleSeedProvider");
         seedProvider.putArray("parameters").addObject()
-                .put("seeds", String.join(",", membership.seedsForCassandra()));
+                .put("seeds", String.join(",", seeds));
         yaml.put("listen_address", listenAddress);
         yaml.put("rpc_address", listenAddress);
         // The member Service's ClusterIP: the address survives pod restarts, rescheduling and replacement.
-        yaml.put("broadcast_address", membership.broadcastAddress());
-        yaml.put("broadcast_rpc_address", membership.broadcastAddress());
+        yaml.put("broadcast_address", broadcastAddress);
+        yaml.put("broadcast_rpc_address", broadcastAddress);
         yaml.put("endpoint_snitch", "GossipingPropertyFileSnitch");
         yaml.put("storage_port", Contract.Ports.INTRA_NODE);
         yaml.put("native_transport_port", Contract.Ports.CQL);

@@ -16,10 +16,10 @@ public final class Decommission implements NodeOperation {
     private static final Logger LOG = LoggerFactory.getLogger(Decommission.class);
 
     private final CassandraNode node;
-    private final DecommissionMarker marker;
+    private final VolumeMarker marker;
     private final BackgroundOperation operation;
 
-    public Decommission(CassandraNode node, DecommissionMarker marker) {
+    public Decommission(CassandraNode node, VolumeMarker marker) {
         this.node = node;
         this.marker = marker;
         this.operation = new BackgroundOperation("decommission", this::decommission);

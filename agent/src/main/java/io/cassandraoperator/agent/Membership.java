@@ -51,11 +51,18 @@ public record Membership(String broadcastAddress, List<String> seeds, boolean re
     }
 
     /**
-     * The seeds this member gives Cassandra: all but itself, unless it is the only one. A member listed in its own
-     * seeds does not bootstrap, so on an empty disk it would join without streaming, and it could not be replaced
-     * under its own address.
+     * The seeds this member gives Cassandra. A member in its own seed list never bootstraps, so one that may still
+     * bootstrap (a new member, or one replacing a lost disk) leaves itself out, unless it is the only seed (the first
+     * member of a new cluster). A member whose data already joined the ring keeps itself in: it will not bootstrap
+     * anyway, and Cassandra refuses to start a non-seed when no other seed answers, which would deadlock the restart of
+     * a whole cluster whose members start one at a time.
+     *
+     * @param dataJoinedRing whether Cassandra already reached NORMAL on this member's data volume
      */
-    public List<String> seedsForCassandra() {
+    public List<String> seedsForCassandra(boolean dataJoinedRing) {
+        if (dataJoinedRing) {
+            return seeds;
+        }
         List<String> others = seeds.stream().filter(seed -> !seed.equals(broadcastAddress)).toList();
         return others.isEmpty() ? seeds : others;
     }

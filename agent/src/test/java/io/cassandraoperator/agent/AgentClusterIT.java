@@ -108,6 +108,10 @@ class AgentClusterIT {
                             .extracting(JsonNode::asText).containsExactlyInAnyOrder(IP_0, IP_1));
         }
         assertThat(agent0.get(Contract.AgentApi.NODE, false).statusCode()).isEqualTo(401);
+        for (AgentProcess agent : List.of(agent0, agent1)) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.exists(agent.dataDir.resolve(VolumeMarker.JOINED)));
+        }
     }
 
     @Test
@@ -158,7 +162,7 @@ class AgentClusterIT {
         assertThat(node.get("leavingNodes")).isEmpty();
         assertThat(node.get("liveNodes")).extracting(JsonNode::asText).containsExactlyInAnyOrder(IP_0, IP_1);
         assertThat(agent1.get(Contract.AgentApi.READINESS, false).statusCode()).isEqualTo(200);
-        assertThat(agent1.dataDir.resolve(DecommissionMarker.FILE_NAME)).doesNotExist();
+        assertThat(agent1.dataDir.resolve(VolumeMarker.DECOMMISSIONED)).doesNotExist();
     }
 
     @Test
@@ -186,7 +190,7 @@ class AgentClusterIT {
         HttpResponse<String> again = agent1.post(Contract.AgentApi.DECOMMISSION);
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again, 200).get("state").asText()).isEqualTo("DONE");
-        assertThat(agent1.dataDir.resolve(DecommissionMarker.FILE_NAME)).exists();
+        assertThat(agent1.dataDir.resolve(VolumeMarker.DECOMMISSIONED)).exists();
         assertThat(json(agent1.get(Contract.AgentApi.NODE, true), 200).get("operationMode").asText())
                 .isEqualTo("DECOMMISSIONED");
         assertThat(agent1.get(Contract.AgentApi.READINESS, false).statusCode()).isEqualTo(503);
@@ -234,6 +238,18 @@ class AgentClusterIT {
         String log = Files.readString(agent0.log);
         assertThat(log).contains("DRAINED").contains("Drained");
         assertThat(log.indexOf("DRAINED")).isLessThan(log.indexOf("Stopping Cassandra"));
+    }
+
+    @Test
+    @Order(8)
+    void aMemberWhoseDataJoinedRestartsWhileNoOtherSeedIsUp() throws Exception {
+        // Every member of a three-member rack is a seed; the others are down, as after a whole-cluster stop.
+        Files.writeString(members.resolve(Contract.MembersConfig.SEEDS), IP_0 + "," + IP_1);
+
+        AgentProcess restarted = startAgent(agent0.podName, IP_0, "data-0");
+
+        awaitReady(restarted);
+        assertThat(Files.readString(restarted.log)).contains("seeds [" + IP_0 + ", " + IP_1 + "]");
     }
 
     private AgentProcess startAgent(String podName, String ip, String dataDir) throws IOException {

@@ -35,7 +35,7 @@ class AgentHttpApiTest {
         cqlPort = new ServerSocket(0, 10, loopback);
         api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", () -> true,
                 new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
-                new Decommission(node, new DecommissionMarker(dataDir)), new Cleanup(node));
+                new Decommission(node, VolumeMarker.decommissioned(dataDir)), new Cleanup(node));
         api.start();
     }
 

@@ -42,7 +42,9 @@ class CassandraConfigGoldenTest {
                 members, userConfig);
         Membership membership = Membership.read(members, podName);
 
-        assertThat(CassandraConfigDirectory.cassandraYaml(settings, membership))
+        // A new member (no data joined yet): the state in which the operator first starts it.
+        assertThat(CassandraConfigDirectory.cassandraYaml(settings, membership.broadcastAddress(),
+                membership.seedsForCassandra(false)))
                 .isEqualTo(golden(golden, "cassandra.yaml"));
         assertThat(RackDcProperties.render(datacenter, rack))
                 .isEqualTo(golden(golden, "cassandra-rackdc.properties"));

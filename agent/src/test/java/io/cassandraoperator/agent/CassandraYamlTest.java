@@ -14,11 +14,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CassandraYamlTest {
 
-    private static final Membership MEMBERSHIP = new Membership("10.96.0.10", List.of("10.96.0.11"), false);
 
     @Test
     void userOverridesMergeDeeplyReplaceListsAndAddNewKeys() {
-        ObjectNode yaml = CassandraYaml.desired("c", "10.244.0.5", MEMBERSHIP, Path.of("/var/lib/cassandra"));
+        ObjectNode yaml = CassandraYaml.desired("c", "10.244.0.5", "10.96.0.10", List.of("10.96.0.11"),
+                Path.of("/var/lib/cassandra"));
         yaml.putObject("client_encryption_options").put("enabled", false).put("keystore", "conf/.keystore");
 
         List<String> ignored = CassandraYaml.mergeUserOverrides(yaml, CassandraYaml.parse("""
@@ -38,7 +38,8 @@ class CassandraYamlTest {
 
     @Test
     void settingsThatFixIdentityAndDataLocationStayTheOperators() {
-        ObjectNode yaml = CassandraYaml.desired("c", "10.244.0.5", MEMBERSHIP, Path.of("/var/lib/cassandra"));
+        ObjectNode yaml = CassandraYaml.desired("c", "10.244.0.5", "10.96.0.10", List.of("10.96.0.11"),
+                Path.of("/var/lib/cassandra"));
 
         List<String> ignored = CassandraYaml.mergeUserOverrides(yaml, CassandraYaml.parse("""
                 cluster_name: other
@@ -64,7 +65,7 @@ class CassandraYamlTest {
         Files.writeString(user.resolve("cassandra.yaml"), "compaction_throughput: 64MiB/s\nlisten_address: 0.0.0.0\n");
         AgentSettings settings = TestSettings.member("c", "dc1", "r1", "c-dc1-r1-0", "10.244.0.5", members, user);
 
-        String rendered = CassandraConfigDirectory.cassandraYaml(settings, Membership.read(members, "c-dc1-r1-0"));
+        String rendered = CassandraConfigDirectory.cassandraYaml(settings, "10.96.0.10", List.of("10.96.0.10"));
 
         assertThat(rendered).contains("compaction_throughput: 64MiB/s\n").contains("listen_address: 10.244.0.5\n")
                 .doesNotContain("0.0.0.0");
@@ -72,7 +73,8 @@ class CassandraYamlTest {
 
     @Test
     void aUserFileThatIsNoMapIsRefused() {
-        ObjectNode yaml = CassandraYaml.desired("c", "10.244.0.5", MEMBERSHIP, Path.of("/var/lib/cassandra"));
+        ObjectNode yaml = CassandraYaml.desired("c", "10.244.0.5", "10.96.0.10", List.of("10.96.0.11"),
+                Path.of("/var/lib/cassandra"));
 
         assertThatThrownBy(() -> CassandraYaml.mergeUserOverrides(yaml, CassandraYaml.parse("- a\n- b\n")))
                 .hasMessageContaining("must be a map");

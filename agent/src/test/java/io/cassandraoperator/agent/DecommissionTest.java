@@ -21,7 +21,7 @@ class DecommissionTest {
 
     @Test
     void runsOnceAndWritesTheMarkerWhenCassandraIsDecommissioned() throws Exception {
-        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
         assertThat(decommission.report().state()).isEqualTo(State.NOT_STARTED);
 
         NodeOperation.StartResult first = decommission.start();
@@ -34,7 +34,7 @@ class DecommissionTest {
 
         node.releaseDecommission.countDown();
         await().until(() -> decommission.report().state() == State.DONE);
-        assertThat(new DecommissionMarker(dataDir).exists()).isTrue();
+        assertThat(VolumeMarker.decommissioned(dataDir).exists()).isTrue();
         assertThat(decommission.start().started()).isFalse();
         assertThat(node.decommissionCalls).hasValue(1);
     }
@@ -43,13 +43,13 @@ class DecommissionTest {
     void aRefusalIsReportedWithCassandrasMessageAndMayBeRetried() throws Exception {
         node.refusal = new RuntimeMBeanException(new UnsupportedOperationException(
                 "Not enough live nodes to maintain replication factor in keyspace ks (RF = 2, N = 2)."));
-        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
 
         decommission.start();
         await().until(() -> decommission.report().state() == State.FAILED);
         assertThat(decommission.report().message())
                 .isEqualTo("Not enough live nodes to maintain replication factor in keyspace ks (RF = 2, N = 2).");
-        assertThat(new DecommissionMarker(dataDir).exists()).isFalse();
+        assertThat(VolumeMarker.decommissioned(dataDir).exists()).isFalse();
 
         node.refusal = null;
         node.releaseDecommission.countDown();
@@ -61,22 +61,22 @@ class DecommissionTest {
     @Test
     void aRestartedAgentReportsTheDecommissionCassandraIsRunningAndStartsNone() throws Exception {
         node.mode = "LEAVING";
-        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
 
         assertThat(decommission.report().state()).isEqualTo(State.RUNNING);
         assertThat(decommission.start().started()).isFalse();
 
         node.mode = "DECOMMISSIONED";
         assertThat(decommission.report().state()).isEqualTo(State.DONE);
-        assertThat(new DecommissionMarker(dataDir).exists()).isTrue();
+        assertThat(VolumeMarker.decommissioned(dataDir).exists()).isTrue();
         assertThat(node.decommissionCalls).hasValue(0);
     }
 
     @Test
     void theMarkerAloneMeansDoneEvenWithoutCassandra() throws Exception {
-        new DecommissionMarker(dataDir).write();
+        VolumeMarker.decommissioned(dataDir).write();
         node.mode = null;
-        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
 
         assertThat(decommission.report().state()).isEqualTo(State.DONE);
         assertThat(decommission.start()).isEqualTo(new NodeOperation.StartResult(false, OperationReport.of(State.DONE)));
@@ -86,7 +86,7 @@ class DecommissionTest {
     @Test
     void nothingStartsWhileCassandraIsUnreachable() {
         node.mode = null;
-        Decommission decommission = new Decommission(node, new DecommissionMarker(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
 
         assertThatThrownBy(decommission::start).isInstanceOf(NodeUnreachableException.class);
         assertThat(node.decommissionCalls).hasValue(0);

@@ -25,19 +25,25 @@ class MembershipTest {
 
         assertThat(membership.broadcastAddress()).isEqualTo("10.96.0.11");
         assertThat(membership.seeds()).containsExactly("10.96.0.10", "10.96.0.11", "10.96.0.12");
-        assertThat(membership.seedsForCassandra()).containsExactly("10.96.0.10", "10.96.0.12");
+        assertThat(membership.seedsForCassandra(false)).containsExactly("10.96.0.10", "10.96.0.12");
         assertThat(membership.replaceRequested()).isFalse();
     }
 
     @Test
     void theOnlySeedKeepsItselfOrTheClusterCouldNeverStart() {
-        assertThat(new Membership("10.96.0.10", List.of("10.96.0.10"), false).seedsForCassandra())
+        assertThat(new Membership("10.96.0.10", List.of("10.96.0.10"), false).seedsForCassandra(false))
                 .containsExactly("10.96.0.10");
     }
 
     @Test
     void aMemberThatIsNoSeedGetsAllSeeds() {
-        assertThat(new Membership("10.96.0.12", List.of("10.96.0.10", "10.96.0.11"), false).seedsForCassandra())
+        assertThat(new Membership("10.96.0.12", List.of("10.96.0.10", "10.96.0.11"), false).seedsForCassandra(false))
+                .containsExactly("10.96.0.10", "10.96.0.11");
+    }
+
+    @Test
+    void aSeedWhoseDataJoinedTheRingKeepsItselfSoAWholeClusterCanRestart() {
+        assertThat(new Membership("10.96.0.11", List.of("10.96.0.10", "10.96.0.11"), false).seedsForCassandra(true))
                 .containsExactly("10.96.0.10", "10.96.0.11");
     }
 
