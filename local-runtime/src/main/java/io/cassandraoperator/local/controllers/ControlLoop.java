@@ -18,6 +18,8 @@ public abstract class ControlLoop implements AutoCloseable {
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final ScheduledExecutorService executor;
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** Changes seen before start (while the caches fill) must not run a loop on a half-filled cache. */
+    private volatile boolean started;
     private final long resyncMillis;
 
     protected ControlLoop(String name, long resyncMillis) {
@@ -30,12 +32,13 @@ public abstract class ControlLoop implements AutoCloseable {
     }
 
     public void start() {
+        started = true;
         executor.scheduleWithFixedDelay(this::runOnce, 0, resyncMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Asks for a run soon. */
     public void trigger() {
-        if (queued.compareAndSet(false, true)) {
+        if (started && queued.compareAndSet(false, true)) {
             executor.execute(this::runOnce);
         }
     }

@@ -16,8 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -94,12 +98,16 @@ public final class NodeLifecycle extends ControlLoop {
 
     @Override
     protected void reconcile() {
-        Set<String> nodes = cache.nodes().stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-        Set<String> orphanedNodes = new java.util.HashSet<>();
+        Set<String> cached = cache.nodes().stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        // The cache may lag behind the API: only a live read proves a node gone.
+        Map<String, Boolean> gone = new HashMap<>();
+        Predicate<String> isGone = node -> !cached.contains(node)
+                && gone.computeIfAbsent(node, n -> client.nodes().withName(n).get() == null);
+        Set<String> nodesWithPods = new HashSet<>();
         for (Pod pod : cache.pods()) {
             String node = pod.getSpec().getNodeName();
-            if (node != null && !nodes.contains(node)) {
-                orphanedNodes.add(node);
+            if (node != null && isGone.test(node)) {
+                nodesWithPods.add(node);
                 LOG.info("node {} is gone: deleting its pod {}/{}", node, pod.getMetadata().getNamespace(),
                         pod.getMetadata().getName());
                 client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
@@ -108,8 +116,7 @@ public final class NodeLifecycle extends ControlLoop {
         }
         for (String node : NODES) {
             Path directory = stateDir.resolve("nodes").resolve(node);
-            if (!nodes.contains(node) && !orphanedNodes.contains(node) && Files.exists(directory)
-                    && client.nodes().withName(node).get() == null) {
+            if (Files.exists(directory) && !nodesWithPods.contains(node) && isGone.test(node)) {
                 LOG.info("node {} is gone and none of its pods is left: removing its disks {}", node, directory);
                 LocalVolumeProvisioner.deleteRecursively(directory);
             }
