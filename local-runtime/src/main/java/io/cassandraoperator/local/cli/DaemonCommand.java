@@ -1,0 +1,62 @@
+package io.cassandraoperator.local.cli;
+
+import io.cassandraoperator.local.ControlPlane;
+import io.cassandraoperator.local.kubelet.ImageCatalog;
+import io.cassandraoperator.local.kubelet.Kubelet;
+import io.cassandraoperator.local.kubelet.KubeletSettings;
+import io.cassandraoperator.local.kubelet.RecordedProcess;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The runtime itself, started in the background by {@code up}: API server, controllers, proxy, kubelet and the
+ * operator. SIGTERM ({@code down}) stops the operator, then every pod gracefully, then the API (which saves its objects).
+ */
+@Command(name = "daemon", hidden = true, description = "Runs the local runtime in the foreground.")
+final class DaemonCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonCommand.class);
+
+    @ParentCommand
+    CassandraLocal parent;
+
+    @Override
+    public Integer call() throws Exception {
+        StateDirectory state = parent.state();
+        Files.createDirectories(state.root());
+        RecordedProcess.write(state.daemonPid(), ProcessHandle.current());
+        ControlPlane plane = ControlPlane.start(state.root(), 0);
+        KubernetesClient client = plane.newClient();
+        Kubelet kubelet = new Kubelet(client, new ImageCatalog().registerBundledCassandra(parent.projectDir()),
+                plane.podAddresses(), KubeletSettings.defaults(state.root())).start();
+        plane.setPodLogSource(kubelet.logs());
+        OperatorProcess operator = new OperatorProcess(state, System.getProperty("java.class.path")).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping the local runtime: operator, then pods, then the control plane");
+            try {
+                operator.close();
+                kubelet.close();
+                client.close();
+                plane.close();
+                Files.deleteIfExists(state.ready());
+                Files.deleteIfExists(state.daemonPid());
+                LOG.info("local runtime stopped; state kept in {}", state.root());
+            } catch (Exception e) {
+                LOG.error("stopping the local runtime failed", e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "runtime-shutdown"));
+        Files.writeString(state.ready(), plane.apiUrl() + "\n");
+        LOG.info("local runtime up: API {}, kubeconfig {}", plane.apiUrl(), plane.kubeconfig());
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+package io.cassandraoperator.local.cli;
+
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** Failure injection: the disk behind a claim (or volume) is replaced by an empty one; its directory is emptied. */
+@Command(name = "wipe-disk", description = "Empty the disk behind a PersistentVolumeClaim or PersistentVolume.")
+final class WipeDiskCommand implements Callable<Integer> {
+    @ParentCommand
+    CassandraLocal parent;
+
+    @Parameters(paramLabel = "PVC-or-PV")
+    String name;
+
+    @Option(names = {"-n", "--namespace"}, defaultValue = "default")
+    String namespace;
+
+    @Override
+    public Integer call() throws Exception {
+        try (KubernetesClient client = RuntimeClient.of(parent.state())) {
+            PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+            String volumeName = claim != null ? claim.getSpec().getVolumeName() : name;
+            PersistentVolume volume = volumeName == null ? null : client.persistentVolumes().withName(volumeName).get();
+            if (volume == null || volume.getSpec().getLocal() == null) {
+                System.out.println("no bound claim or local volume named " + name);
+                return 1;
+            }
+            Path directory = Path.of(volume.getSpec().getLocal().getPath());
+            try (Stream<Path> paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    if (!path.equals(directory)) {
+                        Files.delete(path);
+                    }
+                }
+            }
+            System.out.println("wiped " + volume.getMetadata().getName() + " (" + directory + ")");
+            return 0;
+        }
+    }
+}
