@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AgentMain {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
 
+    /** Cassandra's startup error on the data of a decommissioned node (StorageService, Cassandra 4 and 5). */
+    static final String DECOMMISSIONED_REFUSAL = "This node was decommissioned and will not rejoin the ring";
+
     private final AgentSettings settings;
     private volatile boolean shuttingDown;
 
@@ -93,14 +96,38 @@ public final class AgentMain {
             if (shuttingDown) {
                 return;
             }
-            cassandra.set(CassandraProcess.start(command));
+            cassandra.set(CassandraProcess.start(command, line -> recordRefusalToRejoin(line, decommissioned)));
         }
         new JoinRecorder(node, joined).start();
 
-        int exitCode = cassandra.get().onExit().join().exitValue();
-        if (!shuttingDown) {
-            LOG.error("Cassandra exited on its own with code {}: exiting so the container is restarted", exitCode);
-            System.exit(exitCode == 0 ? 1 : exitCode);
+        int exitCode;
+        try {
+            exitCode = cassandra.get().waitForExit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (shuttingDown) {
+            return;
+        }
+        if (decommissioned.exists()) {
+            LOG.warn("Cassandra exited with code {} on decommissioned data; staying up without it, waiting to be removed",
+                    exitCode);
+            return;
+        }
+        LOG.error("Cassandra exited on its own with code {}: exiting so the container is restarted", exitCode);
+        System.exit(exitCode == 0 ? 1 : exitCode);
+    }
+
+    /**
+     * Cassandra's own word that this data was decommissioned: the container may have stopped after Cassandra finished
+     * the decommission and before the agent wrote its marker. Recording it now lets the decommission report DONE
+     * instead of the member crash-looping.
+     */
+    private static void recordRefusalToRejoin(String cassandraOutputLine, VolumeMarker decommissioned) {
+        if (cassandraOutputLine.contains(DECOMMISSIONED_REFUSAL) && !decommissioned.exists()) {
+            decommissioned.write();
+            LOG.warn("Cassandra refuses to start: this member was decommissioned. Wrote {}", decommissioned.file());
         }
     }
 

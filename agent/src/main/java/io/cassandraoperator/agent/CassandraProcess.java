@@ -3,38 +3,67 @@ package io.cassandraoperator.agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
-/** Cassandra running as the agent's child; its output is the agent's output, i.e. the container log. */
+/** Cassandra running as the agent's child; its output goes on to the agent's output, i.e. the container log. */
 public final class CassandraProcess {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraProcess.class);
 
     private final Process process;
+    private final List<Thread> outputCopiers;
 
-    private CassandraProcess(Process process) {
+    private CassandraProcess(Process process, List<Thread> outputCopiers) {
         this.process = process;
+        this.outputCopiers = outputCopiers;
     }
 
-    public static CassandraProcess start(List<String> command) {
+    /**
+     * Starts Cassandra; each line it prints is copied to the agent's own stdout or stderr (the container log) and
+     * handed to {@code lineObserver}.
+     */
+    public static CassandraProcess start(List<String> command, Consumer<String> lineObserver) {
         try {
             Process process = new ProcessBuilder(command)
-                    .redirectInput(Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(Redirect.INHERIT)
-                    .redirectError(Redirect.INHERIT)
+                    .redirectInput(Redirect.from(new File("/dev/null")))
                     .start();
+            List<Thread> copiers = List.of(
+                    copyLines(process.getInputStream(), System.out, lineObserver, "cassandra-stdout"),
+                    copyLines(process.getErrorStream(), System.err, lineObserver, "cassandra-stderr"));
             LOG.info("Started Cassandra, pid {}", process.pid());
-            return new CassandraProcess(process);
+            return new CassandraProcess(process, copiers);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Cassandra", e);
         }
+    }
+
+    private static Thread copyLines(InputStream from, PrintStream to, Consumer<String> lineObserver, String name) {
+        Thread copier = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    to.println(line);
+                    lineObserver.accept(line);
+                }
+            } catch (IOException e) {
+                LOG.debug("{} closed", name, e);
+            }
+        }, name);
+        copier.setDaemon(true);
+        copier.start();
+        return copier;
     }
 
     public long pid() {
@@ -45,8 +74,13 @@ public final class CassandraProcess {
         return process.isAlive();
     }
 
-    public CompletableFuture<Process> onExit() {
-        return process.onExit();
+    /** Waits until Cassandra exited and every line it printed was copied and observed; returns its exit code. */
+    public int waitForExit() throws InterruptedException {
+        int exitCode = process.waitFor();
+        for (Thread copier : outputCopiers) {
+            copier.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        return exitCode;
     }
 
     /**
@@ -67,7 +101,7 @@ public final class CassandraProcess {
         } catch (TimeoutException e) {
             LOG.warn("Cassandra (pid {}) still running after {}: SIGKILL", process.pid(), grace);
             process.destroyForcibly();
-            waitForExit();
+            awaitKilled();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
@@ -77,7 +111,7 @@ public final class CassandraProcess {
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private void waitForExit() {
+    private void awaitKilled() {
         try {
             process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

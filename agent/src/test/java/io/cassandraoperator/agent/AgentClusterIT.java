@@ -59,6 +59,7 @@ class AgentClusterIT {
     private int port;
     private AgentProcess agent0;
     private AgentProcess agent1;
+    private AgentProcess agent1Restarted;
 
     @BeforeAll
     void startTwoMembers() throws Exception {
@@ -211,6 +212,7 @@ class AgentClusterIT {
         await().atMost(Duration.ofMinutes(1)).until(() -> !agent1.isAlive() && !oldCassandra.isAlive());
 
         AgentProcess restarted = startAgent(agent1.podName, IP_1, "data-1");
+        agent1Restarted = restarted;
         await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() ->
                 restarted.get(Contract.AgentApi.LIVENESS, false).statusCode() == 200);
 
@@ -227,6 +229,24 @@ class AgentClusterIT {
 
     @Test
     @Order(7)
+    void cassandrasRefusalToRejoinIsRecordedWhenTheMarkerWasNeverWritten() throws Exception {
+        // As if the container stopped after Cassandra finished the decommission and before the agent wrote the marker.
+        agent1Restarted.stop(Duration.ofSeconds(30));
+        Files.delete(agent1.dataDir.resolve(VolumeMarker.DECOMMISSIONED));
+
+        AgentProcess restarted = startAgent(agent1.podName, IP_1, "data-1");
+
+        await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() ->
+                json(restarted.get(Contract.AgentApi.DECOMMISSION, true), 200).get("state").asText().equals("DONE"));
+        assertThat(agent1.dataDir.resolve(VolumeMarker.DECOMMISSIONED)).exists();
+        await().atMost(Duration.ofMinutes(1)).until(() -> restarted.cassandra().isEmpty());
+        assertThat(restarted.isAlive()).isTrue();
+        assertThat(restarted.get(Contract.AgentApi.LIVENESS, false).statusCode()).isEqualTo(200);
+        assertThat(Files.readString(restarted.log)).contains(AgentMain.DECOMMISSIONED_REFUSAL);
+    }
+
+    @Test
+    @Order(8)
     void sigtermDrainsAndStopsCassandra() throws Exception {
         ProcessHandle cassandra = agent0.cassandra().orElseThrow();
 
@@ -241,7 +261,7 @@ class AgentClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aMemberWhoseDataJoinedRestartsWhileNoOtherSeedIsUp() throws Exception {
         // Every member of a three-member rack is a seed; the others are down, as after a whole-cluster stop.
         Files.writeString(members.resolve(Contract.MembersConfig.SEEDS), IP_0 + "," + IP_1);
