@@ -124,7 +124,7 @@ public final class AgentMain {
      * the decommission and before the agent wrote its marker. Recording it now lets the decommission report DONE
      * instead of the member crash-looping.
      */
-    private static void recordRefusalToRejoin(String cassandraOutputLine, VolumeMarker decommissioned) {
+    private static synchronized void recordRefusalToRejoin(String cassandraOutputLine, VolumeMarker decommissioned) {
         if (cassandraOutputLine.contains(DECOMMISSIONED_REFUSAL) && !decommissioned.exists()) {
             decommissioned.write();
             LOG.warn("Cassandra refuses to start: this member was decommissioned. Wrote {}", decommissioned.file());

@@ -29,11 +29,10 @@ import java.util.concurrent.TimeoutException;
 public final class JmxCassandraNode implements CassandraNode {
     private static final Logger LOG = LoggerFactory.getLogger(JmxCassandraNode.class);
     private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
 
     private final JmxAccess access;
     private final String broadcastAddress;
-    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
-
     private final ExecutorService queries = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "jmx-query");
         thread.setDaemon(true);
