@@ -1,7 +1,9 @@
 package io.cassandraoperator.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +16,21 @@ public final class ClusterOperator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterOperator.class);
 
     private final Operator operator;
+    private volatile boolean stopping;
 
     public ClusterOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
-        operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withCloseClientOnStop(false)
-                .withMetrics(metrics));
+        operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withCloseClientOnStop(false)
+                    .withMetrics(metrics);
+            // With several replicas only the holder of the Lease reconciles; the others keep warm caches.
+            settings.leaseNamespace().ifPresent(namespace -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+                    OperatorSettings.LEASE_NAME, namespace, LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                    null, leaderCallbacks(), false)));
+        });
         operator.register(new ClusterReconciler(settings), c -> {
             if (settings.namespaces().isEmpty()) {
                 c.watchingAllNamespaces();
@@ -28,8 +38,25 @@ public final class ClusterOperator implements AutoCloseable {
                 c.settingNamespaces(settings.namespaces());
             }
         });
-        LOG.info("Watching Clusters in {}; agents on port {}", settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces(),
-                settings.agentPort());
+        LOG.info("Watching Clusters in {}; agents on port {}; {}", settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces(),
+                settings.agentPort(), settings.leaseNamespace().map(n -> "reconciling while holding Lease " + OperatorSettings.LEASE_NAME + " in " + n)
+                        .orElse("no leader election (one operator replica)"));
+    }
+
+    /**
+     * Losing the Lease while running means another replica may already reconcile: exit so the pod restarts clean.
+     * JOSDK's own exit would be called from our shutdown hook when we stop, where System.exit blocks forever.
+     */
+    private LeaderCallbacks leaderCallbacks() {
+        return new LeaderCallbacks(
+                () -> LOG.info("Holding the Lease: reconciling"),
+                () -> {
+                    if (!stopping) {
+                        LOG.error("Lost the Lease while running; exiting so that only the new leader reconciles");
+                        new Thread(() -> System.exit(1), "exit-after-lost-lease").start();
+                    }
+                },
+                leader -> LOG.info("Leader is {}", leader));
     }
 
     public ClusterOperator(KubernetesClient client, OperatorSettings settings) {
@@ -52,6 +79,7 @@ public final class ClusterOperator implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping = true;
         operator.stop();
     }
 }

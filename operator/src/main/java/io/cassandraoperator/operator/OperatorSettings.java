@@ -16,8 +16,10 @@ import java.util.Set;
  * @param namespaces             namespaces to watch; empty = all
  * @param agentPort              the agents' HTTP port on the pod IP
  * @param operationPollInterval  how often a running decommission is polled
+ * @param leaseNamespace         where the leader-election Lease lives; empty = no leader election (a single operator)
  */
-record OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval) {
+record OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval, Optional<String> leaseNamespace) {
+    static final String LEASE_NAME = "cassandra-operator";
     static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
 
     static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -26,7 +28,8 @@ record OperatorSettings(Set<String> namespaces, int agentPort, Duration operatio
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         int port = Integer.parseInt(env.getOrDefault("AGENT_PORT", String.valueOf(Contract.Ports.AGENT)));
         Duration poll = Optional.ofNullable(env.get("OPERATION_POLL_SECONDS")).map(s -> Duration.ofSeconds(Long.parseLong(s))).orElse(DEFAULT_POLL);
-        return new OperatorSettings(namespaces, port, poll);
+        Optional<String> lease = Optional.ofNullable(env.get("LEADER_ELECTION_NAMESPACE")).filter(n -> !n.isBlank());
+        return new OperatorSettings(namespaces, port, poll, lease);
     }
 
     /** The agent of a pod, on its pod IP; empty while the pod has none. */

@@ -2,10 +2,12 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Cluster;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.io.InputStream;
@@ -13,6 +15,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 
 /** fabric8's mock API server in CRUD mode on 127.0.0.1, with the Cluster CRD installed as the runtime would. */
 final class MockApi implements AutoCloseable {
@@ -25,7 +29,9 @@ final class MockApi implements AutoCloseable {
     }
 
     MockApi(boolean installCrd) throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
+        // CRUD behaviour, plus the few expectations a test registers (the mixed dispatcher asks those first).
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, new KubernetesMixedDispatcher(expectations), false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         client = server.createClient();
         if (installCrd) {
@@ -33,6 +39,20 @@ final class MockApi implements AutoCloseable {
                 client.apiextensions().v1().customResourceDefinitions().load(crd).create();
             }
         }
+    }
+
+    /**
+     * Answers JOSDK's check that the operator may use Leases (a SelfSubjectRulesReview, which the CRUD mock cannot
+     * evaluate) the way a real API server does for the deploy/ Role.
+     */
+    void allowLeases() {
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews").andReturn(201,
+                new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                        .withNewMetadata().endMetadata()
+                        .withNewStatus().withIncomplete(false)
+                            .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+                                .withVerbs("get", "create", "update").endResourceRule()
+                        .endStatus().build()).always();
     }
 
     /** Takes every request the server has recorded so far. */

@@ -37,7 +37,7 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     void startOperator() {
-        OperatorSettings settings = new OperatorSettings(Set.of(NAMESPACE), agents.port, Duration.ofMillis(200));
+        OperatorSettings settings = new OperatorSettings(Set.of(NAMESPACE), agents.port, Duration.ofMillis(200), Optional.empty());
         operator = new ClusterOperator(api.client, settings, new Metrics() {
             @Override
             public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {

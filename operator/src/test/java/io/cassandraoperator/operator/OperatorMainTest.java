@@ -44,10 +44,11 @@ class OperatorMainTest {
     }
 
     @Test
-    void runsFromKubeconfigServesProbesAndReconciles() throws Exception {
+    void runsFromKubeconfigServesProbesAndReconcilesWhileHoldingTheLease() throws Exception {
         api = new MockApi(true);
+        api.allowLeases();
         int healthPort = freePort();
-        process = start(healthPort);
+        process = start(healthPort, true);
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(60)).until(() -> status(http, healthPort, "/readyz") == 200);
         assertThat(status(http, healthPort, "/healthz")).isEqualTo(200);
@@ -57,19 +58,25 @@ class OperatorMainTest {
             StatefulSet set = api.client.apps().statefulSets().inNamespace(NAMESPACE).withName("c-dc1-rack1").get();
             return set != null && api.client.services().inNamespace(NAMESPACE).withName("c-dc1-rack1-0").get() != null;
         });
+        assertThat(api.client.leases().inNamespace(NAMESPACE).withName(OperatorSettings.LEASE_NAME).get().getSpec().getHolderIdentity())
+                .isNotBlank();
         assertThat(process.isAlive()).isTrue();
+
+        // SIGTERM: the shutdown hook stops the operator and gives up the Lease; the JVM ends by itself.
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
     void exitsWithAClearMessageWhenTheCrdIsMissing() throws Exception {
         api = new MockApi(false);
-        process = start(freePort());
+        process = start(freePort(), false);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
         assertThat(Files.readString(dir.resolve("operator.log"))).contains("clusters.cassandra.rook.io is not installed");
     }
 
-    private Process start(int healthPort) throws IOException {
+    private Process start(int healthPort, boolean leaderElection) throws IOException {
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
@@ -94,6 +101,9 @@ class OperatorMainTest {
         builder.environment().put("HEALTH_PORT", String.valueOf(healthPort));
         builder.environment().put("HEALTH_BIND", "127.0.0.1");
         builder.environment().remove("KUBERNETES_SERVICE_HOST");
+        if (leaderElection) {
+            builder.environment().put("LEADER_ELECTION_NAMESPACE", NAMESPACE);
+        }
         builder.directory(new File(dir.toString()));
         return builder.start();
     }

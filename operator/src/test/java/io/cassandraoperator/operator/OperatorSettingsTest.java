@@ -26,7 +26,7 @@ class OperatorSettingsTest {
         assertThat(settings.agent(new PodBuilder().withNewStatus().withPodIP("10.1.2.3").endStatus().build()))
                 .contains(URI.create("http://10.1.2.3:8080/"));
         assertThat(settings.agent(new PodBuilder().withNewStatus().endStatus().build())).isEmpty();
-        OperatorSettings local = new OperatorSettings(Set.of(), 18080, Duration.ofMillis(100));
+        OperatorSettings local = new OperatorSettings(Set.of(), 18080, Duration.ofMillis(100), java.util.Optional.empty());
         assertThat(local.agent(new PodBuilder().withNewStatus().withPodIP("fd00::5").endStatus().build()))
                 .contains(URI.create("http://[fd00::5]:18080/"));
     }
