@@ -36,6 +36,9 @@ final class ChangeRefusal {
             return refuse("InvalidSpec", e.getMessage());
         }
         for (RackSpec rack : spec.getDatacenter().getRacks()) {
+            if (rack.getMembers() == null || rack.getMembers() < 0) {
+                return refuse("InvalidSpec", "rack '" + rack.getName() + "' needs members: 0 or more");
+            }
             if (rack.getStorage() == null || rack.getStorage().getVolumeClaimTemplates() == null
                     || rack.getStorage().getVolumeClaimTemplates().size() != 1
                     || rack.getStorage().getVolumeClaimTemplates().get(0).getMetadata() == null

@@ -46,6 +46,9 @@ final class DecommissionStep {
     }
 
     Outcome start(ScaleStep.StartDecommission start) {
+        if (service(start.member()) == null) {
+            return missingService(start.member(), start);
+        }
         LOG.info("Cluster {}: rack {} has more members than the spec wants; decommissioning its highest member {}",
                 clusterName(), start.rack(), start.member());
         writer.updateMetadata(service(start.member()), m -> m.addToLabels(Labels.DECOMMISSIONED, "false"));
@@ -56,6 +59,9 @@ final class DecommissionStep {
 
     Outcome proceed(ScaleStep.ContinueDecommission step) {
         String member = step.member();
+        if (service(member) == null) {
+            return missingService(member, step);
+        }
         Pod pod = observed.pods().get(member);
         Optional<URI> uri = pod == null ? Optional.empty() : settings.agent(pod);
         Secret secret = observed.secrets().get(AgentTokenSecret.name(cluster));
@@ -125,6 +131,11 @@ final class DecommissionStep {
                 .removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE));
         events.normal(cluster, "DecommissionCancelled", "member " + cancel.member() + " stays: the spec wants it again");
         return new Outcome(null, false, cancel);
+    }
+
+    /** The record lives on the member Service: without it in the cache, nothing may be decided. */
+    private Outcome missingService(String member, ScaleStep step) {
+        return new Outcome("waiting for the Service of member " + member + " to hold the decommission record", false, step);
     }
 
     private Service service(String member) {

@@ -60,7 +60,7 @@ final class DesiredStatus {
         status.setReadyMembers(ready);
         int desired = cluster.getSpec().getDatacenter().getRacks().stream().mapToInt(r -> r.getMembers() == null ? 0 : r.getMembers()).sum();
         boolean complete = cluster.getSpec().getDatacenter().getRacks().stream()
-                .allMatch((RackSpec r) -> observed.replicas(RackStatefulSet.name(cluster, r.getName())) == r.getMembers())
+                .allMatch((RackSpec r) -> Integer.valueOf(observed.replicas(RackStatefulSet.name(cluster, r.getName()))).equals(r.getMembers()))
                 && members == desired;
 
         List<Condition> conditions = new ArrayList<>();

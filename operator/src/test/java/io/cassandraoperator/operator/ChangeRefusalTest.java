@@ -98,5 +98,8 @@ class ChangeRefusalTest {
         RackSpec rack = noStorage.getSpec().getDatacenter().getRacks().get(0);
         rack.setStorage(null);
         assertThat(reason(noStorage, List.of())).contains("InvalidSpec");
+        Cluster noMembers = TestClusters.cluster("c", "ns", 3);
+        noMembers.getSpec().getDatacenter().getRacks().get(0).setMembers(null);
+        assertThat(reason(noMembers, List.of())).contains("InvalidSpec");
     }
 }
