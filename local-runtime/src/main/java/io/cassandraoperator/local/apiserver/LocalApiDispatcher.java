@@ -59,6 +59,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     private static final String CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
     private static final Pattern LOG_PATH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
     private static final Pattern OPENAPI_PATH = Pattern.compile("/openapi/v3/(?:api|apis/([^/]+))/([^/]+)");
+    private static final Pattern FIELD_REQUIREMENT = Pattern.compile("([\\w.-]+)\\s*(==|!=|=)\\s*(.*)");
     private static final Pattern GROUP_PATH = Pattern.compile("/apis/([^/]+)");
     private static final Pattern GROUP_VERSION_PATH = Pattern.compile("/apis/([^/]+)/([^/]+)");
     private static final long DEFAULT_POD_GRACE_SECONDS = 30;
@@ -160,13 +161,76 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         } else if (isLogPath(p)) {
             return podLog(path);
         }
-        MockResponse response = handleGet(path);
+        MockResponse response = query(path).containsKey("watch") ? handleGet(path) : listOrGet(path);
         if (response.code() == 404) {
             Map<String, String> attrs = extractor.fromKubernetesPath(path);
             return ApiError.notFound(attrs.get(KubernetesAttributesExtractor.PLURAL),
                     attrs.get(KubernetesAttributesExtractor.NAME)).response();
         }
         return response;
+    }
+
+    /**
+     * The mock matches field selectors on metadata.name and metadata.namespace only (it stores no other field in its
+     * keys): any other field requirement, such as kubectl describe's {@code involvedObject.uid=...} on events, is
+     * taken out of the query and applied to the listed objects here.
+     */
+    private MockResponse listOrGet(String path) {
+        String selector = query(path).get("fieldSelector");
+        List<String> kept = new ArrayList<>();
+        List<String[]> filters = new ArrayList<>();
+        for (String requirement : selector == null ? new String[0] : selector.split(",")) {
+            Matcher m = FIELD_REQUIREMENT.matcher(requirement.trim());
+            if (m.matches() && !m.group(1).equals("metadata.name") && !m.group(1).equals("metadata.namespace")) {
+                filters.add(new String[] {m.group(1), m.group(2), m.group(3)});
+            } else {
+                kept.add(requirement);
+            }
+        }
+        StringBuilder rest = new StringBuilder(withoutQuery(path));
+        String separator = "?";
+        for (Map.Entry<String, String> param : query(path).entrySet()) {
+            String value = param.getKey().equals("fieldSelector") ? String.join(",", kept) : param.getValue();
+            if (!value.isEmpty()) {
+                rest.append(separator).append(param.getKey()).append('=')
+                        .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+                separator = "&";
+            }
+        }
+        MockResponse response = handleGet(rest.toString());
+        if (response.code() != 200) {
+            return response;
+        }
+        JsonNode body = asNode(new String(response.getBody().getBytes(), StandardCharsets.UTF_8));
+        if (!body.has("items") || !"List".equals(body.path("kind").asText())) {
+            return response;
+        }
+        ObjectNode list = (ObjectNode) body;
+        var items = JSON.createArrayNode();
+        for (JsonNode item : list.path("items")) {
+            boolean all = true;
+            for (String[] f : filters) {
+                JsonNode value = TableView.evaluate(item, "." + f[0]);
+                boolean equal = value != null && !value.isMissingNode() && value.asText().equals(f[2]);
+                all &= f[1].equals("!=") != equal;
+            }
+            if (all) {
+                items.add(item);
+            }
+        }
+        list.set("items", items);
+        // Typed clients (kubectl describe's events) decode a list only when it is called by its kind, e.g. EventList.
+        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        String group = attrs.get(KubernetesAttributesExtractor.API);
+        String version = attrs.get(KubernetesAttributesExtractor.VERSION);
+        discovery.resources(group == null ? "" : group, version, crds()).flatMap(r -> r.getResources().stream()
+                .filter(res -> res.getName().equals(attrs.get(KubernetesAttributesExtractor.PLURAL))).findFirst())
+                .ifPresent(res -> {
+                    list.put("kind", res.getKind() + "List");
+                    list.put("apiVersion", group == null ? version : group + "/" + version);
+                });
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                .setBody(list.toString());
     }
 
     /** kubectl asks for lists and objects as a {@code Table} of columns; other clients get them as they are. */

@@ -146,6 +146,22 @@ class KubectlTest {
         }
     }
 
+    @Test
+    void describeShowsTheEventsOfTheObjectOnly() throws Exception {
+        client.configMaps().resource(LocalApiServerTest.configMap("described", "v")).create();
+        String uid = client.configMaps().withName("described").get().getMetadata().getUid();
+        for (String[] e : new String[][] {{"described.1", "described", uid, "Refused", "version may not go down"},
+                {"other.1", "other", "0000", "Other", "about something else"}}) {
+            client.v1().events().resource(new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+                    .withName(e[0]).endMetadata().withNewInvolvedObject().withApiVersion("v1").withKind("ConfigMap")
+                    .withName(e[1]).withNamespace("default").withUid(e[2]).endInvolvedObject().withReason(e[3])
+                    .withMessage(e[4]).withType("Warning").withCount(1).withFirstTimestamp("2026-01-01T00:00:00Z")
+                    .withLastTimestamp("2026-01-01T00:00:00Z").build()).create();
+        }
+        String described = kubectl("describe", "configmap", "described");
+        assertThat(described).contains("Refused", "version may not go down").doesNotContain("about something else");
+    }
+
     private static String webManifest(String bValue) {
         return """
                 apiVersion: v1

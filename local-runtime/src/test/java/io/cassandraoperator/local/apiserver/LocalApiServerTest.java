@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,7 +45,8 @@ class LocalApiServerTest {
 
     @BeforeEach
     void start() {
-        server = LocalApiServer.start(stateDir, 0, LoopbackAddressPool.serviceAddresses());
+        // The Service range without the machine's listeners, so other runtimes running here do not shift the addresses.
+        server = LocalApiServer.start(stateDir, 0, new LoopbackAddressPool(List.of("127.0.2.", "127.0.3."), Set::of));
         client = server.newClient();
     }
 
