@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * kube-proxy's historical userspace mode: for every Service port with a ClusterIP, a listener on ClusterIP:port that
- * forwards each connection to a Running and Ready pod selected by the Service, at the pod's IP and the port's
+ * forwards each connection to a Running and Ready pod selected by the Service (any running pod with an IP when the
+ * Service has {@code publishNotReadyAddresses}), at the pod's IP and the port's
  * targetPort (by number or by container port name), round robin. The backend is chosen per connection, so a new pod
  * (with a new IP) gets the next connection. Listeners close when their Service goes.
  */
@@ -105,11 +106,12 @@ public final class ServiceProxy extends ControlLoop {
             return Optional.empty();
         }
         Map<String, String> selector = service.getSpec().getSelector();
+        boolean publishNotReady = Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
         List<Pod> ready = cache.pods().stream()
                 .filter(p -> Objects.equals(p.getMetadata().getNamespace(), target.namespace()))
                 .filter(p -> p.getMetadata().getLabels() != null
                         && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
-                .filter(PodReadiness::isRunningAndReady)
+                .filter(p -> publishNotReady ? isRunning(p) : PodReadiness.isRunningAndReady(p))
                 .filter(p -> p.getStatus().getPodIP() != null)
                 .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
                 .toList();
@@ -120,6 +122,15 @@ public final class ServiceProxy extends ControlLoop {
         ServicePort port = service.getSpec().getPorts().stream()
                 .filter(p -> p.getPort() == target.port()).findFirst().orElseThrow();
         return targetPort(pod, port).map(p -> new InetSocketAddress(pod.getStatus().getPodIP(), p));
+    }
+
+    /**
+     * With {@code publishNotReadyAddresses} a Service reaches its pods before they are ready (and while they stop), as
+     * the endpoints controller publishes them: a Cassandra member must be reachable by its peers to become ready.
+     */
+    private static boolean isRunning(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return phase != null && !phase.equals("Succeeded") && !phase.equals("Failed");
     }
 
     private static Optional<Integer> targetPort(Pod pod, ServicePort port) {

@@ -88,6 +88,24 @@ class ServiceProxyTest {
         assertThatThrownBy(() -> roundTrip(service.getSpec().getClusterIP(), 7778, "x")).isInstanceOf(IOException.class);
     }
 
+    @Test
+    void publishNotReadyAddressesReachesPodsBeforeTheyAreReady() throws Exception {
+        try (ServerSocket member = echoServer("127.0.1.52", "M:")) {
+            Service service = client.services().resource(new ServiceBuilder().withNewMetadata().withName("member")
+                    .endMetadata().withNewSpec().withSelector(java.util.Map.of("app", "member"))
+                    .withPublishNotReadyAddresses(true).addNewPort().withPort(7000)
+                    .withTargetPort(new IntOrString(member.getLocalPort())).endPort().endSpec().build()).create();
+            client.pods().resource(new PodBuilder().withNewMetadata().withName("member-0").addToLabels("app", "member")
+                    .endMetadata().withNewSpec().withNodeName("node-2").addNewContainer().withName("c")
+                    .withImage("x:1").endContainer().endSpec().build()).create();
+            client.pods().withName("member-0").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"status\":{\"phase\":\"Running\",\"podIP\":\"127.0.1.52\",\"conditions\":"
+                            + "[{\"type\":\"Ready\",\"status\":\"False\"}]}}");
+            await().ignoreExceptions().until(() -> roundTrip(service.getSpec().getClusterIP(), 7000, "gossip")
+                    .equals("M:gossip"));
+        }
+    }
+
     private static void startPod(String name, String ip, int port) {
         client.pods().resource(new PodBuilder().withNewMetadata().withName(name).addToLabels("app", "echo")
                 .endMetadata().withNewSpec().withNodeName("node-1").addNewContainer().withName("c").withImage("x:1")
