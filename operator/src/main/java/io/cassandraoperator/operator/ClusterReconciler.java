@@ -155,6 +155,9 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             deleteEmptyRemovedRacks();
 
             step = ScalePlan.next(rackStates(), readyMembers(), decommissions(), this::memberName);
+            if (step instanceof ScaleStep.Wait wait) {
+                waitingFor = firstNotReadyMember().map(m -> wait.progress() + " (" + observed.podState(m) + ")").orElse(null);
+            }
             Map<String, Service> services = ensureMemberServices();
             Map<String, String> membersConfig = ensureMembersConfigMap(services);
             execute(services, membersConfig);

@@ -2,6 +2,7 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Cluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,5 +52,38 @@ record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Servic
         return pod != null && pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
                 && pod.getStatus().getConditions() != null
                 && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** Why a member is not ready, in the words of its pod's status, for Progressing messages. */
+    String podState(String member) {
+        Pod pod = pods.get(member);
+        if (pod == null) {
+            return "its pod does not exist yet";
+        }
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            return "its pod is terminating";
+        }
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null || pod.getStatus().getContainerStatuses().isEmpty()) {
+            return "its pod is " + (pod.getStatus() == null || pod.getStatus().getPhase() == null ? "starting" : pod.getStatus().getPhase());
+        }
+        ContainerStatus container = pod.getStatus().getContainerStatuses().get(0);
+        StringBuilder state = new StringBuilder("container ").append(container.getName());
+        if (container.getState() != null && container.getState().getWaiting() != null) {
+            state.append(" waiting: ").append(container.getState().getWaiting().getReason());
+            if (container.getState().getWaiting().getMessage() != null) {
+                state.append(" (").append(container.getState().getWaiting().getMessage()).append(')');
+            }
+        } else if (container.getState() != null && container.getState().getTerminated() != null) {
+            state.append(" terminated with exit code ").append(container.getState().getTerminated().getExitCode());
+        } else {
+            state.append(" running, not ready yet");
+        }
+        if (container.getRestartCount() != null && container.getRestartCount() > 0) {
+            state.append(", restarted ").append(container.getRestartCount()).append(" times");
+            if (container.getLastState() != null && container.getLastState().getTerminated() != null) {
+                state.append(", last exit code ").append(container.getLastState().getTerminated().getExitCode());
+            }
+        }
+        return state.toString();
     }
 }
