@@ -1,5 +1,6 @@
 package io.cassandraoperator.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -12,9 +13,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -33,15 +37,18 @@ public final class AgentHttpApi implements AutoCloseable {
     private final BooleanSupplier alive;
     private final Readiness readiness;
     private final CassandraNode node;
-    private final Map<String, NodeOperation> operations;
+    private final NodeOperation decommission;
+    private final Map<String, RepeatableOperation> repeatableOperations;
 
     public AgentHttpApi(InetSocketAddress address, String token, BooleanSupplier alive, Readiness readiness,
-                        CassandraNode node, NodeOperation decommission, NodeOperation cleanup) {
+                        CassandraNode node, NodeOperation decommission, RepeatableOperation cleanup,
+                        RepeatableOperation repair) {
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.alive = alive;
         this.readiness = readiness;
         this.node = node;
-        this.operations = Map.of(Contract.AgentApi.DECOMMISSION, decommission, Contract.AgentApi.CLEANUP, cleanup);
+        this.decommission = decommission;
+        this.repeatableOperations = Map.of(Contract.AgentApi.CLEANUP, cleanup, Contract.AgentApi.REPAIR, repair);
         try {
             this.server = HttpServer.create(address, 0);
         } catch (IOException e) {
@@ -111,14 +118,24 @@ public final class AgentHttpApi implements AutoCloseable {
             }
             return;
         }
-        NodeOperation operation = operations.get(path);
-        if (operation == null) {
+        if (path.equals(Contract.AgentApi.DECOMMISSION)) {
+            handleDecommission(exchange, method);
+            return;
+        }
+        RepeatableOperation repeatable = repeatableOperations.get(path);
+        if (repeatable == null) {
             respond(exchange, 404, Map.of("message", "no such path: " + path));
-        } else if (method.equals("GET")) {
-            respond(exchange, 200, operation.report());
+        } else {
+            handleRepeatable(exchange, method, repeatable);
+        }
+    }
+
+    private void handleDecommission(HttpExchange exchange, String method) throws IOException {
+        if (method.equals("GET")) {
+            respond(exchange, 200, decommission.report());
         } else if (method.equals("POST")) {
             try {
-                NodeOperation.StartResult result = operation.start();
+                NodeOperation.StartResult result = decommission.start();
                 respond(exchange, result.started() ? 202 : 200, result.report());
             } catch (NodeUnreachableException e) {
                 respond(exchange, 503, Map.of("message", e.getMessage()));
@@ -126,6 +143,59 @@ public final class AgentHttpApi implements AutoCloseable {
         } else {
             respond(exchange, 405, Map.of("message", "use GET or POST"));
         }
+    }
+
+    /**
+     * GET [?id=<id>]: the run with that id, or the latest. POST {"id": "<id>"}: 202 when it starts that run, 200 when
+     * the run with that id runs or finished, 409 while a run with another id runs.
+     */
+    private void handleRepeatable(HttpExchange exchange, String method, RepeatableOperation operation)
+            throws IOException {
+        if (method.equals("GET")) {
+            respond(exchange, 200, operation.report(queryParameter(exchange, "id")));
+        } else if (method.equals("POST")) {
+            Optional<String> id = runId(exchange);
+            if (id.isEmpty()) {
+                respond(exchange, 400, Map.of("message", "the body must be a JSON object with a non-empty \"id\""));
+                return;
+            }
+            try {
+                RepeatableOperation.StartResult result = operation.start(id.get());
+                switch (result.outcome()) {
+                    case STARTED -> respond(exchange, 202, result.report());
+                    case EXISTING -> respond(exchange, 200, result.report());
+                    case BUSY -> respond(exchange, 409, Map.of(
+                            "message", "run " + result.report().id() + " is still running; one run at a time",
+                            "running", result.report()));
+                }
+            } catch (NodeUnreachableException e) {
+                respond(exchange, 503, Map.of("message", e.getMessage()));
+            }
+        } else {
+            respond(exchange, 405, Map.of("message", "use GET or POST"));
+        }
+    }
+
+    private static Optional<String> runId(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        try {
+            JsonNode id = JSON.readTree(body).path("id");
+            return id.isTextual() && !id.asText().isBlank() ? Optional.of(id.asText()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> queryParameter(HttpExchange exchange, String name) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(query.split("&"))
+                .map(pair -> pair.split("=", 2))
+                .filter(pair -> pair.length == 2 && pair[0].equals(name) && !pair[1].isEmpty())
+                .map(pair -> URLDecoder.decode(pair[1], StandardCharsets.UTF_8))
+                .findFirst();
     }
 
     private boolean authorized(HttpExchange exchange) {

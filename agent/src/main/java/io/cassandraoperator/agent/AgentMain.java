@@ -73,7 +73,8 @@ public final class AgentMain {
                 new Readiness(node, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL)),
                 node,
                 new Decommission(node, decommissioned),
-                new Cleanup(node));
+                RepeatableOperation.cleanup(node, settings.dataDir()),
+                RepeatableOperation.repair(node, settings.dataDir()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(cassandra, node, api), "agent-shutdown"));
         api.start();
 

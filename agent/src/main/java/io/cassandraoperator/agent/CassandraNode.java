@@ -19,6 +19,19 @@ public interface CassandraNode {
     /** Runs {@code forceKeyspaceCleanup} over every non-system keyspace, one keyspace after the other. */
     void cleanupAllKeyspaces() throws Exception;
 
+    /**
+     * Runs a full (not incremental, not primary-range-only) repair of every range this node replicates, for every
+     * non-system keyspace, one keyspace after the other; blocks until Cassandra reports each one finished.
+     */
+    void repairAllKeyspaces() throws Exception;
+
+    /** The data this node holds on disk. */
+    Load load() throws NodeUnreachableException;
+
+    /** Cassandra's LoadString (e.g. "1.2 MiB") and the bytes it stands for (the Storage Load metric). */
+    record Load(String text, long bytes) {
+    }
+
     record NodeStatus(String operationMode, String hostId, String broadcastAddress, List<String> liveNodes,
                       List<String> unreachableNodes, List<String> joiningNodes, List<String> leavingNodes,
                       String load) {

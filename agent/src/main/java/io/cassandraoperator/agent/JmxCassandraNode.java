@@ -11,6 +11,7 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,17 @@ import java.util.concurrent.TimeoutException;
 public final class JmxCassandraNode implements CassandraNode {
     private static final Logger LOG = LoggerFactory.getLogger(JmxCassandraNode.class);
     private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
+    private static final ObjectName STORAGE_LOAD = objectName("org.apache.cassandra.metrics:type=Storage,name=Load");
+    private static final Duration REPAIR_POLL = Duration.ofSeconds(1);
+    /**
+     * A full repair of all the node's ranges (a replaced node must catch up on every range it holds, not only its
+     * primary ones), replicas validated in parallel, as nodetool repair --full does by default.
+     */
+    static final Map<String, String> FULL_REPAIR = Map.of(
+            "incremental", "false",
+            "primaryRange", "false",
+            "parallelism", "parallel",
+            "jobThreads", "1");
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
 
     private final JmxAccess access;
@@ -56,7 +68,7 @@ public final class JmxCassandraNode implements CassandraNode {
     @Override
     public Optional<String> operationMode() {
         try {
-            return Optional.of((String) query("OperationMode"));
+            return Optional.of((String) query(STORAGE_SERVICE, "OperationMode"));
         } catch (NodeUnreachableException e) {
             return Optional.empty();
         }
@@ -65,14 +77,14 @@ public final class JmxCassandraNode implements CassandraNode {
     @Override
     public NodeStatus status() throws NodeUnreachableException {
         return new NodeStatus(
-                (String) query("OperationMode"),
-                (String) query("LocalHostId"),
+                (String) query(STORAGE_SERVICE, "OperationMode"),
+                (String) query(STORAGE_SERVICE, "LocalHostId"),
                 broadcastAddress,
-                stringList(query("LiveNodes")),
-                stringList(query("UnreachableNodes")),
-                stringList(query("JoiningNodes")),
-                stringList(query("LeavingNodes")),
-                (String) query("LoadString"));
+                stringList(query(STORAGE_SERVICE, "LiveNodes")),
+                stringList(query(STORAGE_SERVICE, "UnreachableNodes")),
+                stringList(query(STORAGE_SERVICE, "JoiningNodes")),
+                stringList(query(STORAGE_SERVICE, "LeavingNodes")),
+                (String) query(STORAGE_SERVICE, "LoadString"));
     }
 
     @Override
@@ -108,12 +120,57 @@ public final class JmxCassandraNode implements CassandraNode {
         }
     }
 
+    @Override
+    public void repairAllKeyspaces() throws Exception {
+        try (JMXConnector connector = connect()) {
+            MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+            List<String> keyspaces = stringList(mbeans.getAttribute(STORAGE_SERVICE, "NonSystemKeyspaces"));
+            for (String keyspace : keyspaces) {
+                int command = (Integer) mbeans.invoke(STORAGE_SERVICE, "repairAsync",
+                        new Object[] {keyspace, new HashMap<>(FULL_REPAIR)},
+                        new String[] {String.class.getName(), Map.class.getName()});
+                if (command == 0) {
+                    LOG.info("Repair of keyspace {}: nothing to repair (replication factor 1 or no ranges)", keyspace);
+                    continue;
+                }
+                LOG.info("Repair of keyspace {}: Cassandra's repair command {}", keyspace, command);
+                awaitRepair(mbeans, keyspace, command);
+            }
+        }
+    }
+
+    /**
+     * Polls the parent repair's status: JMX progress notifications can be lost, the status cannot. Before the repair
+     * task registers itself the status is null, which counts as still running.
+     */
+    private static void awaitRepair(MBeanServerConnection mbeans, String keyspace, int command) throws Exception {
+        while (true) {
+            List<String> status = stringList(mbeans.invoke(STORAGE_SERVICE, "getParentRepairStatus",
+                    new Object[] {command}, new String[] {"int"}));
+            if (!status.isEmpty() && status.get(0).equals("COMPLETED")) {
+                LOG.info("Repair of keyspace {} completed", keyspace);
+                return;
+            }
+            if (!status.isEmpty() && status.get(0).equals("FAILED")) {
+                throw new IllegalStateException("repair of keyspace " + keyspace + " failed: "
+                        + String.join("; ", status.subList(1, status.size())));
+            }
+            Thread.sleep(REPAIR_POLL.toMillis());
+        }
+    }
+
+    @Override
+    public Load load() throws NodeUnreachableException {
+        String text = (String) query(STORAGE_SERVICE, "LoadString");
+        return new Load(text, ((Number) query(STORAGE_LOAD, "Count")).longValue());
+    }
+
     /**
      * Reads one attribute within {@link #QUERY_TIMEOUT}: RMI calls have no read timeout of their own, and a Cassandra
      * stuck in a long GC pause must make the readiness probe fail, not hang it.
      */
-    private Object query(String attribute) throws NodeUnreachableException {
-        Future<Object> answer = queries.submit(() -> queryNow(attribute));
+    private Object query(ObjectName mbean, String attribute) throws NodeUnreachableException {
+        Future<Object> answer = queries.submit(() -> queryNow(mbean, attribute));
         try {
             return answer.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -131,13 +188,13 @@ public final class JmxCassandraNode implements CassandraNode {
     }
 
     /** Runs on the single query thread only. */
-    private Object queryNow(String attribute) throws Exception {
+    private Object queryNow(ObjectName mbean, String attribute) throws Exception {
         JMXConnector connector = queryConnector;
         if (connector == null) {
             connector = connect();
             queryConnector = connector;
         }
-        return connector.getMBeanServerConnection().getAttribute(STORAGE_SERVICE, attribute);
+        return connector.getMBeanServerConnection().getAttribute(mbean, attribute);
     }
 
     private void closeQueryConnector() {

@@ -168,11 +168,23 @@ class AgentClusterIT {
 
     @Test
     @Order(4)
-    void cleanupRunsOverTheNonSystemKeyspaces() throws Exception {
-        assertThat(agent0.post(Contract.AgentApi.CLEANUP).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofMinutes(2)).until(() ->
-                json(agent0.get(Contract.AgentApi.CLEANUP, true), 200).get("state").asText().equals("DONE"));
-        assertThat(agent0.post(Contract.AgentApi.CLEANUP).statusCode()).isEqualTo(200);
+    void cleanupRunsOncePerRoundIdAndReportsTheLoad() throws Exception {
+        HttpResponse<String> first = agent0.post(Contract.AgentApi.CLEANUP, "{\"id\":\"round-1\"}");
+        assertThat(json(first, 202).get("state").asText()).isEqualTo("RUNNING");
+        awaitRun(agent0, Contract.AgentApi.CLEANUP, "round-1", "DONE");
+        JsonNode done = json(agent0.get(Contract.AgentApi.CLEANUP + "?id=round-1", true), 200);
+        assertThat(done.get("loadBefore").asText()).isNotBlank();
+        assertThat(done.get("loadAfter").asText()).isNotBlank();
+        assertThat(done.get("loadBytesBefore").asLong()).isPositive();
+        assertThat(done.get("loadBytesAfter").asLong()).isPositive();
+
+        assertThat(json(agent0.post(Contract.AgentApi.CLEANUP, "{\"id\":\"round-1\"}"), 200).get("state").asText())
+                .isEqualTo("DONE");
+        assertThat(agent0.post(Contract.AgentApi.CLEANUP, "{\"id\":\"round-2\"}").statusCode()).isEqualTo(202);
+        awaitRun(agent0, Contract.AgentApi.CLEANUP, "round-2", "DONE");
+        assertThat(logLines(agent0, "Started cleanup round-1")).isEqualTo(1);
+        assertThat(logLines(agent0, "Started cleanup round-2")).isEqualTo(1);
+        assertThat(logLines(agent0, "Cleanup of keyspace " + KEYSPACE)).isEqualTo(2);
     }
 
     @Test
@@ -270,6 +282,13 @@ class AgentClusterIT {
 
         awaitReady(restarted);
         assertThat(Files.readString(restarted.log)).contains("seeds [" + IP_0 + ", " + IP_1 + "]");
+
+        // The last finished cleanup survived the restart on the data volume: asked again, it is not run again.
+        assertThat(json(restarted.get(Contract.AgentApi.CLEANUP + "?id=round-2", true), 200).get("state").asText())
+                .isEqualTo("DONE");
+        assertThat(json(restarted.post(Contract.AgentApi.CLEANUP, "{\"id\":\"round-2\"}"), 200).get("state").asText())
+                .isEqualTo("DONE");
+        assertThat(logLines(restarted, "Started cleanup round-2")).isEqualTo(1);
     }
 
     private AgentProcess startAgent(String podName, String ip, String dataDir) throws IOException {
@@ -299,7 +318,17 @@ class AgentClusterIT {
     }
 
     private static long decommissionStarts(AgentProcess agent) throws IOException {
-        return Files.readAllLines(agent.log).stream().filter(line -> line.contains("Started decommission")).count();
+        return logLines(agent, "Started decommission");
+    }
+
+    /** Lines of the agent's log (its own and its Cassandra's output) that contain {@code text}. */
+    private static long logLines(AgentProcess agent, String text) throws IOException {
+        return Files.readAllLines(agent.log).stream().filter(line -> line.contains(text)).count();
+    }
+
+    private static void awaitRun(AgentProcess agent, String path, String id, String state) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                json(agent.get(path + "?id=" + id, true), 200).get("state").asText().equals(state));
     }
 
     private static JsonNode json(HttpResponse<String> response, int expectedStatus) throws IOException {

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,7 +36,8 @@ class AgentHttpApiTest {
         cqlPort = new ServerSocket(0, 10, loopback);
         api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", () -> true,
                 new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
-                new Decommission(node, VolumeMarker.decommissioned(dataDir)), new Cleanup(node));
+                new Decommission(node, VolumeMarker.decommissioned(dataDir)),
+                RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir));
         api.start();
     }
 
@@ -102,12 +104,62 @@ class AgentHttpApiTest {
     }
 
     @Test
-    void cleanupHasTheSameShape() throws Exception {
+    void cleanupRunsOncePerIdAndOneAtATime() throws Exception {
         assertThat(send("GET", "/v1/cleanup", "Bearer s3cret").body()).isEqualTo("{\"state\":\"NOT_STARTED\"}");
-        assertThat(send("POST", "/v1/cleanup", "Bearer s3cret").statusCode()).isEqualTo(202);
-        await().until(() -> send("GET", "/v1/cleanup", "Bearer s3cret").body().equals("{\"state\":\"DONE\"}"));
-        assertThat(send("POST", "/v1/cleanup", "Bearer s3cret").statusCode()).isEqualTo(200);
-        assertThat(node.cleanupCalls).hasValue(1);
+        node.holdOperation = new CountDownLatch(1);
+
+        HttpResponse<String> first = send("POST", "/v1/cleanup", "Bearer s3cret", "{\"id\":\"round-1\"}");
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(first.body()).get("state").asText()).isEqualTo("RUNNING");
+        assertThat(JSON.readTree(first.body()).get("loadBytesBefore").asLong()).isEqualTo(2048);
+        assertThat(send("POST", "/v1/cleanup", "Bearer s3cret", "{\"id\":\"round-1\"}").statusCode()).isEqualTo(200);
+        HttpResponse<String> other = send("POST", "/v1/cleanup", "Bearer s3cret", "{\"id\":\"round-2\"}");
+        assertThat(other.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(other.body()).at("/running/id").asText()).isEqualTo("round-1");
+
+        node.loadBytes = 1024;
+        node.holdOperation.countDown();
+        await().until(() -> JSON.readTree(send("GET", "/v1/cleanup?id=round-1", "Bearer s3cret").body())
+                .get("state").asText().equals("DONE"));
+        JsonNode done = JSON.readTree(send("GET", "/v1/cleanup?id=round-1", "Bearer s3cret").body());
+        assertThat(done.get("loadBefore").asText()).isEqualTo("2 KiB");
+        assertThat(done.get("loadAfter").asText()).isEqualTo("1 KiB");
+        assertThat(done.get("loadBytesAfter").asLong()).isEqualTo(1024);
+        assertThat(JSON.readTree(send("GET", "/v1/cleanup?id=round-2", "Bearer s3cret").body()).get("state").asText())
+                .isEqualTo("NOT_STARTED");
+
+        assertThat(send("POST", "/v1/cleanup", "Bearer s3cret", "{\"id\":\"round-1\"}").statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/v1/cleanup", "Bearer s3cret", "{\"id\":\"round-2\"}").statusCode()).isEqualTo(202);
+        await().until(() -> JSON.readTree(send("GET", "/v1/cleanup", "Bearer s3cret").body())
+                .get("state").asText().equals("DONE"));
+        assertThat(node.cleanupCalls).hasValue(2);
+        assertThat(node.repairCalls).hasValue(0);
+    }
+
+    @Test
+    void aRunNeedsAnId() throws Exception {
+        assertThat(send("POST", "/v1/cleanup", "Bearer s3cret").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/v1/repair", "Bearer s3cret", "{\"id\":\"\"}").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/v1/repair", "Bearer s3cret", "[\"x\"]").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/v1/repair", "Bearer s3cret", "not json").statusCode()).isEqualTo(400);
+        assertThat(node.cleanupCalls).hasValue(0);
+        assertThat(node.repairCalls).hasValue(0);
+    }
+
+    @Test
+    void repairHasTheSameShape() throws Exception {
+        assertThat(send("POST", "/v1/repair", "Bearer s3cret", "{\"id\":\"replace-1\"}").statusCode()).isEqualTo(202);
+        await().until(() -> JSON.readTree(send("GET", "/v1/repair?id=replace-1", "Bearer s3cret").body())
+                .get("state").asText().equals("DONE"));
+        assertThat(node.repairCalls).hasValue(1);
+        assertThat(node.cleanupCalls).hasValue(0);
+    }
+
+    @Test
+    void aRunIsNotStartedWhileCassandraIsUnreachable() throws Exception {
+        node.mode = null;
+        assertThat(send("POST", "/v1/cleanup", "Bearer s3cret", "{\"id\":\"round-1\"}").statusCode()).isEqualTo(503);
+        assertThat(node.cleanupCalls).hasValue(0);
     }
 
     @Test
@@ -117,9 +169,14 @@ class AgentHttpApiTest {
     }
 
     private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
+        return send(method, path, authorization, null);
+    }
+
+    private HttpResponse<String> send(String method, String path, String authorization, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + api.address().getPort() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

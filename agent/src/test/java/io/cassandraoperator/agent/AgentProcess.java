@@ -117,14 +117,24 @@ final class AgentProcess {
     }
 
     HttpResponse<String> post(String path) throws IOException, InterruptedException {
-        return send("POST", path, true);
+        return send("POST", path, true, null);
+    }
+
+    HttpResponse<String> post(String path, String jsonBody) throws IOException, InterruptedException {
+        return send("POST", path, true, jsonBody);
     }
 
     private HttpResponse<String> send(String method, String path, boolean withToken)
             throws IOException, InterruptedException {
+        return send(method, path, withToken, null);
+    }
+
+    private HttpResponse<String> send(String method, String path, boolean withToken, String body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + port + path))
                 .timeout(Duration.ofSeconds(20))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         if (withToken) {
             request.header("Authorization", "Bearer " + TOKEN);
         }

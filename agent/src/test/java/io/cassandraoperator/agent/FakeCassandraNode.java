@@ -12,6 +12,11 @@ final class FakeCassandraNode implements CassandraNode {
     final CountDownLatch releaseDecommission = new CountDownLatch(1);
     final AtomicInteger decommissionCalls = new AtomicInteger();
     final AtomicInteger cleanupCalls = new AtomicInteger();
+    final AtomicInteger repairCalls = new AtomicInteger();
+    /** While set, a cleanup or repair blocks until it is counted down. */
+    volatile CountDownLatch holdOperation;
+    volatile RuntimeException operationFailure;
+    volatile long loadBytes = 2048;
 
     @Override
     public Optional<String> operationMode() {
@@ -44,7 +49,32 @@ final class FakeCassandraNode implements CassandraNode {
     }
 
     @Override
-    public void cleanupAllKeyspaces() {
+    public void cleanupAllKeyspaces() throws InterruptedException {
         cleanupCalls.incrementAndGet();
+        holdAndMaybeFail();
+    }
+
+    @Override
+    public void repairAllKeyspaces() throws InterruptedException {
+        repairCalls.incrementAndGet();
+        holdAndMaybeFail();
+    }
+
+    @Override
+    public Load load() throws NodeUnreachableException {
+        if (mode == null) {
+            throw new NodeUnreachableException("Cassandra is not reachable over JMX: Connection refused", null);
+        }
+        return new Load((loadBytes / 1024) + " KiB", loadBytes);
+    }
+
+    private void holdAndMaybeFail() throws InterruptedException {
+        CountDownLatch hold = holdOperation;
+        if (hold != null) {
+            hold.await();
+        }
+        if (operationFailure != null) {
+            throw operationFailure;
+        }
     }
 }

@@ -115,8 +115,14 @@ public final class Contract {
         public static final String NODE = "/v1/node";
         /** POST starts a decommission (idempotent: never runs twice), GET reports its state. */
         public static final String DECOMMISSION = "/v1/decommission";
-        /** POST starts {@code forceKeyspaceCleanup} over all non-system keyspaces (idempotent), GET reports its state. */
+        /**
+         * POST {@code {"id": "<run id>"}} starts a run of {@code forceKeyspaceCleanup} over all non-system keyspaces
+         * unless the run with that id runs or finished (409 while another id runs); GET [{@code ?id=<run id>}] reports
+         * the run (latest without id) with the node's load before and after.
+         */
         public static final String CLEANUP = "/v1/cleanup";
+        /** Like {@link #CLEANUP}, for a full repair of every range the node replicates (after a replacement). */
+        public static final String REPAIR = "/v1/repair";
 
         private AgentApi() {
         }
