@@ -2,6 +2,7 @@ package io.cassandraoperator.local;
 
 import io.cassandraoperator.local.apiserver.LocalApiServer;
 import io.cassandraoperator.local.apiserver.PodLogSource;
+import io.cassandraoperator.local.controllers.ClaimProtection;
 import io.cassandraoperator.local.controllers.ControlLoop;
 import io.cassandraoperator.local.controllers.GarbageCollector;
 import io.cassandraoperator.local.controllers.LocalVolumeProvisioner;
@@ -51,6 +52,7 @@ public final class ControlPlane implements AutoCloseable {
         loops.add(new StatefulSetController(client, cache));
         loops.add(new PodScheduler(client, cache));
         loops.add(new LocalVolumeProvisioner(client, cache, stateDir));
+        loops.add(new ClaimProtection(client, cache));
         loops.add(new GarbageCollector(client));
         loops.add(new ServiceProxy(cache));
     }

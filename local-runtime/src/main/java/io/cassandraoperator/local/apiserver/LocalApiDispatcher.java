@@ -63,6 +63,8 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern GROUP_PATH = Pattern.compile("/apis/([^/]+)");
     private static final Pattern GROUP_VERSION_PATH = Pattern.compile("/apis/([^/]+)/([^/]+)");
     private static final long DEFAULT_POD_GRACE_SECONDS = 30;
+    /** Added to every claim, as the API server's StorageObjectInUseProtection admission does. */
+    private static final String PVC_PROTECTION = "kubernetes.io/pvc-protection";
 
     /** Told of every change to the stored objects, with the old and new JSON (null when absent). */
     public interface StoredObjectListener {
@@ -356,6 +358,10 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         metadata.put("generation", 1);
         metadata.remove("deletionTimestamp");
         metadata.remove("deletionGracePeriodSeconds");
+        if ("persistentvolumeclaims".equals(plural)) {
+            addFinalizer(metadata, PVC_PROTECTION);
+            object.putObject("status").put("phase", "Pending");
+        }
         if ("pods".equals(plural)) {
             object.putObject("status").put("phase", "Pending");
         } else if (isStatusSubresourceEnabledForResource(path)) {
@@ -374,6 +380,16 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             }
             throw e;
         }
+    }
+
+    private static void addFinalizer(ObjectNode metadata, String finalizer) {
+        var finalizers = metadata.withArray("finalizers");
+        for (JsonNode f : finalizers) {
+            if (f.asText().equals(finalizer)) {
+                return;
+            }
+        }
+        finalizers.add(finalizer);
     }
 
     private static String randomSuffix() {

@@ -89,6 +89,9 @@ public final class PodPlacement {
             if (claim.isEmpty()) {
                 return "had persistentvolumeclaim \"" + claimName + "\" not found";
             }
+            if (claim.get().getMetadata().getDeletionTimestamp() != null) {
+                return "had persistentvolumeclaim \"" + claimName + "\" being deleted";
+            }
             String volumeName = claim.get().getSpec().getVolumeName();
             if (volumeName != null && !volumeName.isEmpty()) {
                 Optional<PersistentVolume> pv = volumes.stream()

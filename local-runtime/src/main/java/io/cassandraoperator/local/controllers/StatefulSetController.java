@@ -59,6 +59,8 @@ public final class StatefulSetController extends ControlLoop {
                     create(sts, ordinal);
                 }
                 busy = true;
+            } else if (!PodReadiness.isTerminating(pod) && createMissingClaims(sts, ordinal)) {
+                busy = true;
             } else if (!PodReadiness.isRunningAndReady(pod)) {
                 if ("Failed".equals(pod.getStatus() == null ? null : pod.getStatus().getPhase())
                         && !PodReadiness.isTerminating(pod)) {
@@ -114,14 +116,28 @@ public final class StatefulSetController extends ControlLoop {
         }
     }
 
-    private void create(StatefulSet sts, int ordinal) {
+    /**
+     * Creates the claims of an ordinal that are missing, also under an existing pod (whose claim was deleted, for a
+     * replacement on an empty disk): as the StatefulSet controller does since Kubernetes 1.27.
+     *
+     * @return whether any was missing
+     */
+    private boolean createMissingClaims(StatefulSet sts, int ordinal) {
+        boolean missing = false;
         for (PersistentVolumeClaim claim : StatefulSetPods.claims(sts, ordinal)) {
             boolean exists = cache.claims().stream().anyMatch(c -> sameObject(c.getMetadata().getNamespace(),
                     c.getMetadata().getName(), claim.getMetadata().getNamespace(), claim.getMetadata().getName()));
             if (!exists) {
+                LOG.info("StatefulSet {}: creating claim {}", name(sts), claim.getMetadata().getName());
                 createIgnoringConflict(() -> client.persistentVolumeClaims().resource(claim).create());
+                missing = true;
             }
         }
+        return missing;
+    }
+
+    private void create(StatefulSet sts, int ordinal) {
+        createMissingClaims(sts, ordinal);
         Pod pod = StatefulSetPods.pod(sts, ordinal);
         LOG.info("StatefulSet {}: creating pod {}", name(sts), pod.getMetadata().getName());
         createIgnoringConflict(() -> client.pods().resource(pod).create());

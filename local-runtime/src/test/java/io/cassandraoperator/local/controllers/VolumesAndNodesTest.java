@@ -77,6 +77,29 @@ class VolumesAndNodesTest {
     }
 
     @Test
+    void aClaimInUseStaysUntilItsPodIsGone() {
+        fixture.client.persistentVolumeClaims().resource(claim("data-p")).create();
+        assertThat(fixture.client.persistentVolumeClaims().withName("data-p").get().getMetadata().getFinalizers())
+                .containsExactly("kubernetes.io/pvc-protection");
+        fixture.kubelet.stuckTerminating.add("consumer-p");
+        fixture.client.pods().resource(ControlPlaneFixture.pod("consumer-p", Map.of("app", "p")).editSpec()
+                .addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName("data-p")
+                .endPersistentVolumeClaim().endVolume().endSpec().build()).create();
+        await().until(() -> "Bound".equals(phase(fixture.client.persistentVolumeClaims().withName("data-p").get())));
+        String pv = fixture.client.persistentVolumeClaims().withName("data-p").get().getSpec().getVolumeName();
+
+        fixture.client.persistentVolumeClaims().withName("data-p").delete();
+        fixture.client.pods().withName("consumer-p").delete();
+        await().during(java.time.Duration.ofSeconds(2)).atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                fixture.client.persistentVolumeClaims().withName("data-p").get() != null
+                        && fixture.client.persistentVolumes().withName(pv).get() != null);
+
+        fixture.kubelet.stuckTerminating.remove("consumer-p");
+        await().until(() -> fixture.client.persistentVolumeClaims().withName("data-p").get() == null
+                && fixture.client.persistentVolumes().withName(pv).get() == null);
+    }
+
+    @Test
     void aDeletedNodeTakesItsPodsAndDisks() {
         fixture.client.persistentVolumeClaims().resource(claim("data-n")).create();
         fixture.client.pods().resource(ControlPlaneFixture.pod("on-doomed-node", Map.of("app", "n")).editSpec()
