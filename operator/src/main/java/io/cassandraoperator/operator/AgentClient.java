@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /** Calls a member agent's operation API (see the agent API brief): bearer token, JSON bodies. */
 final class AgentClient {
@@ -22,6 +25,8 @@ final class AgentClient {
         static final String RUNNING = "RUNNING";
         static final String DONE = "DONE";
         static final String FAILED = "FAILED";
+        /** Not an agent state: the agent refused to start a run because another one is still running. */
+        static final String BUSY = "BUSY";
     }
 
     /** The agent could not be reached or answered something other than the API says. */
@@ -42,10 +47,30 @@ final class AgentClient {
         return send(HttpRequest.newBuilder(agent.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()), token);
     }
 
+    /** The run with this id of a repeatable operation (cleanup): NOT_STARTED when the agent never started it. */
+    OperationState getRun(URI agent, String path, String token, String runId) throws AgentUnavailableException {
+        return send(HttpRequest.newBuilder(agent.resolve(path + "?id=" + URLEncoder.encode(runId, StandardCharsets.UTF_8))).GET(), token);
+    }
+
+    /** Starts the run with this id unless it runs or finished; {@code BUSY} while another run is still running. */
+    OperationState startRun(URI agent, String path, String token, String runId) throws AgentUnavailableException {
+        String body;
+        try {
+            body = JSON.writeValueAsString(Map.of("id", runId));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return send(HttpRequest.newBuilder(agent.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), token);
+    }
+
     private OperationState send(HttpRequest.Builder request, String token) throws AgentUnavailableException {
         HttpRequest built = request.timeout(TIMEOUT).header("Authorization", "Bearer " + token).header("Accept", "application/json").build();
         try {
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 409) {
+                return new OperationState(OperationState.BUSY, JSON.readTree(response.body()).path("message").asText(response.body()));
+            }
             if (response.statusCode() != 200 && response.statusCode() != 202) {
                 throw new AgentUnavailableException(built.method() + " " + built.uri() + " answered " + response.statusCode() + ": " + response.body(), null);
             }

@@ -154,7 +154,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             ensureStatefulSets();
             deleteEmptyRemovedRacks();
 
-            step = ScalePlan.next(rackStates(), readyMembers(), decommissions(), this::memberName);
+            step = ScalePlan.next(rackStates(), readyMembers(), decommissions(), cleanups(), this::memberName);
             if (step instanceof ScaleStep.Wait wait) {
                 waitingFor = firstNotReadyMember().map(m -> wait.progress() + " (" + observed.podState(m) + ")").orElse(null);
             }
@@ -201,6 +201,23 @@ public class ClusterReconciler implements Reconciler<Cluster> {
                 String failure = service.getMetadata().getAnnotations() == null ? null
                         : service.getMetadata().getAnnotations().get(Contract.Annotations.DECOMMISSION_FAILURE);
                 list.add(new ScalePlan.Decommission(service.getMetadata().getLabels().get(Labels.RACK), ordinal, member, "true".equals(value), failure));
+            }
+            return list;
+        }
+
+        /** The cleanup records on member Services, in spec order (rack, then ordinal). */
+        private List<ScalePlan.Cleanup> cleanups() {
+            List<ScalePlan.Cleanup> list = new ArrayList<>();
+            for (RackSpec rack : cluster.getSpec().getDatacenter().getRacks()) {
+                for (int ordinal = 0; ordinal < observed.replicas(RackStatefulSet.name(cluster, rack.getName())); ordinal++) {
+                    Service service = observed.services().get(memberName(rack.getName(), ordinal));
+                    Map<String, String> annotations = service == null || service.getMetadata().getAnnotations() == null
+                            ? Map.of() : service.getMetadata().getAnnotations();
+                    if (annotations.containsKey(CleanupStep.OWED) || annotations.containsKey(CleanupStep.FAILURE)) {
+                        list.add(new ScalePlan.Cleanup(rack.getName(), service.getMetadata().getName(), annotations.get(CleanupStep.OWED),
+                                annotations.containsKey(CleanupStep.STARTED), annotations.get(CleanupStep.FAILURE)));
+                    }
+                }
             }
             return list;
         }
@@ -304,9 +321,14 @@ public class ClusterReconciler implements Reconciler<Cluster> {
 
         private void execute(Map<String, Service> services, Map<String, String> membersConfig) {
             DecommissionStep decommission = new DecommissionStep(cluster, observed, writer, events, agent, settings);
-            DecommissionStep.Outcome outcome = null;
+            CleanupStep cleanup = new CleanupStep(cluster, observed, writer, events, agent, settings);
+            StepOutcome outcome = null;
             if (step instanceof ScaleStep.AddMember add) {
-                addMember(add, services, membersConfig);
+                addMember(add, services, membersConfig, cleanup);
+            } else if (step instanceof ScaleStep.StartCleanup start) {
+                outcome = cleanup.start(start);
+            } else if (step instanceof ScaleStep.ContinueCleanup running) {
+                outcome = cleanup.proceed(running);
             } else if (step instanceof ScaleStep.StartDecommission start) {
                 outcome = decommission.start(start);
             } else if (step instanceof ScaleStep.ContinueDecommission running) {
@@ -324,7 +346,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         }
 
         /** Raises the rack's replicas by one, once the new member's sticky address is allocated and published. */
-        private void addMember(ScaleStep.AddMember add, Map<String, Service> services, Map<String, String> membersConfig) {
+        private void addMember(ScaleStep.AddMember add, Map<String, Service> services, Map<String, String> membersConfig,
+                               CleanupStep cleanup) {
             String ip = MemberService.clusterIp(services.get(add.member()));
             if (ip == null) {
                 waitingFor = "waiting for the ClusterIP of member Service " + add.member() + " before starting the member";
@@ -338,6 +361,18 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             if (statefulSet == null) {
                 waitingFor = "waiting for StatefulSet " + RackStatefulSet.name(cluster, add.rack());
                 return;
+            }
+            if (!Boolean.FALSE.equals(cluster.getSpec().getCleanupAfterScaleOut())) {
+                // Recorded before the member starts: whatever happens next, the members it takes ranges from owe a cleanup.
+                String runId = CleanupStep.runId(cluster, add.member());
+                for (RackSpec rack : cluster.getSpec().getDatacenter().getRacks()) {
+                    for (int ordinal = 0; ordinal < observed.replicas(RackStatefulSet.name(cluster, rack.getName())); ordinal++) {
+                        Service member = services.get(memberName(rack.getName(), ordinal));
+                        if (member != null) {
+                            cleanup.owe(member, runId);
+                        }
+                    }
+                }
             }
             LOG.info("Cluster {}: every member is ready and rack {} is furthest below its count; starting member {} at {}",
                     qualifiedName(cluster), add.rack(), add.member(), ip);

@@ -24,10 +24,6 @@ import java.util.Optional;
 final class DecommissionStep {
     private static final Logger LOG = LoggerFactory.getLogger(DecommissionStep.class);
 
-    /** What the step left to wait for: a message for Progressing, whether to poll, the step as it turned out. */
-    record Outcome(String waitingFor, boolean poll, ScaleStep step) {
-    }
-
     private final Cluster cluster;
     private final ObservedCluster observed;
     private final ChildWriter writer;
@@ -45,7 +41,7 @@ final class DecommissionStep {
         this.settings = settings;
     }
 
-    Outcome start(ScaleStep.StartDecommission start) {
+    StepOutcome start(ScaleStep.StartDecommission start) {
         if (service(start.member()) == null) {
             return missingService(start.member(), start);
         }
@@ -54,10 +50,10 @@ final class DecommissionStep {
         writer.updateMetadata(service(start.member()), m -> m.addToLabels(Labels.DECOMMISSIONED, "false"));
         events.normal(cluster, "DecommissionStarted", "decommissioning member " + start.member() + " of rack " + start.rack()
                 + ": the spec wants fewer members in it");
-        return new Outcome(null, true, start);
+        return new StepOutcome(null, true, start);
     }
 
-    Outcome proceed(ScaleStep.ContinueDecommission step) {
+    StepOutcome proceed(ScaleStep.ContinueDecommission step) {
         String member = step.member();
         if (service(member) == null) {
             return missingService(member, step);
@@ -66,7 +62,7 @@ final class DecommissionStep {
         Optional<URI> uri = pod == null ? Optional.empty() : settings.agent(pod);
         Secret secret = observed.secrets().get(AgentTokenSecret.name(cluster));
         if (uri.isEmpty() || secret == null) {
-            return new Outcome("waiting for the pod IP of " + member + " and the agent token to reach its agent", true, step);
+            return new StepOutcome("waiting for the pod IP of " + member + " and the agent token to reach its agent", true, step);
         }
         String token = AgentTokenSecret.token(secret);
         AgentClient.OperationState state;
@@ -79,38 +75,38 @@ final class DecommissionStep {
             }
         } catch (AgentClient.AgentUnavailableException e) {
             LOG.info("Cluster {}: agent of {} not reachable, will retry: {}", clusterName(), member, e.getMessage());
-            return new Outcome("decommissioning member " + member + ": its agent is not reachable yet (" + e.getMessage() + ")", true, step);
+            return new StepOutcome("decommissioning member " + member + ": its agent is not reachable yet (" + e.getMessage() + ")", true, step);
         }
         switch (state.state()) {
             case AgentClient.OperationState.DONE -> {
                 LOG.info("Cluster {}: Cassandra reports {} decommissioned; recording it", clusterName(), member);
                 writer.updateMetadata(service(member), m -> m.addToLabels(Labels.DECOMMISSIONED, "true"));
                 events.normal(cluster, "DecommissionFinished", "member " + member + " left the ring; removing its pod, Service and claim");
-                return new Outcome(null, false, step);
+                return new StepOutcome(null, false, step);
             }
             case AgentClient.OperationState.FAILED -> {
                 String message = state.message() == null ? "no message" : state.message();
                 LOG.warn("Cluster {}: decommission of {} failed, the member stays: {}", clusterName(), member, message);
                 writer.updateMetadata(service(member), m -> m.addToAnnotations(Contract.Annotations.DECOMMISSION_FAILURE, message));
                 events.warning(cluster, "DecommissionFailed", "decommission of member " + member + " failed, the member stays: " + message);
-                return new Outcome(null, false, new ScaleStep.DecommissionFailed(step.rack(), member, message));
+                return new StepOutcome(null, false, new ScaleStep.DecommissionFailed(step.rack(), member, message));
             }
             default -> {
-                return new Outcome("member " + member + " is decommissioning (its agent reports " + state.state() + ")", true, step);
+                return new StepOutcome("member " + member + " is decommissioning (its agent reports " + state.state() + ")", true, step);
             }
         }
     }
 
-    Outcome remove(ScaleStep.RemoveMember remove) {
+    StepOutcome remove(ScaleStep.RemoveMember remove) {
         StatefulSet statefulSet = observed.statefulSets().get(RackStatefulSet.name(cluster, remove.rack()));
         if (statefulSet != null && ChangeRefusal.replicas(statefulSet) > remove.ordinal()) {
             LOG.info("Cluster {}: {} is decommissioned; lowering StatefulSet {} to {} replicas", clusterName(), remove.member(),
                     statefulSet.getMetadata().getName(), remove.ordinal());
             writer.update(new StatefulSetBuilder(statefulSet).editSpec().withReplicas(remove.ordinal()).endSpec().build());
-            return new Outcome(null, false, remove);
+            return new StepOutcome(null, false, remove);
         }
         if (observed.pods().containsKey(remove.member())) {
-            return new Outcome("waiting for the pod of decommissioned member " + remove.member() + " to terminate", false, remove);
+            return new StepOutcome("waiting for the pod of decommissioned member " + remove.member() + " to terminate", false, remove);
         }
         for (PersistentVolumeClaim claim : observed.claims().values()) {
             if (claim.getMetadata().getName().endsWith("-" + remove.member())) {
@@ -122,20 +118,20 @@ final class DecommissionStep {
         LOG.info("Cluster {}: deleting the Service of decommissioned member {}", clusterName(), remove.member());
         writer.delete(service(remove.member()));
         events.normal(cluster, "MemberRemoved", "member " + remove.member() + " was decommissioned and removed with its claim");
-        return new Outcome(null, false, remove);
+        return new StepOutcome(null, false, remove);
     }
 
-    Outcome cancel(ScaleStep.CancelDecommission cancel) {
+    StepOutcome cancel(ScaleStep.CancelDecommission cancel) {
         LOG.info("Cluster {}: the spec wants member {} again; clearing its failed decommission", clusterName(), cancel.member());
         writer.updateMetadata(service(cancel.member()), m -> m.removeFromLabels(Labels.DECOMMISSIONED)
                 .removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE));
         events.normal(cluster, "DecommissionCancelled", "member " + cancel.member() + " stays: the spec wants it again");
-        return new Outcome(null, false, cancel);
+        return new StepOutcome(null, false, cancel);
     }
 
     /** The record lives on the member Service: without it in the cache, nothing may be decided. */
-    private Outcome missingService(String member, ScaleStep step) {
-        return new Outcome("waiting for the Service of member " + member + " to hold the decommission record", false, step);
+    private StepOutcome missingService(String member, ScaleStep step) {
+        return new StepOutcome("waiting for the Service of member " + member + " to hold the decommission record", false, step);
     }
 
     private Service service(String member) {

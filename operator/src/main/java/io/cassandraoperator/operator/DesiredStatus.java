@@ -70,7 +70,10 @@ final class DesiredStatus {
             conditions.add(condition(PROGRESSING, false, refusal.get().reason(), "nothing is changed until the spec is corrected"));
             conditions.add(condition(DEGRADED, true, refusal.get().reason(), refusal.get().message()));
         } else {
-            boolean allReady = complete && ready == members && step instanceof ScaleStep.Steady;
+            // A cleanup changes nothing a client sees: the cluster is ready while it runs.
+            boolean settled = step instanceof ScaleStep.Steady || step instanceof ScaleStep.StartCleanup
+                    || step instanceof ScaleStep.ContinueCleanup || step instanceof ScaleStep.CleanupFailed;
+            boolean allReady = complete && ready == members && settled;
             conditions.add(allReady
                     ? condition(READY, true, "AllMembersReady", ready + " of " + desired + " members ready")
                     : condition(READY, false, "MembersNotReady", ready + " of " + members + " members ready, " + desired + " wanted"));
@@ -82,6 +85,9 @@ final class DesiredStatus {
                         + " failed and the member stays: " + failed.message() + ". Set rack " + failed.rack()
                         + " back to keep the member, or remove the annotation " + io.cassandraoperator.api.Contract.Annotations.DECOMMISSION_FAILURE
                         + " from its Service to try again")
+                    : step instanceof ScaleStep.CleanupFailed cleanupFailed
+                    ? condition(DEGRADED, true, "CleanupFailed", "the cleanup of member " + cleanupFailed.member() + " after the scale-out failed: "
+                        + cleanupFailed.message() + ". Run nodetool cleanup on it, then remove the annotation " + CleanupStep.FAILURE + " from its Service")
                     : condition(DEGRADED, false, "AsExpected", "no refused change, no failed operation"));
         }
         conditions.forEach(c -> c.setLastTransitionTime(now.toString()));
@@ -134,6 +140,8 @@ final class DesiredStatus {
             return "RemovingMember";
         } else if (step instanceof ScaleStep.CancelDecommission) {
             return "CancellingDecommission";
+        } else if (step instanceof ScaleStep.StartCleanup || step instanceof ScaleStep.ContinueCleanup) {
+            return "CleaningUp";
         }
         return "Waiting";
     }

@@ -10,7 +10,9 @@ import java.util.function.BiFunction;
  * Decides the next membership change. Cassandra lets one node join or leave at a time and needs every replica up to
  * stream, so: a decommission in progress blocks every other change; a member is added or decommissioned only when
  * every existing member is ready; growth goes to the rack furthest below its count (ties in spec order); shrinking
- * takes the highest ordinal of the rack furthest above its count.
+ * takes the highest ordinal of the rack furthest above its count. Cleanups owed after a scale-out run one member at a
+ * time once no member is to be added or removed (Cassandra refuses a cleanup while ranges move); a started one is a
+ * barrier like a decommission.
  */
 final class ScalePlan {
     /** A rack of the spec, in spec order: the members it should have and the replicas its StatefulSet has. */
@@ -21,6 +23,10 @@ final class ScalePlan {
     record Decommission(String rack, int ordinal, String member, boolean done, String failure) {
     }
 
+    /** A member Service owing a cleanup run (after a scale-out), or carrying the failure of one. */
+    record Cleanup(String rack, String member, String runId, boolean started, String failure) {
+    }
+
     private ScalePlan() {
     }
 
@@ -28,13 +34,18 @@ final class ScalePlan {
      * @param racks      spec racks in spec order
      * @param ready      names of the members whose pod is ready
      * @param decommissions members whose Service carries the decommission label
+     * @param cleanups   members owing a cleanup, in spec order (rack, then ordinal)
      * @param memberName (rack, ordinal) → member name
      */
-    static ScaleStep next(List<Rack> racks, Set<String> ready, List<Decommission> decommissions,
+    static ScaleStep next(List<Rack> racks, Set<String> ready, List<Decommission> decommissions, List<Cleanup> cleanups,
                           BiFunction<String, Integer, String> memberName) {
         Optional<Decommission> recorded = decommissions.stream().max(Comparator.comparingInt(Decommission::ordinal));
         if (recorded.isPresent()) {
             return continueDecommission(recorded.get(), racks);
+        }
+        Optional<Cleanup> started = cleanups.stream().filter(c -> c.started() && c.failure() == null).findFirst();
+        if (started.isPresent()) {
+            return new ScaleStep.ContinueCleanup(started.get().rack(), started.get().member(), started.get().runId());
         }
         Optional<String> notReady = racks.stream()
                 .flatMap(rack -> java.util.stream.IntStream.range(0, rack.replicas()).mapToObj(o -> memberName.apply(rack.name(), o)))
@@ -58,7 +69,15 @@ final class ScalePlan {
             Rack rack = grow.get();
             return new ScaleStep.AddMember(rack.name(), rack.replicas(), memberName.apply(rack.name(), rack.replicas()));
         }
-        return notReady.<ScaleStep>map(member -> new ScaleStep.Wait("waiting for member " + member + " to be ready"))
+        if (notReady.isPresent()) {
+            return new ScaleStep.Wait("waiting for member " + notReady.get() + " to be ready");
+        }
+        Optional<Cleanup> owed = cleanups.stream().filter(c -> c.runId() != null && c.failure() == null).findFirst();
+        if (owed.isPresent()) {
+            return new ScaleStep.StartCleanup(owed.get().rack(), owed.get().member(), owed.get().runId());
+        }
+        return cleanups.stream().filter(c -> c.failure() != null).findFirst()
+                .<ScaleStep>map(c -> new ScaleStep.CleanupFailed(c.member(), c.failure()))
                 .orElseGet(ScaleStep.Steady::new);
     }
 

@@ -49,4 +49,22 @@ sealed interface ScaleStep {
             return "cancelling the failed decommission of member " + member + " (the spec wants it again)";
         }
     }
+
+    record StartCleanup(String rack, String member, String runId) implements ScaleStep {
+        public String progress() {
+            return "starting the cleanup of member " + member + " after the scale-out";
+        }
+    }
+
+    record ContinueCleanup(String rack, String member, String runId) implements ScaleStep {
+        public String progress() {
+            return "waiting for the cleanup of member " + member + " to finish";
+        }
+    }
+
+    record CleanupFailed(String member, String message) implements ScaleStep {
+        public String progress() {
+            return null;
+        }
+    }
 }

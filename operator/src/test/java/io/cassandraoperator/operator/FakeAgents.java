@@ -28,6 +28,11 @@ final class FakeAgents implements AutoCloseable {
     private final Map<String, AtomicInteger> posts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
     final AtomicInteger unauthorized = new AtomicInteger();
+    /** Cleanup runs by member and run id; a started run turns into {@link #cleanupOutcome}. */
+    private final Map<String, String> cleanupRuns = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> cleanupPosts = new ConcurrentHashMap<>();
+    private final java.util.List<String> cleanupOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile String cleanupOutcome = "DONE";
     private volatile boolean available = true;
 
     FakeAgents(Supplier<String> token) throws IOException {
@@ -44,6 +49,7 @@ final class FakeAgents implements AutoCloseable {
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 0);
         server.createContext("/v1/decommission", exchange -> handle(exchange, member));
+        server.createContext("/v1/cleanup", exchange -> handleCleanup(exchange, member));
         server.start();
         servers.put(ip, server);
     }
@@ -66,6 +72,34 @@ final class FakeAgents implements AutoCloseable {
 
     int gets(String member) {
         return gets.computeIfAbsent(member, m -> new AtomicInteger()).get();
+    }
+
+    int cleanupPosts(String member) {
+        return cleanupPosts.computeIfAbsent(member, m -> new AtomicInteger()).get();
+    }
+
+    /** The members whose cleanup started, in the order they started. */
+    java.util.List<String> cleanupOrder() {
+        return java.util.List.copyOf(cleanupOrder);
+    }
+
+    /** Finishes every running cleanup run with this state. */
+    void finishCleanups(String state) {
+        cleanupRuns.replaceAll((run, current) -> "RUNNING".equals(current) ? state : current);
+    }
+
+    /** Makes every running cleanup fail with Cassandra's message. */
+    void failCleanups(String message) {
+        cleanupRuns.forEach((run, state) -> {
+            if ("RUNNING".equals(state)) {
+                failureMessages.put(run.substring(0, run.indexOf('/')), message);
+                cleanupRuns.put(run, "FAILED");
+            }
+        });
+    }
+
+    boolean cleanupRunning(String member) {
+        return cleanupRuns.entrySet().stream().anyMatch(e -> e.getKey().startsWith(member + "/") && "RUNNING".equals(e.getValue()));
     }
 
     int totalPosts() {
@@ -94,6 +128,35 @@ final class FakeAgents implements AutoCloseable {
         String state = states.getOrDefault(member, "NOT_STARTED");
         String message = "FAILED".equals(state) ? ",\"message\":\"" + failureMessages.get(member) + "\"" : "";
         answer(exchange, code, "{\"state\":\"" + state + "\"" + message + "}");
+    }
+
+    private void handleCleanup(HttpExchange exchange, String member) throws IOException {
+        if (!available) {
+            answer(exchange, 503, "{\"message\":\"Cassandra is not reachable over JMX yet\"}");
+            return;
+        }
+        if (!("Bearer " + token.get()).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            unauthorized.incrementAndGet();
+            answer(exchange, 401, "{\"message\":\"unauthorized\"}");
+            return;
+        }
+        String id;
+        int code = 200;
+        if ("POST".equals(exchange.getRequestMethod())) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            id = body.replaceAll(".*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+            cleanupPosts.computeIfAbsent(member, m -> new AtomicInteger()).incrementAndGet();
+            if (cleanupRuns.putIfAbsent(member + "/" + id, cleanupOutcome) == null) {
+                cleanupOrder.add(member);
+                code = 202;
+            }
+        } else {
+            String query = exchange.getRequestURI().getQuery();
+            id = query == null ? "" : query.replaceFirst("^id=", "");
+        }
+        String state = cleanupRuns.getOrDefault(member + "/" + id, "NOT_STARTED");
+        String message = "FAILED".equals(state) ? ",\"message\":\"" + failureMessages.get(member) + "\"" : "";
+        answer(exchange, code, "{\"id\":\"" + id + "\",\"state\":\"" + state + "\"" + message + "}");
     }
 
     private static void answer(HttpExchange exchange, int code, String body) throws IOException {

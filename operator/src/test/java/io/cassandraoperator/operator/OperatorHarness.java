@@ -85,7 +85,8 @@ final class OperatorHarness implements AutoCloseable {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             ClusterStatus status = status(name);
             return status != null && Integer.valueOf(members).equals(status.getReadyMembers())
-                    && Integer.valueOf(members).equals(status.getMembers()) && conditionIs(name, "Ready", "True");
+                    && Integer.valueOf(members).equals(status.getMembers()) && conditionIs(name, "Ready", "True")
+                    && conditionIs(name, "Progressing", "False");
         });
     }
 

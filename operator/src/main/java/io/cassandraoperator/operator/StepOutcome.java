@@ -1,0 +1,11 @@
+package io.cassandraoperator.operator;
+
+/**
+ * What a membership step left to wait for.
+ *
+ * @param waitingFor a message for Progressing, or null when the step itself says it
+ * @param poll       whether to look again after the poll interval (an agent operation runs)
+ * @param step       the step as it turned out (a failure replaces the step that was tried)
+ */
+record StepOutcome(String waitingFor, boolean poll, ScaleStep step) {
+}
