@@ -4,6 +4,7 @@ import io.cassandraoperator.local.apiserver.LocalApiServer;
 import io.cassandraoperator.local.apiserver.PodLogSource;
 import io.cassandraoperator.local.controllers.ClaimProtection;
 import io.cassandraoperator.local.controllers.ControlLoop;
+import io.cassandraoperator.local.controllers.EndpointsController;
 import io.cassandraoperator.local.controllers.GarbageCollector;
 import io.cassandraoperator.local.controllers.LocalVolumeProvisioner;
 import io.cassandraoperator.local.controllers.NodeLifecycle;
@@ -53,6 +54,7 @@ public final class ControlPlane implements AutoCloseable {
         loops.add(new PodScheduler(client, cache));
         loops.add(new LocalVolumeProvisioner(client, cache, stateDir));
         loops.add(new ClaimProtection(client, cache));
+        loops.add(new EndpointsController(client, cache));
         loops.add(new GarbageCollector(client));
         loops.add(new ServiceProxy(cache));
     }

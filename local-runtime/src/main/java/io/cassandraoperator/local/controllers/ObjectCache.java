@@ -1,5 +1,6 @@
 package io.cassandraoperator.local.controllers;
 
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -28,6 +29,7 @@ public final class ObjectCache implements AutoCloseable {
     private final SharedIndexInformer<Node> nodes;
     private final SharedIndexInformer<StatefulSet> statefulSets;
     private final SharedIndexInformer<Service> services;
+    private final SharedIndexInformer<Endpoints> endpoints;
 
     public ObjectCache(KubernetesClient client) {
         pods = watch(client.pods().inAnyNamespace().runnableInformer(0));
@@ -36,6 +38,7 @@ public final class ObjectCache implements AutoCloseable {
         nodes = watch(client.nodes().runnableInformer(0));
         statefulSets = watch(client.apps().statefulSets().inAnyNamespace().runnableInformer(0));
         services = watch(client.services().inAnyNamespace().runnableInformer(0));
+        endpoints = watch(client.endpoints().inAnyNamespace().runnableInformer(0));
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer) {
@@ -94,6 +97,10 @@ public final class ObjectCache implements AutoCloseable {
 
     public List<Service> services() {
         return services.getStore().list();
+    }
+
+    public List<Endpoints> endpoints() {
+        return endpoints.getStore().list();
     }
 
     @Override

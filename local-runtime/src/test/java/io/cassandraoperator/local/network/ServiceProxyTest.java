@@ -65,6 +65,11 @@ class ServiceProxyTest {
 
             startPod("echo-a", "127.0.1.50", first.getLocalPort());
             await().ignoreExceptions().until(() -> roundTrip(clusterIp, 7777, "hello").equals("A:hello"));
+            await().untilAsserted(() -> assertThat(client.endpoints().withName("echo").get().getSubsets())
+                    .singleElement().satisfies(subset -> {
+                        assertThat(subset.getAddresses()).extracting(a -> a.getIp()).containsExactly("127.0.1.50");
+                        assertThat(subset.getPorts()).extracting(p -> p.getPort()).containsExactly(first.getLocalPort());
+                    }));
 
             byte[] large = new byte[8 * 1024 * 1024];
             new Random(1).nextBytes(large);
