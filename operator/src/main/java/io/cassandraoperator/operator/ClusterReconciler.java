@@ -156,7 +156,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
 
             step = ScalePlan.next(rackStates(), readyMembers(), decommissions(), cleanups(), this::memberName);
             if (step instanceof ScaleStep.Wait wait) {
-                waitingFor = firstNotReadyMember().map(m -> wait.progress() + " (" + observed.podState(m) + ")").orElse(null);
+                waitingFor = firstNotReadyMember().filter(m -> wait.progress().contains(m))
+                        .map(m -> wait.progress() + " (" + observed.podState(m) + ")").orElse(null);
             }
             Map<String, Service> services = ensureMemberServices();
             Map<String, String> membersConfig = ensureMembersConfigMap(services);
