@@ -18,11 +18,11 @@ import java.util.Set;
  * @param operationPollInterval  how often a running decommission is polled
  * @param leaseNamespace         where the leader-election Lease lives; empty = no leader election (a single operator)
  */
-record OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval, Optional<String> leaseNamespace) {
+public record OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval, Optional<String> leaseNamespace) {
     static final String LEASE_NAME = "cassandra-operator";
     static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
 
-    static OperatorSettings fromEnvironment(Map<String, String> env) {
+    public static OperatorSettings fromEnvironment(Map<String, String> env) {
         String watch = env.getOrDefault("WATCH_NAMESPACES", "");
         Set<String> namespaces = Set.of(watch.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty())
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
