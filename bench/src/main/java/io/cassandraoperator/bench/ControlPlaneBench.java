@@ -1,0 +1,148 @@
+package io.cassandraoperator.bench;
+
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.operator.ClusterOperator;
+import io.cassandraoperator.operator.OperatorSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Benchmarks 3 and 4: the operator, in this JVM with a counted client, against {@link SimulatedKubernetes} in another.
+ * N Clusters of 3 racks × 3 members are created at once and brought to Ready one member at a time each; then every
+ * Cluster is made to reconcile again with nothing to change, and the operator's requests are counted.
+ */
+final class ControlPlaneBench {
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(15);
+
+    private final Path workDir;
+
+    ControlPlaneBench(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    List<Measurement> run(List<Integer> sizes) throws Exception {
+        List<Measurement> rows = new ArrayList<>();
+        double secondsPerClusterAtSmallest = 0;
+        for (int n : sizes) {
+            Result result = runOnce(n, n == sizes.get(0) || n == 100);
+            double perCluster = result.seconds / n;
+            if (secondsPerClusterAtSmallest == 0) {
+                secondsPerClusterAtSmallest = perCluster;
+            }
+            String bench = "4. control plane N=" + n;
+            rows.add(Measurement.count(bench, "time until all Ready", result.seconds, "s", n == 1000 ? 60.0 : null));
+            rows.add(Measurement.count(bench, "operator heap after GC", result.heapMb, "MB", n == 1000 ? 256.0 : null));
+            rows.add(Measurement.count(bench, "reconciles per second", result.reconcilesPerSecond, "1/s", null));
+            rows.add(Measurement.ratio(bench, "time per cluster vs N=" + sizes.get(0), perCluster, secondsPerClusterAtSmallest, null, 1.5));
+            if (result.steady != null) {
+                String steady = "3. steady state, " + n + " clusters";
+                rows.add(Measurement.count(steady, "no-op reconciles observed", result.steady.reconciles, "count", null));
+                rows.add(Measurement.count(steady, "operator writes", result.steady.writes, "requests", 0.0));
+                rows.add(Measurement.count(steady, "operator reads outside caches", result.steady.reads, "requests", 0.0));
+            }
+        }
+        return rows;
+    }
+
+    private record Steady(long reconciles, long reads, long writes) {
+    }
+
+    private record Result(double seconds, double heapMb, double reconcilesPerSecond, Steady steady) {
+    }
+
+    private Result runOnce(int n, boolean measureSteadyState) throws Exception {
+        try (SimulatedKubernetesProcess kubernetes = SimulatedKubernetesProcess.start(workDir.resolve("control-plane-" + n));
+             KubernetesClient bench = kubernetes.newClient()) {
+            RequestCounter requests = new RequestCounter();
+            ReconcileCounter reconciles = new ReconcileCounter();
+            KubernetesClient operatorClient = requests.countedClient(kubernetes.config());
+            ClusterOperator operator = new ClusterOperator(operatorClient, OperatorSettings.fromEnvironment(Map.of()), reconciles);
+            try {
+                operator.start();
+                long started = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    bench.resources(Cluster.class).resource(BenchClusters.cluster("c" + i)).create();
+                }
+                awaitAllReady(bench, n, started);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                double reconcilesPerSecond = reconciles.count.get() / seconds;
+                double heapMb = heapAfterGc() / 1024.0 / 1024.0;
+                Steady steady = measureSteadyState ? steadyState(bench, n, requests, reconciles) : null;
+                return new Result(seconds, heapMb, reconcilesPerSecond, steady);
+            } finally {
+                operator.close();
+                operatorClient.close();
+            }
+        }
+    }
+
+    /**
+     * Every Cluster reconciles again with nothing to change (a label on its client Service changes, which JOSDK
+     * delivers as an event exactly as a periodic resync would reach the reconciler), and the operator's requests in
+     * that window are counted: all its reads must come from the informer caches and it must write nothing.
+     */
+    private Steady steadyState(KubernetesClient bench, int n, RequestCounter requests, ReconcileCounter reconciles) throws InterruptedException {
+        Thread.sleep(3000);
+        long reads = requests.reads();
+        long writes = requests.writes();
+        long before = reconciles.count.get();
+        for (int i = 0; i < n; i++) {
+            bench.services().withName("c" + i + "-client").edit(s -> {
+                s.getMetadata().getLabels().put("bench/resync", Long.toString(System.nanoTime()));
+                return s;
+            });
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (reconciles.count.get() - before < n && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(3000);
+        return new Steady(reconciles.count.get() - before, requests.reads() - reads, requests.writes() - writes);
+    }
+
+    private static void awaitAllReady(KubernetesClient bench, int n, long started) throws InterruptedException {
+        long lastReport = System.nanoTime();
+        while (true) {
+            List<Cluster> clusters = bench.resources(Cluster.class).list().getItems();
+            long ready = clusters.stream().filter(BenchClusters::ready).count();
+            if (ready == n) {
+                return;
+            }
+            if (System.nanoTime() - started > READY_TIMEOUT.toNanos()) {
+                throw new IllegalStateException(ready + " of " + n + " clusters Ready after " + READY_TIMEOUT);
+            }
+            if (System.nanoTime() - lastReport > Duration.ofSeconds(10).toNanos()) {
+                System.out.printf("  N=%d: %d/%d clusters Ready after %.0f s%n", n, ready, n, (System.nanoTime() - started) / 1e9);
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** JOSDK's metrics hook, used only to count reconciles. */
+    private static final class ReconcileCounter implements Metrics {
+        final AtomicLong count = new AtomicLong();
+
+        @Override
+        public void reconcileCustomResource(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
+            count.incrementAndGet();
+        }
+    }
+}
