@@ -38,6 +38,9 @@ public final class CassandraLocal {
         boolean daemon = args.length > 0 && args[0].equals("daemon");
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(daemon ? Level.INFO : Level.WARN);
+        // The CLI prints its own messages; the client's warning about the v1alpha1 API is noise to a user.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.fabric8"))
+                .setLevel(daemon ? Level.WARN : Level.ERROR);
         return new CommandLine(new CassandraLocal()).execute(args);
     }
 }

@@ -26,7 +26,8 @@ final class ManifestApplier {
         List<String> results = new ArrayList<>();
         List<HasMetadata> items;
         try (InputStream in = Files.newInputStream(file)) {
-            items = client.load(in).items();
+            items = client.load(in).items().stream().filter(item -> item != null && item.getMetadata() != null)
+                    .toList();
         }
         for (HasMetadata item : items) {
             String what = item.getKind().toLowerCase() + "/" + item.getMetadata().getName();

@@ -79,7 +79,7 @@ final class UpCommand implements Callable<Integer> {
 
     private static List<String> clusterNames(KubernetesClient client, Path manifest) throws IOException {
         try (InputStream in = Files.newInputStream(manifest)) {
-            return client.load(in).items().stream().filter(item -> "Cluster".equals(item.getKind()))
+            return client.load(in).items().stream().filter(item -> item != null && "Cluster".equals(item.getKind()))
                     .map(HasMetadata::getMetadata).map(m -> m.getName()).toList();
         }
     }
