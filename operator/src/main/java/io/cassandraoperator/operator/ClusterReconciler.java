@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -102,6 +103,17 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             }
             throw e;
         }
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<Cluster> updateErrorStatus(Cluster cluster, Context<Cluster> context, Exception error) {
+        LOG.warn("Cluster {}: reconcile failed, will retry: {}", qualifiedName(cluster), error.toString());
+        ClusterStatus status = DesiredStatus.failed(cluster, error, Instant.now());
+        if (DesiredStatus.same(cluster.getStatus(), status)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        cluster.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(cluster);
     }
 
     /** Writes the status only when it changed. */

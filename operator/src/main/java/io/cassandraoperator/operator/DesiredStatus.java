@@ -95,6 +95,21 @@ final class DesiredStatus {
         return status;
     }
 
+    /**
+     * The status after a reconcile failed with an error the operator did not expect (API refusal, permissions): the
+     * previous status with Degraded saying what failed, so a user sees it without reading the operator's log.
+     */
+    static ClusterStatus failed(Cluster cluster, Exception error, Instant now) {
+        ClusterStatus status = cluster.getStatus() == null ? new ClusterStatus() : JSON.convertValue(cluster.getStatus(), ClusterStatus.class);
+        String message = "reconciling failed and is retried: " + (error.getMessage() == null ? error.toString() : error.getMessage());
+        List<Condition> conditions = new ArrayList<>(status.getConditions().stream().filter(c -> !DEGRADED.equals(c.getType())).toList());
+        Condition degraded = condition(DEGRADED, true, "ReconcileFailed", message);
+        degraded.setLastTransitionTime(now.toString());
+        conditions.add(degraded);
+        status.setConditions(conditions);
+        return carryTransitionTimes(cluster.getStatus(), status);
+    }
+
     /** Keeps each condition's lastTransitionTime when its status did not change, as Kubernetes conventions want. */
     static ClusterStatus carryTransitionTimes(ClusterStatus previous, ClusterStatus next) {
         if (previous == null || previous.getConditions() == null) {

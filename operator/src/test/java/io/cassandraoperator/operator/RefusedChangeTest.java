@@ -86,6 +86,20 @@ class RefusedChangeTest {
     }
 
     @org.junit.jupiter.api.Test
+    void anErrorFromTheApiServerShowsInDegradedAndClearsWhenItStops() {
+        // The API server refuses every member Service it is asked to create.
+        harness.api.server.expect().post().withPath("/api/v1/namespaces/" + NAMESPACE + "/services")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("services is forbidden: quota exceeded").build()).times(3);
+        harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(4));
+        await().atMost(Duration.ofSeconds(20)).until(() -> harness.condition("c", "Degraded")
+                .map(c -> "ReconcileFailed".equals(c.getReason()) && c.getMessage().contains("quota exceeded")).orElse(false));
+        assertThat(harness.conditionIs("c", "Ready", "True")).isTrue();
+        harness.awaitReady("c", 4);
+        assertThat(harness.conditionIs("c", "Degraded", "False")).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
     void aVersionRecordedHigherThanTheSpecIsADowngrade() {
         // The version is read from the StatefulSet, not remembered: an operator restarted on an upgraded cluster knows it.
         harness.stopOperator();
