@@ -62,11 +62,6 @@ final class RackStatefulSet {
         return rack.getStorage().getVolumeClaimTemplates().get(0);
     }
 
-    /** The name of a member's claim, as the StatefulSet controller names it. */
-    static String claimName(RackSpec rack, String member) {
-        return claimTemplate(rack).getMetadata().getName() + "-" + member;
-    }
-
     static StatefulSet build(Cluster cluster, RackSpec rack, int replicas) {
         ClusterSpec spec = cluster.getSpec();
         Map<String, String> labels = ClusterLabels.rack(cluster, rack.getName());
