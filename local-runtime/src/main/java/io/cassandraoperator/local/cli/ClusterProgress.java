@@ -19,8 +19,26 @@ final class ClusterProgress {
     private ClusterProgress() {
     }
 
-    /** Ready: condition Ready=True for the current generation, every wanted member ready. */
-    static boolean ready(Cluster cluster) {
+    /**
+     * Ready: condition Ready=True for the current generation, every wanted member ready, and as many member pods
+     * Ready now. The pods count too because a Cluster's status restored by {@code up} says what was true before
+     * {@code down} until the operator has looked again; the kubelet marks pods unready when it stops them.
+     */
+    static boolean ready(Cluster cluster, List<Pod> pods) {
+        long readyPods = pods.stream()
+                .filter(pod -> cluster.getMetadata().getName().equals(label(pod, Contract.Labels.CLUSTER)))
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                .filter(ClusterProgress::podReady)
+                .count();
+        return readyPods == wantedMembers(cluster) && statusReady(cluster);
+    }
+
+    private static boolean podReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static boolean statusReady(Cluster cluster) {
         var status = cluster.getStatus();
         if (status == null || !Objects.equals(status.getObservedGeneration(), cluster.getMetadata().getGeneration())) {
             return false;

@@ -100,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
                     continue;
                 }
                 lines.addAll(ClusterProgress.lines(cluster, pods));
-                allReady &= ClusterProgress.ready(cluster);
+                allReady &= ClusterProgress.ready(cluster, pods);
             }
             if (!Objects.equals(lines, shown)) {
                 for (String line : lines) {
