@@ -16,16 +16,19 @@ public final class ClusterOperator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterOperator.class);
 
     private final Operator operator;
+    private final boolean leaderElection;
+    private volatile boolean leading;
     private volatile boolean stopping;
 
     public ClusterOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
+        leaderElection = settings.leaseNamespace().isPresent();
         operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withCloseClientOnStop(false)
                     .withMetrics(metrics);
-            // With several replicas only the holder of the Lease reconciles; the others keep warm caches.
+            // With several replicas only the holder of the Lease starts its informers and reconciles; the others wait.
             settings.leaseNamespace().ifPresent(namespace -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
                     OperatorSettings.LEASE_NAME, namespace, LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                     LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
@@ -49,8 +52,12 @@ public final class ClusterOperator implements AutoCloseable {
      */
     private LeaderCallbacks leaderCallbacks() {
         return new LeaderCallbacks(
-                () -> LOG.info("Holding the Lease: reconciling"),
                 () -> {
+                    leading = true;
+                    LOG.info("Holding the Lease: reconciling");
+                },
+                () -> {
+                    leading = false;
                     if (!stopping) {
                         LOG.error("Lost the Lease while running; exiting so that only the new leader reconciles");
                         new Thread(() -> System.exit(1), "exit-after-lost-lease").start();
@@ -67,15 +74,18 @@ public final class ClusterOperator implements AutoCloseable {
         operator.start();
     }
 
-    /** Started, and every informer has synced and is watching. */
+    /**
+     * Started, and every informer has synced and is watching; a standby replica (leader election, Lease held by
+     * another) is ready as it is: its informers start when it takes over, and a Deployment rollout must not wait for it.
+     */
     public boolean ready() {
-        return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+        return operator.getRuntimeInfo().isStarted()
+                && ((leaderElection && !leading) || operator.getRuntimeInfo().allEventSourcesAreHealthy());
     }
 
     public boolean alive() {
         return operator.getRuntimeInfo().isStarted();
     }
-
 
     @Override
     public void close() {

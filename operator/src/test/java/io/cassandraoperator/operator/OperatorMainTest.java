@@ -27,15 +27,18 @@ class OperatorMainTest {
     Path dir;
     private MockApi api;
     private Process process;
+    private Process standby;
 
     @AfterEach
     void stop() throws Exception {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        for (Process p : new Process[]{process, standby}) {
+            if (p != null) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
             }
         }
         if (api != null) {
@@ -48,7 +51,7 @@ class OperatorMainTest {
         api = new MockApi(true);
         api.allowLeases();
         int healthPort = freePort();
-        process = start(healthPort, true);
+        process = start(healthPort, "operator-a");
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(60)).until(() -> status(http, healthPort, "/readyz") == 200);
         assertThat(status(http, healthPort, "/healthz")).isEqualTo(200);
@@ -70,13 +73,40 @@ class OperatorMainTest {
     @Test
     void exitsWithAClearMessageWhenTheCrdIsMissing() throws Exception {
         api = new MockApi(false);
-        process = start(freePort(), false);
+        process = start(freePort(), null);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
         assertThat(Files.readString(dir.resolve("operator.log"))).contains("clusters.cassandra.rook.io is not installed");
     }
 
-    private Process start(int healthPort, boolean leaderElection) throws IOException {
+    @Test
+    void aStandbyIsReadyAndTakesOverWhenTheLeaderStops() throws Exception {
+        api = new MockApi(true);
+        api.allowLeases();
+        HttpClient http = HttpClient.newHttpClient();
+        int leaderPort = freePort();
+        process = start(leaderPort, "operator-a");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "operator-a".equals(leaseHolder()));
+        int standbyPort = freePort();
+        standby = start(standbyPort, "operator-b");
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(http, standbyPort, "/readyz") == 200);
+        assertThat(leaseHolder()).isEqualTo("operator-a");
+
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        api.client.resource(TestClusters.cluster("c", NAMESPACE, 1)).create();
+        await().atMost(Duration.ofSeconds(90)).until(() -> "operator-b".equals(leaseHolder())
+                && api.client.apps().statefulSets().inNamespace(NAMESPACE).withName("c-dc1-rack1").get() != null);
+        assertThat(status(http, standbyPort, "/readyz")).isEqualTo(200);
+    }
+
+    private String leaseHolder() {
+        var lease = api.client.leases().inNamespace(NAMESPACE).withName(OperatorSettings.LEASE_NAME).get();
+        return lease == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    /** Starts OperatorMain; with an identity it runs with leader election under that identity (HOSTNAME). */
+    private Process start(int healthPort, String identity) throws IOException {
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
@@ -95,14 +125,15 @@ class OperatorMainTest {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName())
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("operator.log").toFile());
+                .redirectOutput(dir.resolve(identity == null ? "operator.log" : identity + ".log").toFile());
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         builder.environment().put("WATCH_NAMESPACES", NAMESPACE);
         builder.environment().put("HEALTH_PORT", String.valueOf(healthPort));
         builder.environment().put("HEALTH_BIND", "127.0.0.1");
         builder.environment().remove("KUBERNETES_SERVICE_HOST");
-        if (leaderElection) {
+        if (identity != null) {
             builder.environment().put("LEADER_ELECTION_NAMESPACE", NAMESPACE);
+            builder.environment().put("HOSTNAME", identity);
         }
         builder.directory(new File(dir.toString()));
         return builder.start();
