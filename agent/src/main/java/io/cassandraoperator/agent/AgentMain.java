@@ -62,7 +62,8 @@ public final class AgentMain {
                 joined.exists() ? "its data joined the ring before: it keeps its own address"
                         : "it may bootstrap: its own address is left out unless it is the only seed");
         JmxAccess jmx = JmxAccess.create(CassandraConfigDirectory.confDir(settings).resolve("jmx"));
-        JmxCassandraNode node = new JmxCassandraNode(jmx, membership.broadcastAddress());
+        JmxCassandraNode node = new JmxCassandraNode(jmx, membership.broadcastAddress(),
+                CassandraClassLoader.over(CassandraCommandLine.classpath(settings)));
 
         // The API binds first: if its address is taken the agent fails before it has a child to leave behind.
         AtomicReference<CassandraProcess> cassandra = new AtomicReference<>();
@@ -92,7 +93,8 @@ public final class AgentMain {
                     : "A replacement of {} is requested but Cassandra's data directory is not empty: ordinary start",
                     membership.broadcastAddress());
         }
-        List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx, replaced);
+        Optional<MetricsExporter> metrics = MetricsExporter.configure(settings, CassandraConfigDirectory.confDir(settings));
+        List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx, replaced, metrics);
         synchronized (this) {
             if (shuttingDown) {
                 return;

@@ -30,7 +30,10 @@ public record AgentSettings(
         Optional<Path> pluginsDir,
         String bindAddress,
         int port,
-        Duration stopGrace) {
+        Duration stopGrace,
+        int metricsPort,
+        Path metricsConfigDir,
+        Optional<Path> metricsExporterJar) {
 
     public static final String CASSANDRA_CLASSPATH = "CASSANDRA_CLASSPATH";
     public static final String CASSANDRA_EXTRA_JVM_OPTS = "CASSANDRA_EXTRA_JVM_OPTS";
@@ -38,6 +41,8 @@ public record AgentSettings(
     public static final String AGENT_BIND_ADDRESS = "AGENT_BIND_ADDRESS";
     public static final String AGENT_PORT = "AGENT_PORT";
     public static final String CASSANDRA_STOP_GRACE_SECONDS = "CASSANDRA_STOP_GRACE_SECONDS";
+    /** The exporter's Java agent jar; default {@code exporter/jmx_prometheus_javaagent.jar} of the image. */
+    public static final String CASSANDRA_METRICS_EXPORTER_JAR = "CASSANDRA_METRICS_EXPORTER_JAR";
 
     private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(60);
 
@@ -80,7 +85,10 @@ public record AgentSettings(
                 optional(env, AGENT_BIND_ADDRESS).orElse(podIp),
                 optional(env, AGENT_PORT).map(Integer::parseInt).orElse(Contract.Ports.AGENT),
                 optional(env, CASSANDRA_STOP_GRACE_SECONDS).map(Long::parseLong).map(Duration::ofSeconds)
-                        .orElse(DEFAULT_STOP_GRACE));
+                        .orElse(DEFAULT_STOP_GRACE),
+                optional(env, Contract.Env.METRICS_PORT).map(Integer::parseInt).orElse(Contract.Ports.METRICS),
+                Path.of(optional(env, Contract.Env.METRICS_CONFIG_DIR).orElse(Contract.Paths.METRICS_CONFIG)),
+                optional(env, CASSANDRA_METRICS_EXPORTER_JAR).map(Path::of));
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

@@ -62,9 +62,10 @@ public final class CassandraCommandLine {
     /**
      * @param replaceAddress the address of the dead member this one replaces, when it starts on an empty disk
      *                       and a replacement was asked for
+     * @param metrics        the metrics exporter to run inside Cassandra, if any
      */
     public static List<String> build(String javaBinary, AgentSettings settings, ConfigFiles config, JmxAccess jmx,
-                                     Optional<String> replaceAddress) {
+                                     Optional<String> replaceAddress, Optional<MetricsExporter> metrics) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary);
         command.add("-Xms" + settings.maxHeap());
@@ -86,6 +87,7 @@ public final class CassandraCommandLine {
         command.add("-Dcom.sun.management.jmxremote.password.file=" + jmx.passwordFile());
         command.add("-Dcom.sun.management.jmxremote.access.file=" + jmx.accessFile());
         replaceAddress.ifPresent(address -> command.add("-Dcassandra.replace_address_first_boot=" + address));
+        metrics.ifPresent(exporter -> command.add(exporter.javaAgentOption()));
         command.addAll(settings.extraJvmOptions());
         command.add("-cp");
         command.add(classpath(settings));

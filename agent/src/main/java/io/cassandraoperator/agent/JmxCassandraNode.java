@@ -45,6 +45,7 @@ public final class JmxCassandraNode implements CassandraNode {
 
     private final JmxAccess access;
     private final String broadcastAddress;
+    private final ClassLoader cassandraClasses;
     private final ExecutorService queries = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "jmx-query");
         thread.setDaemon(true);
@@ -52,9 +53,11 @@ public final class JmxCassandraNode implements CassandraNode {
     });
     private volatile JMXConnector queryConnector;
 
-    public JmxCassandraNode(JmxAccess access, String broadcastAddress) {
+    /** @param cassandraClasses reads Cassandra's answers that carry its library types (see {@link CassandraClassLoader}) */
+    public JmxCassandraNode(JmxAccess access, String broadcastAddress, ClassLoader cassandraClasses) {
         this.access = access;
         this.broadcastAddress = broadcastAddress;
+        this.cassandraClasses = cassandraClasses;
     }
 
     public static JMXServiceURL serviceUrl(int port) {
@@ -210,8 +213,9 @@ public final class JmxCassandraNode implements CassandraNode {
     }
 
     private JMXConnector connect() throws IOException {
-        return JMXConnectorFactory.connect(serviceUrl(access.port()),
-                Map.of(JMXConnector.CREDENTIALS, new String[] {access.user(), access.password()}));
+        return JMXConnectorFactory.connect(serviceUrl(access.port()), Map.of(
+                JMXConnector.CREDENTIALS, new String[] {access.user(), access.password()},
+                JMXConnectorFactory.DEFAULT_CLASS_LOADER, cassandraClasses));
     }
 
     @SuppressWarnings("unchecked")

@@ -20,9 +20,10 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,13 +40,15 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two agents, started from the image layout as real processes on their own loopback addresses, each running a real
- * Cassandra: readiness, the node view, JMX protection, a decommission Cassandra refuses, one it performs, the
- * restart of a decommissioned member, and SIGTERM. The steps build on each other, in order.
+ * Cassandra: readiness, the node view, JMX protection, a decommission Cassandra refuses, cleanup rounds named by id,
+ * the Prometheus metrics, a decommission Cassandra performs, the restart of a decommissioned member, SIGTERM, and a
+ * restart that remembers the last cleanup round. The steps build on each other, in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String IP_0 = "127.0.4.1";
     private static final String IP_1 = "127.0.4.2";
     private static final Duration NODE_START = Duration.ofMinutes(3);
@@ -72,7 +75,7 @@ class AgentClusterIT {
         Files.writeString(members.resolve("agent-it-dc1-rack1-0"), IP_0);
         Files.writeString(members.resolve("agent-it-dc1-rack1-1"), IP_1);
         Files.writeString(members.resolve(Contract.MembersConfig.SEEDS), IP_0);
-        port = freePortOn(IP_0, IP_1);
+        port = AgentProcess.freePortOn(IP_0, IP_1);
 
         agent0 = startAgent("agent-it-dc1-rack1-0", IP_0, "data-0");
         awaitReady(agent0);
@@ -189,6 +192,27 @@ class AgentClusterIT {
 
     @Test
     @Order(5)
+    void cassandrasMetricsAreServedInPrometheusFormatOnThePodIp() throws Exception {
+        List<String> allSamples = new ArrayList<>();
+        for (AgentProcess agent : List.of(agent0, agent1)) {
+            HttpResponse<String> scrape = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://" + agent.podIp + ":" + Contract.Ports.METRICS + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            List<String> samples = scrape.body().lines().filter(line -> !line.startsWith("#")).toList();
+            assertThat(samples).anyMatch(line -> line.matches("cassandra_storage_load [0-9.E]+"));
+            assertThat(samples).anyMatch(line -> line.startsWith("cassandra_thread_pool_pendingtasks{"));
+            assertThat(samples).anyMatch(line -> line.startsWith("cassandra_compaction_pendingtasks "));
+            allSamples.addAll(samples);
+        }
+        // Cassandra registers client request metrics on the first request it coordinates: the rows written above.
+        assertThat(allSamples).anyMatch(line ->
+                line.startsWith("cassandra_client_request_latency_count{operation=\"Write\"}"));
+    }
+
+    @Test
+    @Order(6)
     void withReplicationFactorOneTheMemberLeavesOnceAndKeepsEveryRow() throws Exception {
         try (CqlSession cql = cql()) {
             cql.execute("ALTER KEYSPACE " + KEYSPACE
@@ -217,7 +241,7 @@ class AgentClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRestartedDecommissionedMemberDoesNotStartCassandra() throws Exception {
         ProcessHandle oldCassandra = agent1.cassandra().orElseThrow();
         agent1.terminate();
@@ -240,7 +264,7 @@ class AgentClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void cassandrasRefusalToRejoinIsRecordedWhenTheMarkerWasNeverWritten() throws Exception {
         // As if the container stopped after Cassandra finished the decommission and before the agent wrote the marker.
         agent1Restarted.stop(Duration.ofSeconds(30));
@@ -258,7 +282,7 @@ class AgentClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void sigtermDrainsAndStopsCassandra() throws Exception {
         ProcessHandle cassandra = agent0.cassandra().orElseThrow();
 
@@ -273,7 +297,7 @@ class AgentClusterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aMemberWhoseDataJoinedRestartsWhileNoOtherSeedIsUp() throws Exception {
         // Every member of a three-member rack is a seed; the others are down, as after a whole-cluster stop.
         Files.writeString(members.resolve(Contract.MembersConfig.SEEDS), IP_0 + "," + IP_1);
@@ -334,29 +358,5 @@ class AgentClusterIT {
     private static JsonNode json(HttpResponse<String> response, int expectedStatus) throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
         return JSON.readTree(response.body());
-    }
-
-    private static int freePortOn(String... addresses) throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int candidate;
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(addresses[0]))) {
-                candidate = socket.getLocalPort();
-            }
-            if (freeOn(candidate, addresses)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("no port free on all of " + List.of(addresses));
-    }
-
-    private static boolean freeOn(int port, String... addresses) {
-        for (String address : addresses) {
-            try {
-                new ServerSocket(port, 1, InetAddress.getByName(address)).close();
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -3,6 +3,8 @@ package io.cassandraoperator.agent;
 import io.cassandraoperator.api.Contract;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -146,6 +148,17 @@ final class AgentProcess {
         process.destroy();
     }
 
+    /** SIGKILL of the agent and its Cassandra, by PID, as when the machine under a pod dies. */
+    void kill() {
+        Set<ProcessHandle> victims = new HashSet<>(seenCassandras);
+        cassandra().ifPresent(victims::add);
+        process.descendants().forEach(victims::add);
+        process.destroyForcibly();
+        victims.forEach(ProcessHandle::destroyForcibly);
+        process.onExit().join();
+        victims.forEach(victim -> victim.onExit().join());
+    }
+
     /** Stops the agent and everything it started, by PID: SIGTERM, a grace period, then SIGKILL. */
     void stop(Duration grace) throws InterruptedException {
         cassandra();
@@ -162,5 +175,30 @@ final class AgentProcess {
                 descendant.onExit().join();
             }
         }
+    }
+
+    /** A port free on every one of these addresses, so agents on distinct pod IPs share one port as pods do. */
+    static int freePortOn(String... addresses) throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int candidate;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(addresses[0]))) {
+                candidate = socket.getLocalPort();
+            }
+            if (freeOn(candidate, addresses)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no port free on all of " + List.of(addresses));
+    }
+
+    private static boolean freeOn(int port, String... addresses) {
+        for (String address : addresses) {
+            try {
+                new ServerSocket(port, 1, InetAddress.getByName(address)).close();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 }

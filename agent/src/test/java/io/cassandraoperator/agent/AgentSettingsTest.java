@@ -38,6 +38,9 @@ class AgentSettingsTest {
         assertThat(settings.extraJvmOptions()).isEmpty();
         assertThat(settings.pluginsDir()).isEmpty();
         assertThat(settings.dataDir()).isEqualTo(Path.of("/var/lib/cassandra"));
+        assertThat(settings.metricsPort()).isEqualTo(9500);
+        assertThat(settings.metricsConfigDir()).isEqualTo(Path.of("/etc/cassandra-operator/metrics"));
+        assertThat(settings.metricsExporterJar()).isEmpty();
     }
 
     @Test
@@ -48,6 +51,9 @@ class AgentSettingsTest {
         env.put("AGENT_BIND_ADDRESS", "127.0.0.1");
         env.put("AGENT_PORT", "18080");
         env.put("CASSANDRA_STOP_GRACE_SECONDS", "5");
+        env.put("CASSANDRA_METRICS_PORT", "0");
+        env.put("CASSANDRA_METRICS_CONFIG_DIR", "/pv/metrics");
+        env.put("CASSANDRA_METRICS_EXPORTER_JAR", "/image/exporter/agent.jar");
 
         AgentSettings settings = AgentSettings.fromEnvironment(env);
 
@@ -56,6 +62,9 @@ class AgentSettingsTest {
         assertThat(settings.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(settings.port()).isEqualTo(18080);
         assertThat(settings.stopGrace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.metricsPort()).isZero();
+        assertThat(settings.metricsConfigDir()).isEqualTo(Path.of("/pv/metrics"));
+        assertThat(settings.metricsExporterJar()).contains(Path.of("/image/exporter/agent.jar"));
     }
 
     @Test

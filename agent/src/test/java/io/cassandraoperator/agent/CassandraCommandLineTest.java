@@ -21,13 +21,14 @@ class CassandraCommandLineTest {
     private static AgentSettings settings(List<String> extra, Optional<Path> plugins) {
         return new AgentSettings("c-dc1-r1-0", "10.244.0.5", "c", "dc1", "r1", Path.of("/members"), Path.of("/user"),
                 Path.of("/data"), "512M", "token", "/opt/cassandra/lib/*", extra, plugins, "10.244.0.5", 8080,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), 9500, Path.of("/metrics-config"), Optional.empty());
     }
 
     @Test
     void startsCassandraDaemonInTheForegroundWithTheHeapAndConfigFiles() {
         List<String> command = CassandraCommandLine.build("/jdk/bin/java",
-                settings(List.of("-Dcassandra.ring_delay_ms=3000"), Optional.empty()), CONFIG, JMX, Optional.empty());
+                settings(List.of("-Dcassandra.ring_delay_ms=3000"), Optional.empty()), CONFIG, JMX, Optional.empty(),
+                Optional.empty());
 
         assertThat(command.get(0)).isEqualTo("/jdk/bin/java");
         assertThat(command).contains("-Xms512M", "-Xmx512M", "-Dcassandra-foreground=yes",
@@ -44,7 +45,7 @@ class CassandraCommandLineTest {
     @Test
     void jmxListensOnLoopbackOnlyAndNeedsThePassword() {
         List<String> command = CassandraCommandLine.build("java", settings(List.of(), Optional.empty()), CONFIG, JMX,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
 
         assertThat(command).contains("-Dcassandra.jmx.local.port=41234",
                 "-Dcom.sun.management.jmxremote.authenticate=true",
@@ -59,9 +60,22 @@ class CassandraCommandLineTest {
     @Test
     void aReplacementStartsWithTheDeadMembersAddress() {
         List<String> command = CassandraCommandLine.build("java", settings(List.of(), Optional.empty()), CONFIG, JMX,
-                Optional.of("10.96.0.12"));
+                Optional.of("10.96.0.12"), Optional.empty());
 
         assertThat(command).contains("-Dcassandra.replace_address_first_boot=10.96.0.12");
+    }
+
+    @Test
+    void theMetricsExporterRunsAsAJavaAgentOnThePodIp() {
+        MetricsExporter exporter = new MetricsExporter(Path.of("/image/exporter/jmx_prometheus_javaagent.jar"),
+                "10.244.0.5", 9500, Path.of("/data/conf/jmx_exporter_config.yaml"));
+
+        List<String> command = CassandraCommandLine.build("java", settings(List.of(), Optional.empty()), CONFIG, JMX,
+                Optional.empty(), Optional.of(exporter));
+
+        assertThat(command).contains("-javaagent:/image/exporter/jmx_prometheus_javaagent.jar"
+                + "=10.244.0.5:9500:/data/conf/jmx_exporter_config.yaml");
+        assertThat(command.indexOf(exporter.javaAgentOption())).isLessThan(command.indexOf("-cp"));
     }
 
     @Test

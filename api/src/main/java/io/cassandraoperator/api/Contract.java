@@ -63,6 +63,13 @@ public final class Contract {
         public static final String MAX_HEAP = "CASSANDRA_MAX_HEAP";
         /** Bearer token the operator presents to the agent's operation endpoints. */
         public static final String AGENT_TOKEN = "CASSANDRA_AGENT_TOKEN";
+        /** Port of the Prometheus metrics on the pod IP; default {@link Ports#METRICS}, 0 turns the exporter off. */
+        public static final String METRICS_PORT = "CASSANDRA_METRICS_PORT";
+        /**
+         * Directory with the rack's {@code jmxExporterConfigMapName} ConfigMap ({@link Paths#METRICS_CONFIG}); its key
+         * {@value MetricsConfig#KEY} replaces the agent's default exporter configuration. Unset or empty: the default.
+         */
+        public static final String METRICS_CONFIG_DIR = "CASSANDRA_METRICS_CONFIG_DIR";
 
         private Env() {
         }
@@ -73,6 +80,8 @@ public final class Contract {
         public static final String DATA = "/var/lib/cassandra";
         public static final String MEMBERS = "/etc/cassandra-operator/members";
         public static final String USER_CONFIG = "/etc/cassandra-operator/user";
+        /** Where the rack's {@code jmxExporterConfigMapName} ConfigMap is mounted (optional). */
+        public static final String METRICS_CONFIG = "/etc/cassandra-operator/metrics";
 
         private Paths() {
         }
@@ -85,6 +94,15 @@ public final class Contract {
         public static final String SEEDS = "seeds";
 
         private MembersConfig() {
+        }
+    }
+
+    /** The rack's Prometheus JMX exporter ConfigMap ({@code jmxExporterConfigMapName}). */
+    public static final class MetricsConfig {
+        /** The key holding the exporter's YAML configuration (the file name Rook's sidecar used). */
+        public static final String KEY = "jmx_exporter_config.yaml";
+
+        private MetricsConfig() {
         }
     }
 
@@ -102,6 +120,8 @@ public final class Contract {
         public static final int INTRA_NODE = 7000;
         /** The agent's HTTP port: probes and the operator's operation calls. */
         public static final int AGENT = 8080;
+        /** Cassandra's metrics in Prometheus format ({@code GET /metrics}), served by the JMX exporter on the pod IP. */
+        public static final int METRICS = 9500;
 
         private Ports() {
         }
