@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -69,9 +68,6 @@ public final class ImageCatalog {
 
     /** Either an image or the reason there is none. */
     public record Resolution(LocalImage image, String failure) {
-        public Optional<LocalImage> found() {
-            return Optional.ofNullable(image);
-        }
     }
 
     /** The java launcher this JVM runs on: pods run on the same JDK as the runtime. */

@@ -137,8 +137,19 @@ final class PodWorker implements Runnable {
         }
     }
 
-    /** A pod this kubelet has not run before under this UID: emptyDirs, old logs and PID files belong to a previous pod. */
+    /**
+     * Processes a previous kubelet left running (it was killed without stopping its pods) would share the volumes with
+     * new ones: they are killed first. A pod this kubelet has not run before under this UID: emptyDirs, old logs and
+     * PID files belong to a previous pod.
+     */
     private void startFresh() {
+        for (ContainerSlot slot : containers) {
+            RecordedProcess.read(KubeletSettings.pidFile(directory, slot.spec.getName())).ifPresent(orphan -> {
+                LOG.warn("pod {}: container {} of a previous kubelet still runs (pid {}): killing it before starting"
+                        + " the pod", describe(), slot.spec.getName(), orphan.pid());
+                RecordedProcess.killTree(orphan);
+            });
+        }
         try {
             Path uidFile = directory.resolve("uid");
             String uid = latest.getMetadata().getUid();

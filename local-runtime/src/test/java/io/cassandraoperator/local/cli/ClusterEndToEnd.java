@@ -158,8 +158,19 @@ abstract class ClusterEndToEnd {
             rememberProcesses();
             seen.stream().filter(ProcessHandle::isAlive).forEach(RecordedProcess::killTree);
             processesOfThisRuntime().forEach(RecordedProcess::killTree);
+            deleteTree(state);
         }
         assertThat(seen).noneMatch(ProcessHandle::isAlive);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
     }
 
     /** Every recorded process of the state directory and all their descendants (Cassandra runs under its agent). */
