@@ -86,11 +86,11 @@ public final class AgentMain {
             return;
         }
         CassandraCommandLine.ConfigFiles config = CassandraConfigDirectory.write(settings, membership.broadcastAddress(), seeds);
-        Optional<String> replaced = Replacement.addressToReplace(membership, settings.dataDir());
+        Optional<String> replaced = Replacement.addressToReplace(membership, joined);
         if (membership.replaceRequested()) {
             LOG.info(replaced.isPresent()
-                    ? "Replacing the member at {} on an empty disk"
-                    : "A replacement of {} is requested but Cassandra's data directory is not empty: ordinary start",
+                    ? "Replacing the member at {}: this volume never joined the ring"
+                    : "A replacement of {} is requested but this volume joined the ring: ordinary start",
                     membership.broadcastAddress());
         }
         Optional<MetricsExporter> metrics = MetricsExporter.configure(settings, CassandraConfigDirectory.confDir(settings));

@@ -14,24 +14,28 @@ class ReplacementTest {
     private static final Membership REPLACE = new Membership("10.96.0.12", List.of("10.96.0.10"), true);
 
     @Test
-    void anEmptyDiskWithAReplaceRequestReplacesUnderTheMembersOwnAddress(@TempDir Path dataDir) throws IOException {
-        assertThat(Replacement.addressToReplace(REPLACE, dataDir)).contains("10.96.0.12");
-
-        Files.createDirectories(dataDir.resolve("data"));
-        Files.createDirectories(dataDir.resolve("conf"));
-        assertThat(Replacement.addressToReplace(REPLACE, dataDir)).contains("10.96.0.12");
+    void anEmptyDiskWithAReplaceRequestReplacesUnderTheMembersOwnAddress(@TempDir Path dataDir) {
+        assertThat(Replacement.addressToReplace(REPLACE, VolumeMarker.joined(dataDir))).contains("10.96.0.12");
     }
 
     @Test
-    void aDiskWithDataIsNeverStartedAsAReplacement(@TempDir Path dataDir) throws IOException {
+    void aReplacementInterruptedHalfWayResumesAsAReplacement(@TempDir Path dataDir) throws IOException {
         Files.createDirectories(dataDir.resolve("data").resolve("system"));
 
-        assertThat(Replacement.addressToReplace(REPLACE, dataDir)).isEmpty();
+        assertThat(Replacement.addressToReplace(REPLACE, VolumeMarker.joined(dataDir))).contains("10.96.0.12");
+    }
+
+    @Test
+    void aVolumeThatJoinedTheRingIsNeverStartedAsAReplacement(@TempDir Path dataDir) throws IOException {
+        Files.createDirectories(dataDir.resolve("data").resolve("system"));
+        VolumeMarker.joined(dataDir).write();
+
+        assertThat(Replacement.addressToReplace(REPLACE, VolumeMarker.joined(dataDir))).isEmpty();
     }
 
     @Test
     void noRequestNoReplacement(@TempDir Path dataDir) {
-        assertThat(Replacement.addressToReplace(new Membership("10.96.0.12", List.of("10.96.0.10"), false), dataDir))
-                .isEmpty();
+        assertThat(Replacement.addressToReplace(new Membership("10.96.0.12", List.of("10.96.0.10"), false),
+                VolumeMarker.joined(dataDir))).isEmpty();
     }
 }
