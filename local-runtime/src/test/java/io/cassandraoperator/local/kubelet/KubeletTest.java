@@ -158,6 +158,29 @@ class KubeletTest {
     }
 
     @Test
+    void failingLivenessProbeRestartsTheContainerGracefully() throws IOException {
+        Path failing = Files.createFile(state.resolve("failing"));
+        create(testPod("web-0", container -> container
+                .addNewEnv().withName("HTTP_PORT").withValue("8080").endEnv()
+                .addNewEnv().withName("UNREADY_FILE").withValue(failing.toString()).endEnv()
+                .addNewEnv().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().endEnv()
+                .withNewLivenessProbe().withNewHttpGet().withPath("/readyz").withNewPort(8080).endHttpGet()
+                .withPeriodSeconds(1).withFailureThreshold(2).endLivenessProbe(), spec -> { }));
+
+        await().untilAsserted(() -> {
+            assertThat(container("web-0").getRestartCount()).isGreaterThanOrEqualTo(1);
+            assertThat(container("web-0").getLastState().getTerminated()).isNotNull();
+        });
+        assertThat(log("web-0")).as("stopped with SIGTERM first").contains("TERM received");
+
+        Files.delete(failing);
+        int restarts = container("web-0").getRestartCount();
+        await().untilAsserted(() -> assertThat(container("web-0").getState().getRunning()).isNotNull());
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(container("web-0").getRestartCount()).isLessThanOrEqualTo(restarts + 1));
+    }
+
+    @Test
     void restartsAnExitedContainerWithBackOff() {
         create(testPod("web-0", container -> container.addNewEnv().withName("EXIT_AFTER_MS").withValue("300").endEnv(),
                 spec -> { }));
