@@ -34,6 +34,7 @@ final class ClusterEvents {
     }
 
     private void record(Cluster cluster, String type, String reason, String message) {
+        OperatorMetrics.countEvent(type, reason);
         String now = Instant.now().toString();
         Event event = new EventBuilder()
                 .withNewMetadata()

@@ -33,14 +33,17 @@ public final class OperatorMain {
         }
         int port = Integer.parseInt(env.getOrDefault("HEALTH_PORT", "8081"));
         String bind = env.getOrDefault("HEALTH_BIND", "0.0.0.0");
-        ClusterOperator operator = new ClusterOperator(client, settings);
-        HealthServer health = new HealthServer(new InetSocketAddress(bind, port), operator::alive, operator::ready);
-        LOG.info("Probes on {}:{} (/healthz, /readyz)", bind, health.port());
+        OperatorMetrics metrics = new OperatorMetrics();
+        ClusterOperator operator = new ClusterOperator(client, settings, metrics.reconcileMetrics());
+        HealthServer health = new HealthServer(new InetSocketAddress(bind, port), operator::alive, operator::ready, metrics::scrape);
+        metrics.watchMembers(client, settings.namespaces());
+        LOG.info("Probes and metrics on {}:{} (/healthz, /readyz, /metrics)", bind, health.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping the operator");
             operator.close();
             health.close();
+            metrics.close();
             client.close();
             stopped.countDown();
         }, "shutdown"));

@@ -64,6 +64,9 @@ class OperatorMainTest {
         assertThat(api.client.leases().inNamespace(NAMESPACE).withName(OperatorSettings.LEASE_NAME).get().getSpec().getHolderIdentity())
                 .isNotBlank();
         assertThat(process.isAlive()).isTrue();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(body(http, healthPort, "/metrics"))
+                .contains("operator_sdk_reconciliations_started_total")
+                .contains("cassandra_operator_members{cluster=\"c\",namespace=\"" + NAMESPACE + "\",state=\"desired\"}"));
 
         // SIGTERM: the shutdown hook stops the operator and gives up the Lease; the JVM ends by itself.
         process.destroy();
@@ -137,6 +140,11 @@ class OperatorMainTest {
         }
         builder.directory(new File(dir.toString()));
         return builder.start();
+    }
+
+    private static String body(HttpClient http, int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int status(HttpClient http, int port, String path) {
