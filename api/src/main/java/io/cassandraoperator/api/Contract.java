@@ -92,6 +92,8 @@ public final class Contract {
         public static final String SUFFIX = "-members";
         /** Comma-separated seed addresses (member Service ClusterIPs). */
         public static final String SEEDS = "seeds";
+        /** Key {@code <pod name>.replace}: present, that member starts on an empty disk as the replacement of its address. */
+        public static final String REPLACE_SUFFIX = ".replace";
 
         private MembersConfig() {
         }

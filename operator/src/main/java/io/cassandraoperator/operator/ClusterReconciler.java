@@ -9,6 +9,8 @@ import io.cassandraoperator.api.RackSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -64,7 +67,20 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     public List<EventSource<?, Cluster>> prepareEventSources(EventSourceContext<Cluster> context) {
         return List.of(informer(context, StatefulSet.class), informer(context, Service.class), informer(context, Pod.class),
                 informer(context, PersistentVolumeClaim.class), informer(context, ConfigMap.class),
-                informer(context, Secret.class), informer(context, PodDisruptionBudget.class));
+                informer(context, Secret.class), informer(context, PodDisruptionBudget.class),
+                clusterScopedInformer(context, Node.class), clusterScopedInformer(context, PersistentVolume.class));
+    }
+
+    /**
+     * Nodes and volumes, read to recognise a lost member: any change may concern any Cluster (a Node's deletion is
+     * noticed through the volumes pinned to it), so each maps to every Cluster the operator knows.
+     */
+    private static <R extends HasMetadata> InformerEventSource<R, Cluster> clusterScopedInformer(EventSourceContext<Cluster> context, Class<R> type) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, Cluster.class)
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache().list().map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .build(), context);
     }
 
     /** Only the objects of managed Clusters are cached, each mapped to its Cluster by the cluster label. */
@@ -92,7 +108,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             return withStatus(cluster, DesiredStatus.compute(cluster, observed, refusal, new ScaleStep.Steady(), null, Instant.now()), null);
         }
         try {
-            Round round = new Round(cluster, observed, new ChildWriter(context.getClient(), cluster), events);
+            Round round = new Round(cluster, observed, context.getClient(), new ChildWriter(context.getClient(), cluster), events);
             round.run();
             ClusterStatus status = DesiredStatus.compute(cluster, observed, refusal, round.step, round.waitingFor, Instant.now());
             return withStatus(cluster, status, round.poll ? settings.operationPollInterval() : null);
@@ -137,6 +153,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     private final class Round {
         private final Cluster cluster;
         private final ObservedCluster observed;
+        private final KubernetesClient client;
         private final ChildWriter writer;
         private final ClusterEvents events;
         private ScaleStep step = new ScaleStep.Steady();
@@ -147,9 +164,10 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         /** A template change held back by {@link RolloutGate}, reported when nothing more urgent is. */
         private String rolloutWait;
 
-        Round(Cluster cluster, ObservedCluster observed, ChildWriter writer, ClusterEvents events) {
+        Round(Cluster cluster, ObservedCluster observed, KubernetesClient client, ChildWriter writer, ClusterEvents events) {
             this.cluster = cluster;
             this.observed = observed;
+            this.client = client;
             this.writer = writer;
             this.events = events;
         }
@@ -166,7 +184,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             ensureStatefulSets();
             deleteEmptyRemovedRacks();
 
-            step = ScalePlan.next(rackStates(), readyMembers(), decommissions(), cleanups(), this::memberName);
+            step = ScalePlan.next(rackStates(), readyMembers(), decommissions(), replacements(), losses(), cleanups(), this::memberName);
             if (step instanceof ScaleStep.Wait wait) {
                 waitingFor = firstNotReadyMember().filter(m -> wait.progress().contains(m))
                         .map(m -> wait.progress() + " (" + observed.podState(m) + ")").orElse(null);
@@ -216,6 +234,54 @@ public class ClusterReconciler implements Reconciler<Cluster> {
                 list.add(new ScalePlan.Decommission(service.getMetadata().getLabels().get(Labels.RACK), ordinal, member, "true".equals(value), failure));
             }
             return list;
+        }
+
+        /** The replacement records on member Services, in spec order. */
+        private List<ScalePlan.Replacement> replacements() {
+            List<ScalePlan.Replacement> list = new ArrayList<>();
+            forEachMember((rack, service) -> {
+                String cause = annotations(service).get(ReplaceStep.CAUSE);
+                if (cause != null) {
+                    list.add(new ScalePlan.Replacement(rack, service.getMetadata().getName(), cause));
+                }
+            });
+            return list;
+        }
+
+        /**
+         * Members to replace that have no record yet, in spec order. Nothing is judged while the Node cache is empty
+         * (not synced, or Nodes not readable): every pinned volume would look orphaned.
+         */
+        private List<ScalePlan.Loss> losses() {
+            List<ScalePlan.Loss> list = new ArrayList<>();
+            forEachMember((rack, service) -> {
+                if (annotations(service).containsKey(ReplaceStep.CAUSE) || service.getMetadata().getLabels().containsKey(Labels.DECOMMISSIONED)) {
+                    return;
+                }
+                boolean requested = service.getMetadata().getLabels().containsKey(Labels.REPLACE);
+                if (!requested && observed.nodes().isEmpty()) {
+                    return;
+                }
+                MemberLoss.cause(service, ReplaceStep.claimsOf(observed, service.getMetadata().getName()), observed.volumes(), observed.nodes())
+                        .ifPresent(cause -> list.add(new ScalePlan.Loss(rack, service.getMetadata().getName(), cause)));
+            });
+            return list;
+        }
+
+        /** Every member Service of a member the StatefulSets have, in spec order (rack, then ordinal). */
+        private void forEachMember(java.util.function.BiConsumer<String, Service> action) {
+            for (RackSpec rack : cluster.getSpec().getDatacenter().getRacks()) {
+                for (int ordinal = 0; ordinal < observed.replicas(RackStatefulSet.name(cluster, rack.getName())); ordinal++) {
+                    Service service = observed.services().get(memberName(rack.getName(), ordinal));
+                    if (service != null) {
+                        action.accept(rack.getName(), service);
+                    }
+                }
+            }
+        }
+
+        private static Map<String, String> annotations(Service service) {
+            return service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
         }
 
         /** The cleanup records on member Services, in spec order (rack, then ordinal). */
@@ -319,7 +385,14 @@ public class ClusterReconciler implements Reconciler<Cluster> {
                     addresses.put(member, ip);
                 }
             });
+            Map<String, String> replaceMarks = new LinkedHashMap<>();
+            services.forEach((member, service) -> {
+                if (annotations(service).containsKey(ReplaceStep.CAUSE) && addresses.containsKey(member)) {
+                    replaceMarks.put(member + Contract.MembersConfig.REPLACE_SUFFIX, addresses.get(member));
+                }
+            });
             ConfigMap desired = MembersConfigMap.build(cluster, addresses, seeds);
+            desired.getData().putAll(replaceMarks);
             ConfigMap actual = observed.configMaps().get(MembersConfigMap.name(cluster));
             if (actual == null) {
                 LOG.info("Cluster {}: creating ConfigMap {} with seeds {}", qualifiedName(cluster), desired.getMetadata().getName(), seeds);
@@ -335,9 +408,14 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         private void execute(Map<String, Service> services, Map<String, String> membersConfig) {
             DecommissionStep decommission = new DecommissionStep(cluster, observed, writer, events, agent, settings);
             CleanupStep cleanup = new CleanupStep(cluster, observed, writer, events, agent, settings);
+            ReplaceStep replace = new ReplaceStep(cluster, observed, client, writer, events, agent, settings);
             StepOutcome outcome = null;
             if (step instanceof ScaleStep.AddMember add) {
                 addMember(add, services, membersConfig, cleanup);
+            } else if (step instanceof ScaleStep.StartReplacement start) {
+                outcome = replace.start(start);
+            } else if (step instanceof ScaleStep.ContinueReplacement running) {
+                outcome = replace.proceed(running, membersConfig);
             } else if (step instanceof ScaleStep.StartCleanup start) {
                 outcome = cleanup.start(start);
             } else if (step instanceof ScaleStep.ContinueCleanup running) {

@@ -157,6 +157,8 @@ final class DesiredStatus {
             return "CancellingDecommission";
         } else if (step instanceof ScaleStep.StartCleanup || step instanceof ScaleStep.ContinueCleanup) {
             return "CleaningUp";
+        } else if (step instanceof ScaleStep.StartReplacement || step instanceof ScaleStep.ContinueReplacement) {
+            return "ReplacingMember";
         }
         return "Waiting";
     }

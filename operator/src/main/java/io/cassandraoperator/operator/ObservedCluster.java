@@ -4,6 +4,8 @@ import io.cassandraoperator.api.Cluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -11,16 +13,28 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
-/** The objects of one Cluster as the informer caches hold them, by name. */
+/**
+ * The objects of one Cluster as the informer caches hold them, by name, with the cluster-scoped PersistentVolumes and
+ * the names of the Nodes (read only, to recognise a member whose disk is lost).
+ */
 record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Service> services, Map<String, Pod> pods,
                        Map<String, PersistentVolumeClaim> claims, Map<String, ConfigMap> configMaps,
-                       Map<String, Secret> secrets, Map<String, PodDisruptionBudget> disruptionBudgets) {
+                       Map<String, Secret> secrets, Map<String, PodDisruptionBudget> disruptionBudgets,
+                       Map<String, PersistentVolume> volumes, Set<String> nodes) {
+
+    ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Service> services, Map<String, Pod> pods,
+                    Map<String, PersistentVolumeClaim> claims, Map<String, ConfigMap> configMaps,
+                    Map<String, Secret> secrets, Map<String, PodDisruptionBudget> disruptionBudgets) {
+        this(statefulSets, services, pods, claims, configMaps, secrets, disruptionBudgets, Map.of(), Set.of());
+    }
 
     static ObservedCluster from(Context<Cluster> context) {
         return new ObservedCluster(byName(context.getSecondaryResources(StatefulSet.class)),
@@ -29,7 +43,16 @@ record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Servic
                 byName(context.getSecondaryResources(PersistentVolumeClaim.class)),
                 byName(context.getSecondaryResources(ConfigMap.class)),
                 byName(context.getSecondaryResources(Secret.class)),
-                byName(context.getSecondaryResources(PodDisruptionBudget.class)));
+                byName(context.getSecondaryResources(PodDisruptionBudget.class)),
+                byName(everyCached(context, PersistentVolume.class)),
+                everyCached(context, Node.class).stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet()));
+    }
+
+    /** A cluster-scoped informer's whole cache: Nodes and volumes belong to no Cluster. */
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> Set<R> everyCached(Context<Cluster> context, Class<R> type) {
+        InformerEventSource<R, Cluster> source = (InformerEventSource<R, Cluster>) context.eventSourceRetriever().getEventSourceFor(type);
+        return source.list().collect(Collectors.toSet());
     }
 
     private static <T extends HasMetadata> Map<String, T> byName(Set<T> objects) {

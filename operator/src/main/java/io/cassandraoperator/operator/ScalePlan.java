@@ -27,6 +27,14 @@ final class ScalePlan {
     record Cleanup(String rack, String member, String runId, boolean started, String failure) {
     }
 
+    /** A member Service carrying the record of a replacement in progress. */
+    record Replacement(String rack, String member, String cause) {
+    }
+
+    /** A member that must be replaced (see {@link MemberLoss}) and has no replacement record yet. */
+    record Loss(String rack, String member, String cause) {
+    }
+
     private ScalePlan() {
     }
 
@@ -39,9 +47,38 @@ final class ScalePlan {
      */
     static ScaleStep next(List<Rack> racks, Set<String> ready, List<Decommission> decommissions, List<Cleanup> cleanups,
                           BiFunction<String, Integer, String> memberName) {
+        return next(racks, ready, decommissions, List.of(), List.of(), cleanups, memberName);
+    }
+
+    /**
+     * As above, with replacements: one at a time, a recorded one continues before anything else but a decommission,
+     * and a lost member is replaced only when every other member is ready (Cassandra streams the replaced ranges from
+     * the other replicas and refuses while one it needs is down).
+     *
+     * @param replacements members whose Service records a replacement in progress
+     * @param losses       members to replace that have no record yet, in spec order
+     */
+    static ScaleStep next(List<Rack> racks, Set<String> ready, List<Decommission> decommissions, List<Replacement> replacements,
+                          List<Loss> losses, List<Cleanup> cleanups, BiFunction<String, Integer, String> memberName) {
         Optional<Decommission> recorded = decommissions.stream().max(Comparator.comparingInt(Decommission::ordinal));
         if (recorded.isPresent()) {
             return continueDecommission(recorded.get(), racks);
+        }
+        if (!replacements.isEmpty()) {
+            Replacement replacement = replacements.get(0);
+            return new ScaleStep.ContinueReplacement(replacement.rack(), replacement.member(), replacement.cause());
+        }
+        if (!losses.isEmpty()) {
+            Loss loss = losses.get(0);
+            Optional<String> otherNotReady = racks.stream()
+                    .flatMap(rack -> java.util.stream.IntStream.range(0, rack.replicas()).mapToObj(o -> memberName.apply(rack.name(), o)))
+                    .filter(member -> !member.equals(loss.member()) && !ready.contains(member))
+                    .findFirst();
+            if (otherNotReady.isPresent()) {
+                return new ScaleStep.Wait("member " + loss.member() + " must be replaced (" + loss.cause() + ") but member "
+                        + otherNotReady.get() + " is not ready; a replacement streams from every other replica");
+            }
+            return new ScaleStep.StartReplacement(loss.rack(), loss.member(), loss.cause());
         }
         Optional<Cleanup> started = cleanups.stream().filter(c -> c.started() && c.failure() == null).findFirst();
         if (started.isPresent()) {

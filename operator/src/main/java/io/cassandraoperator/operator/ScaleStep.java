@@ -67,4 +67,16 @@ sealed interface ScaleStep {
             return null;
         }
     }
+
+    record StartReplacement(String rack, String member, String cause) implements ScaleStep {
+        public String progress() {
+            return "starting the replacement of member " + member + " on an empty disk: " + cause;
+        }
+    }
+
+    record ContinueReplacement(String rack, String member, String cause) implements ScaleStep {
+        public String progress() {
+            return "replacing member " + member + " on an empty disk (" + cause + ")";
+        }
+    }
 }

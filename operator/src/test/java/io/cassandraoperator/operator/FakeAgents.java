@@ -33,6 +33,10 @@ final class FakeAgents implements AutoCloseable {
     private final Map<String, AtomicInteger> cleanupPosts = new ConcurrentHashMap<>();
     private final java.util.List<String> cleanupOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile String cleanupOutcome = "DONE";
+    /** Repair runs by member and run id; a started run turns into {@link #repairOutcome}. */
+    private final Map<String, String> repairRuns = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> repairPosts = new ConcurrentHashMap<>();
+    volatile String repairOutcome = "DONE";
     private volatile boolean available = true;
 
     FakeAgents(Supplier<String> token) throws IOException {
@@ -49,7 +53,8 @@ final class FakeAgents implements AutoCloseable {
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 0);
         server.createContext("/v1/decommission", exchange -> handle(exchange, member));
-        server.createContext("/v1/cleanup", exchange -> handleCleanup(exchange, member));
+        server.createContext("/v1/cleanup", exchange -> handleRun(exchange, member, cleanupRuns, cleanupPosts, cleanupOutcome, cleanupOrder));
+        server.createContext("/v1/repair", exchange -> handleRun(exchange, member, repairRuns, repairPosts, repairOutcome, new java.util.ArrayList<>()));
         server.start();
         servers.put(ip, server);
     }
@@ -72,6 +77,20 @@ final class FakeAgents implements AutoCloseable {
 
     int gets(String member) {
         return gets.computeIfAbsent(member, m -> new AtomicInteger()).get();
+    }
+
+    int repairPosts(String member) {
+        return repairPosts.computeIfAbsent(member, m -> new AtomicInteger()).get();
+    }
+
+    /** The repair runs that started, as {@code member/run id}. */
+    java.util.Set<String> repairRuns() {
+        return java.util.Set.copyOf(repairRuns.keySet());
+    }
+
+    /** Finishes every running repair run with this state. */
+    void finishRepairs(String state) {
+        repairRuns.replaceAll((run, current) -> "RUNNING".equals(current) ? state : current);
     }
 
     int cleanupPosts(String member) {
@@ -130,7 +149,8 @@ final class FakeAgents implements AutoCloseable {
         answer(exchange, code, "{\"state\":\"" + state + "\"" + message + "}");
     }
 
-    private void handleCleanup(HttpExchange exchange, String member) throws IOException {
+    private void handleRun(HttpExchange exchange, String member, Map<String, String> runs, Map<String, AtomicInteger> postCounts,
+                           String outcome, java.util.List<String> order) throws IOException {
         if (!available) {
             answer(exchange, 503, "{\"message\":\"Cassandra is not reachable over JMX yet\"}");
             return;
@@ -145,16 +165,16 @@ final class FakeAgents implements AutoCloseable {
         if ("POST".equals(exchange.getRequestMethod())) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             id = body.replaceAll(".*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-            cleanupPosts.computeIfAbsent(member, m -> new AtomicInteger()).incrementAndGet();
-            if (cleanupRuns.putIfAbsent(member + "/" + id, cleanupOutcome) == null) {
-                cleanupOrder.add(member);
+            postCounts.computeIfAbsent(member, m -> new AtomicInteger()).incrementAndGet();
+            if (runs.putIfAbsent(member + "/" + id, outcome) == null) {
+                order.add(member);
                 code = 202;
             }
         } else {
             String query = exchange.getRequestURI().getQuery();
             id = query == null ? "" : query.replaceFirst("^id=", "");
         }
-        String state = cleanupRuns.getOrDefault(member + "/" + id, "NOT_STARTED");
+        String state = runs.getOrDefault(member + "/" + id, "NOT_STARTED");
         String message = "FAILED".equals(state) ? ",\"message\":\"" + failureMessages.get(member) + "\"" : "";
         answer(exchange, code, "{\"id\":\"" + id + "\",\"state\":\"" + state + "\"" + message + "}");
     }

@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the mock API server lacks and a cluster has: the Service IP allocator, the StatefulSet controller (OrderedReady
- * pods and their claims, deleting pods above replicas) and a kubelet (pod IPs 127.0.3.N, Ready when the test says).
- * It also records every moment it sees a broken rule of the operator.
+ * pods and their claims, deleting pods above replicas, recreating a missing claim under an existing pod), a local-PV
+ * provisioner (one PV per claim, pinned to the node with the fewest volumes among {@link #NODES}), the scheduler
+ * (a pod whose volume's node is gone stays Pending), pod garbage collection (pods of a deleted node go) and a kubelet
+ * (pod IPs 127.0.3.N, Ready when the test says). It also records every moment it sees a broken rule of the operator.
  */
 final class FakeControllers implements AutoCloseable {
     private final KubernetesClient client;
@@ -42,11 +44,19 @@ final class FakeControllers implements AutoCloseable {
     volatile boolean holdPodDeletion;
     /** While set, StatefulSet status stays where it is: a rollout that has not finished. */
     volatile boolean holdRollout;
+    static final List<String> NODES = List.of("node-1", "node-2", "node-3", "node-4");
+    /** Every claim this controller created, by name, in order (a replaced member's claim appears twice). */
+    final Map<String, List<String>> claimUids = new ConcurrentHashMap<>();
+    private final AtomicInteger nextVolume = new AtomicInteger(1);
 
     FakeControllers(KubernetesClient client, String namespace, FakeAgents agents) {
         this.client = client;
         this.namespace = namespace;
         this.agents = agents;
+        for (String node : NODES) {
+            client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(node)
+                    .addToLabels(MemberLoss.HOSTNAME_KEY, node).endMetadata().build()).create();
+        }
         loop.scheduleWithFixedDelay(this::round, 0, 50, TimeUnit.MILLISECONDS);
     }
 
@@ -57,6 +67,7 @@ final class FakeControllers implements AutoCloseable {
     private void round() {
         try {
             allocateServiceIps();
+            collectPodsOfDeletedNodes();
             runStatefulSets();
         } catch (RuntimeException e) {
             // The next round sees the API again; a conflict with the operator's writes is normal.
@@ -91,6 +102,11 @@ final class FakeControllers implements AutoCloseable {
                     createPod(set, name);
                     break;
                 }
+                ensureClaims(set, name);
+                if (pod.getMetadata().getDeletionTimestamp() == null && "Pending".equals(pod.getStatus().getPhase())) {
+                    schedule(pod);
+                    break;
+                }
                 if (!ready(pod)) {
                     if (autoReady || allowedReady.contains(name)) {
                         client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
@@ -100,7 +116,12 @@ final class FakeControllers implements AutoCloseable {
                     }
                     break; // OrderedReady: the next pod waits for this one
                 }
-                ready++;
+            }
+            for (int ordinal = 0; ordinal < wanted; ordinal++) {
+                Pod pod = pods.get(set.getMetadata().getName() + "-" + ordinal);
+                if (pod != null && ready(pod)) {
+                    ready++;
+                }
             }
             for (Pod pod : pods.values()) {
                 String prefix = set.getMetadata().getName() + "-";
@@ -142,27 +163,78 @@ final class FakeControllers implements AutoCloseable {
     }
 
     private void createPod(StatefulSet set, String name) {
+        ensureClaims(set, name);
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace)
+                    .withLabels(set.getSpec().getTemplate().getMetadata().getLabels()).addToLabels(Labels.POD_NAME, name)
+                .endMetadata()
+                .withSpec(set.getSpec().getTemplate().getSpec())
+                .withNewStatus().withPhase("Pending").withConditions(condition(false)).endStatus()
+                .build();
+        schedule(client.pods().inNamespace(namespace).resource(pod).create());
+    }
+
+    /** The claims of a member, created (and provisioned) when missing: the StatefulSet controller's job since 1.27. */
+    private void ensureClaims(StatefulSet set, String member) {
+        for (PersistentVolumeClaim template : set.getSpec().getVolumeClaimTemplates()) {
+            String claim = template.getMetadata().getName() + "-" + member;
+            if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() == null) {
+                String node = NODES.stream().filter(n -> client.nodes().withName(n).get() != null)
+                        .min(java.util.Comparator.comparingLong(n -> client.persistentVolumes().list().getItems().stream()
+                                .filter(v -> MemberLoss.pinnedNode(v).orElse("").equals(n)).count()))
+                        .orElseThrow();
+                String volume = "local-pv-" + nextVolume.getAndIncrement();
+                client.persistentVolumes().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+                        .withNewMetadata().withName(volume).endMetadata()
+                        .withNewSpec().withStorageClassName("local-storage").withNewLocal().withPath("/mnt/" + volume).endLocal()
+                            .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
+                                .withKey(MemberLoss.HOSTNAME_KEY).withOperator("In").withValues(node)
+                            .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity()
+                        .endSpec().build()).create();
+                PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder(template)
+                        .editMetadata().withName(claim).withNamespace(namespace).endMetadata()
+                        .editSpec().withVolumeName(volume).endSpec().build()).create();
+                claimUids.computeIfAbsent(member, m -> new CopyOnWriteArrayList<>()).add(created.getMetadata().getUid());
+            }
+        }
+    }
+
+    /** Binds a pending pod to the node of its volume, unless that node is gone (then it stays Pending, as in Kubernetes). */
+    private void schedule(Pod pod) {
+        String name = pod.getMetadata().getName();
+        PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace).list().getItems().stream()
+                .filter(c -> c.getMetadata().getName().endsWith("-" + name)).findFirst().orElse(null);
+        io.fabric8.kubernetes.api.model.PersistentVolume volume = claim == null ? null
+                : client.persistentVolumes().withName(claim.getSpec().getVolumeName()).get();
+        String node = volume == null ? null : MemberLoss.pinnedNode(volume).orElse(null);
+        if (node == null || client.nodes().withName(node).get() == null || claim.getMetadata().getDeletionTimestamp() != null) {
+            return;
+        }
         String ip = podIps.computeIfAbsent(name, n -> "127.0.3." + nextPodIp.getAndIncrement());
         try {
             agents.serve(ip, name);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        for (PersistentVolumeClaim template : set.getSpec().getVolumeClaimTemplates()) {
-            String claim = template.getMetadata().getName() + "-" + name;
-            if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() == null) {
-                client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder(template)
-                        .editMetadata().withName(claim).withNamespace(namespace).endMetadata().build()).create();
+        client.pods().inNamespace(namespace).withName(name).edit(p -> {
+            p.getSpec().setNodeName(node);
+            return p;
+        });
+        client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+            p.getStatus().setPhase("Running");
+            p.getStatus().setPodIP(ip);
+            return p;
+        });
+    }
+
+    /** Pod garbage collection: a pod bound to a Node that no longer exists is deleted. */
+    private void collectPodsOfDeletedNodes() {
+        for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
+            String node = pod.getSpec().getNodeName();
+            if (node != null && client.nodes().withName(node).get() == null) {
+                client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
             }
         }
-        Pod pod = new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace)
-                    .withLabels(set.getSpec().getTemplate().getMetadata().getLabels()).addToLabels(Labels.POD_NAME, name)
-                .endMetadata()
-                .withSpec(set.getSpec().getTemplate().getSpec())
-                .withNewStatus().withPhase("Running").withPodIP(ip).withConditions(condition(false)).endStatus()
-                .build();
-        client.pods().inNamespace(namespace).resource(pod).create();
     }
 
     private static PodCondition condition(boolean ready) {

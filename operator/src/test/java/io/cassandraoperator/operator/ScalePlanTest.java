@@ -134,4 +134,33 @@ class ScalePlanTest {
         assertThat(ScalePlan.next(steady, ready(steady), List.of(), List.of(failed), NAME)).isEqualTo(new ScaleStep.CleanupFailed("a-0", "disk full"));
         assertThat(ScalePlan.next(growing, ready(growing), List.of(), List.of(failed), NAME)).isEqualTo(new ScaleStep.AddMember("a", 4, "a-4"));
     }
+
+    @Test
+    void aLostMemberIsReplacedOnlyWhenEveryOtherMemberIsReady() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 3));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-1", "node n1 is gone"));
+        Set<String> othersReady = Set.of("a-0", "a-2");
+        assertThat(ScalePlan.next(racks, othersReady, List.of(), List.of(), lost, List.of(), NAME))
+                .isEqualTo(new ScaleStep.StartReplacement("a", "a-1", "node n1 is gone"));
+        assertThat(ScalePlan.next(racks, Set.of("a-0"), List.of(), List.of(), lost, List.of(), NAME))
+                .isInstanceOfSatisfying(ScaleStep.Wait.class, w -> assertThat(w.progress()).contains("a-1").contains("a-2"));
+    }
+
+    @Test
+    void aRecordedReplacementGoesOnBeforeScalingAndALaterLoss() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 4, 3));
+        List<ScalePlan.Replacement> running = List.of(new ScalePlan.Replacement("a", "a-2", "requested"));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-0", "node n1 is gone"));
+        assertThat(ScalePlan.next(racks, Set.of("a-0", "a-1"), List.of(), running, lost, List.of(), NAME))
+                .isEqualTo(new ScaleStep.ContinueReplacement("a", "a-2", "requested"));
+    }
+
+    @Test
+    void aDecommissionInProgressComesBeforeAReplacement() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4));
+        List<ScalePlan.Decommission> leaving = List.of(new ScalePlan.Decommission("a", 3, "a-3", false, null));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-0", "node n1 is gone"));
+        assertThat(ScalePlan.next(racks, Set.of("a-1", "a-2", "a-3"), leaving, List.of(), lost, List.of(), NAME))
+                .isEqualTo(new ScaleStep.ContinueDecommission("a", 3, "a-3"));
+    }
 }

@@ -1,0 +1,74 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Contract.Labels;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Service;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Why a member must be replaced on an empty disk, if it must: a user asked (label {@link Labels#REPLACE} on its
+ * Service), or its data cannot come back because the volume its claim is bound to is gone, failed, or lives on a Node
+ * that no longer exists (a local PV: the pod could never be scheduled again). A pod that merely crash-loops is not
+ * lost: its data may still be there, and replacing it would throw a good replica away.
+ */
+final class MemberLoss {
+    /** The node-affinity key local PVs are pinned with. */
+    static final String HOSTNAME_KEY = "kubernetes.io/hostname";
+
+    private MemberLoss() {
+    }
+
+    /**
+     * @param service  the member's Service (holds the user's request)
+     * @param claims   the member's claims
+     * @param volumes  every PersistentVolume by name, as the informer holds them
+     * @param nodes    the names of every Node that exists
+     */
+    static Optional<String> cause(Service service, Collection<PersistentVolumeClaim> claims, Map<String, PersistentVolume> volumes,
+                                  Set<String> nodes) {
+        if (service.getMetadata().getLabels() != null && service.getMetadata().getLabels().containsKey(Labels.REPLACE)) {
+            return Optional.of("requested by the label " + Labels.REPLACE + " on its Service");
+        }
+        for (PersistentVolumeClaim claim : claims) {
+            String volumeName = claim.getSpec() == null ? null : claim.getSpec().getVolumeName();
+            if (volumeName == null) {
+                continue; // not bound yet: nothing is lost
+            }
+            PersistentVolume volume = volumes.get(volumeName);
+            if (volume == null) {
+                return Optional.of("its volume " + volumeName + " (claim " + claim.getMetadata().getName() + ") is gone");
+            }
+            if (volume.getStatus() != null && "Failed".equals(volume.getStatus().getPhase())) {
+                return Optional.of("its volume " + volumeName + " failed");
+            }
+            Optional<String> node = pinnedNode(volume);
+            if (node.isPresent() && !nodes.contains(node.get())) {
+                return Optional.of("node " + node.get() + " holding its volume " + volumeName + " is gone");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The one Node a local volume is pinned to by its required node affinity, if it is pinned to exactly one. */
+    static Optional<String> pinnedNode(PersistentVolume volume) {
+        if (volume.getSpec() == null || volume.getSpec().getNodeAffinity() == null
+                || volume.getSpec().getNodeAffinity().getRequired() == null) {
+            return Optional.empty();
+        }
+        List<String> names = volume.getSpec().getNodeAffinity().getRequired().getNodeSelectorTerms().stream()
+                .flatMap(term -> term.getMatchExpressions() == null ? java.util.stream.Stream.<NodeSelectorRequirement>empty()
+                        : term.getMatchExpressions().stream())
+                .filter(e -> HOSTNAME_KEY.equals(e.getKey()) && "In".equals(e.getOperator()) && e.getValues() != null)
+                .flatMap(e -> e.getValues().stream())
+                .distinct()
+                .toList();
+        return names.size() == 1 ? Optional.of(names.get(0)) : Optional.empty();
+    }
+}

@@ -1,0 +1,162 @@
+package io.cassandraoperator.operator;
+
+import io.cassandraoperator.api.Contract.Labels;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Service;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static io.cassandraoperator.operator.OperatorHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Replacement of a lost member on an empty disk under its own address, with the operator restarted between steps. */
+class ReplacementTest {
+    private static final Duration STEP = Duration.ofSeconds(20);
+    private OperatorHarness harness;
+
+    @BeforeEach
+    void start() throws Exception {
+        harness = new OperatorHarness();
+        harness.startOperator();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        harness.close();
+    }
+
+    private PersistentVolumeClaim claim(String member) {
+        return harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + member).get();
+    }
+
+    private String nodeOf(String member) {
+        PersistentVolume volume = harness.api.client.persistentVolumes().withName(claim(member).getSpec().getVolumeName()).get();
+        return MemberLoss.pinnedNode(volume).orElseThrow();
+    }
+
+    private Map<String, String> membersConfig() {
+        return harness.api.client.configMaps().inNamespace(NAMESPACE).withName("c-members").get().getData();
+    }
+
+    private Map<String, String> records(String member) {
+        Map<String, String> annotations = harness.service(member).getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+    }
+
+    @Test
+    void aMemberWhoseNodeIsDeletedIsReplacedOnAnotherNodeKeepingItsAddress() {
+        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
+        harness.awaitReady("c", 3);
+        await().atMost(STEP).until(() -> harness.controllers.claimUids.size() == 3 && harness.agents.repairRuns().isEmpty());
+        String member = "c-dc1-rack1-1";
+        String address = harness.service(member).getSpec().getClusterIP();
+        String lostNode = nodeOf(member);
+        harness.agents.repairOutcome = "RUNNING";
+
+        harness.api.client.nodes().withName(lostNode).delete();
+
+        await().atMost(STEP).until(() -> harness.conditionIs("c", "Progressing", "True")
+                && harness.condition("c", "Progressing").get().getMessage().contains("replacing member " + member));
+        assertThat(harness.condition("c", "Progressing").get().getMessage()).contains("node " + lostNode);
+        // Back on an empty claim elsewhere, ready, and repaired while the mark is still there.
+        await().atMost(STEP).until(() -> harness.agents.repairPosts(member) == 1);
+        assertThat(membersConfig()).containsEntry(member + ".replace", address);
+        assertThat(nodeOf(member)).isNotEqualTo(lostNode);
+        assertThat(harness.controllers.claimUids.get(member)).hasSize(2);
+        assertThat(claim(member).getMetadata().getUid()).isEqualTo(harness.controllers.claimUids.get(member).get(1));
+
+        harness.agents.finishRepairs("DONE");
+        harness.awaitReady("c", 3);
+        await().atMost(STEP).until(() -> !membersConfig().containsKey(member + ".replace") && !records(member).containsKey(ReplaceStep.CAUSE));
+        assertThat(harness.service(member).getSpec().getClusterIP()).isEqualTo(address);
+        assertThat(membersConfig()).containsEntry(member, address);
+        assertThat(records(member)).doesNotContainKeys(ReplaceStep.CLAIMS, ReplaceStep.REPAIR_RUN);
+        assertThat(harness.events("ReplacementStarted")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains(lostNode));
+        assertThat(harness.events("ReplacementFinished")).hasSize(1);
+        assertThat(harness.agents.repairRuns()).hasSize(1);
+        assertThat(harness.controllers.claimUids.get("c-dc1-rack1-0")).hasSize(1);
+        assertThat(harness.controllers.claimUids.get("c-dc1-rack1-2")).hasSize(1);
+        assertThat(harness.controllers.violations).isEmpty();
+    }
+
+    @Test
+    void aRequestedReplacementResumesAfterRestartsAtEveryStepAndHappensOnce() {
+        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
+        harness.awaitReady("c", 3);
+        String member = "c-dc1-rack1-2";
+        String address = harness.service(member).getSpec().getClusterIP();
+        String firstClaim = claim(member).getMetadata().getUid();
+        harness.controllers.autoReady = false;
+        harness.agents.repairOutcome = "RUNNING";
+
+        // Step 1: the record. The operator is stopped as soon as it is written.
+        harness.api.client.services().inNamespace(NAMESPACE).withName(member)
+                .edit(s -> { s.getMetadata().getLabels().put(Labels.REPLACE, "disk errors"); return s; });
+        await().atMost(STEP).until(() -> records(member).containsKey(ReplaceStep.CAUSE));
+        harness.stopOperator();
+        assertThat(records(member).get(ReplaceStep.CLAIMS)).isEqualTo(firstClaim);
+        String runId = records(member).get(ReplaceStep.REPAIR_RUN);
+
+        // Steps 2 and 3: a new operator writes the mark, then gives up the claim and the pod, once.
+        harness.startOperator();
+        await().atMost(STEP).until(() -> harness.controllers.claimUids.get(member).size() == 2
+                && harness.api.client.pods().inNamespace(NAMESPACE).withName(member).get() != null);
+        harness.stopOperator();
+        assertThat(membersConfig()).containsEntry(member + ".replace", address);
+        assertThat(records(member)).containsEntry(ReplaceStep.REPAIR_RUN, runId);
+
+        // Step 4: a new operator waits for the member to be ready, then starts the repair.
+        harness.startOperator();
+        await().during(Duration.ofMillis(500)).atMost(STEP).until(() -> harness.agents.repairPosts(member) == 0);
+        harness.controllers.markReady(member);
+        await().atMost(STEP).until(() -> harness.agents.repairPosts(member) == 1);
+        harness.stopOperator();
+
+        // Step 5: a new operator polls the running repair without starting another, then finishes.
+        harness.startOperator();
+        await().during(Duration.ofMillis(500)).atMost(STEP).until(() -> records(member).containsKey(ReplaceStep.CAUSE));
+        harness.agents.finishRepairs("DONE");
+        await().atMost(STEP).until(() -> !records(member).containsKey(ReplaceStep.CAUSE));
+        harness.awaitReady("c", 3);
+        Service service = harness.service(member);
+        assertThat(service.getMetadata().getLabels()).doesNotContainKey(Labels.REPLACE);
+        assertThat(service.getSpec().getClusterIP()).isEqualTo(address);
+        await().atMost(STEP).until(() -> !membersConfig().containsKey(member + ".replace"));
+        assertThat(harness.controllers.claimUids.get(member)).as("the claim was given up exactly once").hasSize(2);
+        assertThat(harness.agents.repairRuns()).containsExactly(member + "/" + runId);
+        assertThat(harness.events("ReplacementStarted")).hasSize(1);
+        assertThat(harness.events("ReplacementFinished")).hasSize(1);
+        assertThat(harness.controllers.violations).isEmpty();
+    }
+
+    @Test
+    void noReplacementWhileAnotherMemberIsDown() {
+        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
+        harness.awaitReady("c", 3);
+        harness.controllers.autoReady = false;
+        String down = "c-dc1-rack1-0";
+        String lost = "c-dc1-rack1-2";
+        harness.api.client.pods().inNamespace(NAMESPACE).withName(down).editStatus(p -> {
+            p.getStatus().getConditions().forEach(c -> c.setStatus("False"));
+            return p;
+        });
+        harness.api.client.nodes().withName(nodeOf(lost)).delete();
+
+        await().atMost(STEP).until(() -> harness.condition("c", "Progressing").map(c -> c.getMessage().contains("must be replaced")
+                && c.getMessage().contains(down)).orElse(false));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !records(lost).containsKey(ReplaceStep.CAUSE));
+        assertThat(harness.controllers.claimUids.get(lost)).hasSize(1);
+
+        harness.controllers.markReady(down);
+        harness.controllers.markReady(lost);
+        await().atMost(STEP).until(() -> harness.controllers.claimUids.get(lost).size() == 2);
+        harness.awaitReady("c", 3);
+        await().atMost(STEP).until(() -> !records(lost).containsKey(ReplaceStep.CAUSE));
+    }
+}
