@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The HTTP side of the local API server: a Vert.x server handing each request to the {@link LocalApiDispatcher}
- * through the mock's own request handler (so watches upgrade to WebSockets as fabric8 clients expect), except
- * {@code pods/{name}/log?follow=true}, which it streams as the API server does, for {@code kubectl logs -f}: the mock
- * can only answer with whole bodies.
+ * through the mock's own request handler (so watches upgrade to WebSockets as fabric8 clients expect), except what
+ * the mock cannot answer because it answers with whole bodies only: {@code pods/{name}/log?follow=true}
+ * ({@code kubectl logs -f}) and watches over plain HTTP ({@code kubectl get -w}), which it streams as the API server
+ * does.
  */
 final class ApiHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHttpServer.class);
@@ -53,6 +54,9 @@ final class ApiHttpServer implements AutoCloseable {
             if (request.method() == HttpMethod.GET && "true".equals(request.getParam("follow"))
                     && LocalApiDispatcher.isLogPath(request.path())) {
                 streamLog(request);
+            } else if (request.method() == HttpMethod.GET && isWatch(request)
+                    && !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+                streamWatch(request);
             } else {
                 mock.handle(request);
             }
@@ -72,6 +76,8 @@ final class ApiHttpServer implements AutoCloseable {
             return;
         }
         response.setChunked(true).putHeader("Content-Type", "text/plain");
+        // Clients wait for the headers before reading: send them before the first line exists.
+        response.writeHead();
         AtomicReference<InputStream> stream = new AtomicReference<>();
         response.closeHandler(v -> closeQuietly(stream.get()));
         Thread pump = new Thread(() -> {
@@ -95,6 +101,39 @@ final class ApiHttpServer implements AutoCloseable {
         }, "log-follow-" + target.pod());
         pump.setDaemon(true);
         pump.start();
+    }
+
+    private static boolean isWatch(HttpServerRequest request) {
+        String watch = request.getParam("watch");
+        return "true".equals(watch) || "1".equals(watch);
+    }
+
+    private void streamWatch(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        response.setChunked(true).putHeader("Content-Type", "application/json");
+        response.writeHead();
+        AutoCloseable watch = dispatcher.watchOverHttp(request.uri(), request.getHeader("Accept"), line -> {
+            if (!response.closed()) {
+                response.write(line);
+            }
+        });
+        Runnable stop = () -> {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.debug("closing a watch failed", e);
+            }
+        };
+        response.closeHandler(v -> stop.run());
+        String timeout = request.getParam("timeoutSeconds");
+        if (timeout != null) {
+            vertx.setTimer(Long.parseLong(timeout) * 1000, id -> {
+                stop.run();
+                if (!response.closed()) {
+                    response.end();
+                }
+            });
+        }
     }
 
     private static void closeQuietly(InputStream in) {

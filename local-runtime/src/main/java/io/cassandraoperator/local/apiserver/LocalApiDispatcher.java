@@ -252,6 +252,10 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         } else {
             objects.add(body);
         }
+        return json(200, table(path, objects, body.path("metadata").path("resourceVersion").asText("")));
+    }
+
+    private Map<String, Object> table(String path, List<JsonNode> objects, String resourceVersion) {
         Map<String, String> attrs = extractor.fromKubernetesPath(path);
         String group = attrs.get(KubernetesAttributesExtractor.API);
         String plural = attrs.get(KubernetesAttributesExtractor.PLURAL);
@@ -259,8 +263,50 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
                 .filter(c -> c.path("spec").path("group").asText().equals(group)
                         && c.path("spec").path("names").path("plural").asText().equals(plural))
                 .findFirst().orElse(null);
-        return json(200, TableView.of(plural, objects, crd, attrs.get(KubernetesAttributesExtractor.VERSION),
-                body.path("metadata").path("resourceVersion").asText("")));
+        return TableView.of(plural, objects, crd, attrs.get(KubernetesAttributesExtractor.VERSION), resourceVersion);
+    }
+
+    /**
+     * A watch over plain HTTP, as {@code kubectl get -w} asks for it (the mock serves watches over WebSockets only):
+     * each change of a matching object is handed to {@code events} as one line of JSON
+     * ({@code {"type":"MODIFIED","object":...}}), the objects as tables when kubectl asks for tables. Without a
+     * resourceVersion to start from, the matching objects come first as ADDED.
+     *
+     * @return closes the watch
+     */
+    AutoCloseable watchOverHttp(String path, String accept, java.util.function.Consumer<String> events) {
+        AttributeSet query = getKey(path);
+        boolean asTable = accept != null && accept.contains("as=Table");
+        String from = query(path).getOrDefault("resourceVersion", "");
+        java.util.function.BiFunction<String, String, String> event = (type, json) -> {
+            JsonNode object = asNode(json);
+            Object shown = asTable ? table(path, List.of(object), object.path("metadata").path("resourceVersion")
+                    .asText("")) : object;
+            return Serialization.asJson(Map.of("type", type, "object", shown)) + "\n";
+        };
+        StoredObjectListener listener = (objectPath, before, after) -> {
+            boolean was = before != null && keyOf(objectPath, before).matches(query);
+            boolean is = after != null && keyOf(objectPath, after).matches(query);
+            if (was || is) {
+                events.accept(event.apply(was && is ? "MODIFIED" : was ? "DELETED" : "ADDED", is ? after : before));
+            }
+        };
+        writeLock.lock();
+        try {
+            if (from.isEmpty() || from.equals("0")) {
+                for (Map.Entry<AttributeSet, String> entry : matching(query)) {
+                    events.accept(event.apply("ADDED", entry.getValue()));
+                }
+            }
+            listeners.add(listener);
+        } finally {
+            writeLock.unlock();
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    private AttributeSet keyOf(String objectPath, String json) {
+        return AttributeSet.merge(getKey(objectPath), extractor.fromResource(json));
     }
 
     /** A log request resolved against the stored pod: whose log, and which kubelet serves it. */

@@ -20,9 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A real kubectl against the local API server: discovery, get, apply, describe, label, patch, logs, delete. */
 class KubectlTest {
@@ -160,6 +164,45 @@ class KubectlTest {
         }
         String described = kubectl("describe", "configmap", "described");
         assertThat(described).contains("Refused", "version may not go down").doesNotContain("about something else");
+    }
+
+    @Test
+    void getWatchPrintsChangesAsTheyHappen() throws Exception {
+        client.configMaps().resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder(
+                LocalApiServerTest.configMap("seen", "1")).editMetadata().addToLabels("watched", "yes")
+                .endMetadata().build()).create();
+        Process process = new ProcessBuilder("kubectl", "--kubeconfig", server.kubeconfig().toString(), "get",
+                "configmaps", "-w", "-l", "watched=yes").redirectErrorStream(true).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)).lines().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            assertThat(lines.poll(30, TimeUnit.SECONDS)).contains("NAME");
+            assertThat(lines.poll(30, TimeUnit.SECONDS)).as("from the list").startsWith("seen ");
+            AtomicInteger change = new AtomicInteger();
+            await().until(() -> {
+                // Changes made before kubectl's watch is up are not replayed: change until one is seen.
+                client.configMaps().resource(LocalApiServerTest.configMap("unseen", "" + change.get())).createOr(
+                        c -> c.edit(m -> LocalApiServerTest.configMap("unseen", "" + change.get())));
+                client.configMaps().withName("seen").edit(m -> new io.fabric8.kubernetes.api.model.ConfigMapBuilder(m)
+                        .addToData("change", "" + change.incrementAndGet()).build());
+                String line = lines.poll(500, TimeUnit.MILLISECONDS);
+                return line != null && line.startsWith("seen ");
+            });
+            client.configMaps().withName("seen").delete();
+            await().until(() -> client.configMaps().withName("seen").get() == null);
+            List<String> rest = new ArrayList<>();
+            await().until(() -> {
+                lines.drainTo(rest);
+                return !rest.isEmpty() && rest.get(rest.size() - 1).startsWith("seen ");
+            });
+            assertThat(rest).as("nothing about the ConfigMap the selector leaves out")
+                    .noneMatch(l -> l.startsWith("unseen"));
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     private static String webManifest(String bValue) {
