@@ -111,6 +111,13 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
 
     private MockResponse route(RecordedRequest request) {
         String path = request.getPath();
+        String contentType = request.getHeader("Content-Type");
+        if (contentType != null && contentType.contains("protobuf")) {
+            // kubectl's generators (kubectl create configmap/secret ...) send protobuf; the mock stores JSON only.
+            return new ApiError(415, "UnsupportedMediaType", "this local API server accepts JSON only, not "
+                    + contentType + "; generate the object and apply it instead, e.g. kubectl create ... "
+                    + "--dry-run=client -o yaml | kubectl apply -f -", null, null, List.of()).response();
+        }
         try {
             return switch (request.method()) {
                 case GET -> asTableIfAsked(path, request.getHeader("Accept"), get(path));
