@@ -1,5 +1,8 @@
 package io.cassandraoperator.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cassandraoperator.api.Contract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +26,7 @@ import java.util.stream.Stream;
  */
 public record MetricsExporter(Path jar, String host, int port, Path config) {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsExporter.class);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static final String DEFAULT_CONFIG_RESOURCE = "/jmx-exporter.yaml";
     /** The jar's name in the image's {@code exporter/} folder. */
@@ -46,7 +52,7 @@ public record MetricsExporter(Path jar, String host, int port, Path config) {
             return Optional.empty();
         }
         Path config = confDir.resolve(Contract.MetricsConfig.KEY);
-        Optional<Path> userConfig = userConfig(settings.metricsConfigDir());
+        Optional<Path> userConfig = userConfig(settings.metricsConfigDir()).filter(MetricsExporter::usable);
         try {
             Files.createDirectories(confDir);
             if (userConfig.isPresent()) {
@@ -84,6 +90,49 @@ public record MetricsExporter(Path jar, String host, int port, Path config) {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Whether the exporter can start with this configuration: a YAML mapping whose rules' patterns are regular
+     * expressions. The exporter runs inside Cassandra's JVM, and a configuration it cannot load stops that JVM from
+     * starting: a typo in a metrics ConfigMap must not keep a database member down, so such a file is refused with
+     * an error in the log and the default is used instead.
+     */
+    static boolean usable(Path file) {
+        String problem = configProblem(file);
+        if (problem != null) {
+            LOG.error("Ignoring the metrics exporter configuration {}: {}; using the agent's default", file, problem);
+        }
+        return problem == null;
+    }
+
+    /** Null when the exporter can load the file, else what is wrong with it. */
+    static String configProblem(Path file) {
+        JsonNode config;
+        try {
+            config = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            return "not readable as YAML (" + e.getMessage() + ")";
+        }
+        if (!config.isObject()) {
+            return "not a YAML mapping";
+        }
+        JsonNode rules = config.path("rules");
+        if (!rules.isMissingNode() && !rules.isArray()) {
+            return "rules is not a list";
+        }
+        for (JsonNode rule : rules) {
+            JsonNode pattern = rule.path("pattern");
+            if (pattern.isTextual()) {
+                try {
+                    Pattern.compile(pattern.asText());
+                } catch (PatternSyntaxException e) {
+                    return "the rule pattern " + pattern.asText() + " is not a regular expression (" + e.getDescription()
+                            + ")";
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code <image>/exporter/} next to {@code <image>/agent/}, the folder of the agent's own jar. */

@@ -39,6 +39,7 @@ class MetricsExporterTest {
                         "org.apache.cassandra.metrics:type=Compaction,*",
                         "org.apache.cassandra.metrics:type=ThreadPools,*");
         assertThat(config.get("rules")).isNotEmpty();
+        assertThat(MetricsExporter.configProblem(exporter.config())).isNull();
     }
 
     @Test
@@ -65,6 +66,28 @@ class MetricsExporterTest {
 
         Files.writeString(mounted.resolve("other.yml"), "rules: []\n");
         assertThat(MetricsExporter.userConfig(mounted)).isEmpty();
+    }
+
+    @Test
+    void aConfigurationTheExporterCouldNotLoadIsRefusedForTheDefault() throws Exception {
+        Path jar = Files.createFile(dir.resolve(MetricsExporter.JAR_NAME));
+        Path mounted = Files.createDirectories(dir.resolve("metrics"));
+        Path file = mounted.resolve("jmx_exporter_config.yaml");
+
+        Files.writeString(file, "rules:\n  - pattern: 'org.apache.cassandra.metrics<type=(Storage'\n");
+        assertThat(MetricsExporter.configProblem(file)).startsWith("the rule pattern ");
+        MetricsExporter exporter = MetricsExporter.configure(settings(9500, mounted, jar), dir.resolve("conf"))
+                .orElseThrow();
+        assertThat(Files.readString(exporter.config())).contains("includeObjectNames");
+
+        Files.writeString(file, "rules: {pattern: x}\n");
+        assertThat(MetricsExporter.configProblem(file)).isEqualTo("rules is not a list");
+        Files.writeString(file, "- just\n- a list\n");
+        assertThat(MetricsExporter.configProblem(file)).isEqualTo("not a YAML mapping");
+        Files.writeString(file, "rules: [\n");
+        assertThat(MetricsExporter.configProblem(file)).startsWith("not readable as YAML");
+        Files.writeString(file, "lowercaseOutputName: true\nrules:\n  - pattern: 'java.lang<.*>.*'\n");
+        assertThat(MetricsExporter.configProblem(file)).isNull();
     }
 
     @Test
