@@ -70,9 +70,16 @@ public final class GarbageCollector extends ControlLoop {
         }
     }
 
+    /** In doubt (an owner kind the API cannot resolve, say), the owner counts as existing: nothing is deleted. */
     private boolean ownerExists(OwnerReference owner, String namespace) {
-        GenericKubernetesResource live = client.genericKubernetesResources(owner.getApiVersion(), owner.getKind())
-                .inNamespace(namespace).withName(owner.getName()).get();
-        return live != null && owner.getUid().equals(live.getMetadata().getUid());
+        try {
+            GenericKubernetesResource live = client.genericKubernetesResources(owner.getApiVersion(), owner.getKind())
+                    .inNamespace(namespace).withName(owner.getName()).get();
+            return live != null && owner.getUid().equals(live.getMetadata().getUid());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot look up owner {} {} ({}); keeping its dependents", owner.getKind(), owner.getName(),
+                    e.getMessage());
+            return true;
+        }
     }
 }
