@@ -59,7 +59,6 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     private static final String CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
     private static final Pattern LOG_PATH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
     private static final Pattern OPENAPI_PATH = Pattern.compile("/openapi/v3/(?:api|apis/([^/]+))/([^/]+)");
-    private static final Pattern FIELD_REQUIREMENT = Pattern.compile("([\\w.-]+)\\s*(==|!=|=)\\s*(.*)");
     private static final Pattern GROUP_PATH = Pattern.compile("/apis/([^/]+)");
     private static final Pattern GROUP_VERSION_PATH = Pattern.compile("/apis/([^/]+)/([^/]+)");
     private static final long DEFAULT_POD_GRACE_SECONDS = 30;
@@ -78,7 +77,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     private final Lock writeLock;
     private final KubernetesAttributesExtractor extractor;
     private final ApiDiscovery discovery;
-    private final LoopbackAddressPool serviceAddresses;
+    private final ServiceClusterIps clusterIps;
     private final List<StoredObjectListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, CustomResourceValidator> validators = new ConcurrentHashMap<>();
     private volatile PodLogSource podLogs;
@@ -87,8 +86,8 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         this.writeLock = mockWriteLock();
         this.extractor = (KubernetesAttributesExtractor) attributeExtractor;
         this.discovery = discovery;
-        this.serviceAddresses = serviceAddresses;
-        listeners.add(this::releaseClusterIp);
+        this.clusterIps = new ServiceClusterIps(serviceAddresses);
+        listeners.add(clusterIps::changed);
     }
 
     public void addListener(StoredObjectListener listener) {
@@ -185,21 +184,11 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
      * taken out of the query and applied to the listed objects here.
      */
     private MockResponse listOrGet(String path) {
-        String selector = query(path).get("fieldSelector");
-        List<String> kept = new ArrayList<>();
-        List<String[]> filters = new ArrayList<>();
-        for (String requirement : selector == null ? new String[0] : selector.split(",")) {
-            Matcher m = FIELD_REQUIREMENT.matcher(requirement.trim());
-            if (m.matches() && !m.group(1).equals("metadata.name") && !m.group(1).equals("metadata.namespace")) {
-                filters.add(new String[] {m.group(1), m.group(2), m.group(3)});
-            } else {
-                kept.add(requirement);
-            }
-        }
+        FieldSelector selector = FieldSelector.parse(query(path).get("fieldSelector"));
         StringBuilder rest = new StringBuilder(withoutQuery(path));
         String separator = "?";
         for (Map.Entry<String, String> param : query(path).entrySet()) {
-            String value = param.getKey().equals("fieldSelector") ? String.join(",", kept) : param.getValue();
+            String value = param.getKey().equals("fieldSelector") ? selector.forStore() : param.getValue();
             if (!value.isEmpty()) {
                 rest.append(separator).append(param.getKey()).append('=')
                         .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
@@ -216,17 +205,11 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         }
         ObjectNode list = (ObjectNode) body;
         var items = JSON.createArrayNode();
-        for (JsonNode item : list.path("items")) {
-            boolean all = true;
-            for (String[] f : filters) {
-                JsonNode value = TableView.evaluate(item, "." + f[0]);
-                boolean equal = value != null && !value.isMissingNode() && value.asText().equals(f[2]);
-                all &= f[1].equals("!=") != equal;
-            }
-            if (all) {
+        list.path("items").forEach(item -> {
+            if (selector.selects(item)) {
                 items.add(item);
             }
-        }
+        });
         list.set("items", items);
         // Typed clients (kubectl describe's events) decode a list only when it is called by its kind, e.g. EventList.
         Map<String, String> attrs = extractor.fromKubernetesPath(path);
@@ -421,16 +404,14 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             object.remove("status");
         }
         ObjectDefaults.apply(plural, object);
-        String allocated = "services".equals(plural) ? assignClusterIp(object) : null;
+        String allocated = "services".equals(plural) ? clusterIps.assign(object) : null;
         try {
             validateCustomResource(path, object, null);
             String json = object.toString();
             processEvent(path, key, null, null, json);
             return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json").setBody(json);
         } catch (RuntimeException e) {
-            if (allocated != null) {
-                serviceAddresses.release(allocated);
-            }
+            clusterIps.release(allocated);
             throw e;
         }
     }
@@ -501,7 +482,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             setOrRemove(requested, "status", current.get("status"));
         }
         if ("services".equals(plural)) {
-            keepClusterIp(current, requested);
+            ServiceClusterIps.keep(current, requested);
         }
         return requested;
     }
@@ -605,66 +586,6 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             return Math.max(0, requested);
         }
         return pod.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_POD_GRACE_SECONDS);
-    }
-
-    // ---- Service ClusterIPs
-
-    private String assignClusterIp(ObjectNode service) {
-        ObjectNode spec = service.with("spec");
-        String type = spec.path("type").asText("ClusterIP");
-        if (type.equals("ExternalName")) {
-            return null;
-        }
-        String requested = spec.path("clusterIP").asText("");
-        if (requested.equals("None")) {
-            return null;
-        }
-        String ip;
-        if (requested.isEmpty()) {
-            ip = serviceAddresses.allocate();
-        } else if (serviceAddresses.contains(requested)) {
-            if (!serviceAddresses.reserve(requested)) {
-                throw ApiError.invalid("Service \"" + service.path("metadata").path("name").asText()
-                        + "\" is invalid: spec.clusterIPs: Invalid value: [\"" + requested
-                        + "\"]: failed to allocate IP " + requested + ": provided IP is already allocated");
-            }
-            ip = requested;
-        } else {
-            return null;
-        }
-        spec.put("clusterIP", ip);
-        spec.putArray("clusterIPs").add(ip);
-        return ip;
-    }
-
-    /** spec.clusterIP is immutable; an update that leaves it out keeps it, as the API server does. */
-    private static void keepClusterIp(JsonNode current, ObjectNode updated) {
-        JsonNode currentSpec = current.path("spec");
-        ObjectNode spec = updated.with("spec");
-        String ip = currentSpec.path("clusterIP").asText("");
-        String requested = spec.path("clusterIP").asText("");
-        if (requested.isEmpty()) {
-            setOrRemove(spec, "clusterIP", currentSpec.get("clusterIP"));
-            setOrRemove(spec, "clusterIPs", currentSpec.get("clusterIPs"));
-        } else if (!requested.equals(ip)) {
-            throw ApiError.invalid("Service \"" + updated.path("metadata").path("name").asText()
-                    + "\" is invalid: spec.clusterIP: Invalid value: \"" + requested + "\": field is immutable");
-        }
-    }
-
-    /** Keeps the pool in step with the stored Services, also when they are restored from disk. */
-    private void releaseClusterIp(String path, String before, String after) {
-        if (!path.contains("/services")) {
-            return;
-        }
-        String oldIp = before == null ? null : asNode(before).path("spec").path("clusterIP").asText(null);
-        String newIp = after == null ? null : asNode(after).path("spec").path("clusterIP").asText(null);
-        if (oldIp != null && !oldIp.equals(newIp)) {
-            serviceAddresses.release(oldIp);
-        }
-        if (newIp != null && before == null) {
-            serviceAddresses.reserve(newIp);
-        }
     }
 
     // ---- custom resource validation
