@@ -22,8 +22,9 @@ import java.util.Optional;
 /**
  * The scheduler's decision for one pod, a pure function of the pod, the nodes, the other pods and the claims and
  * volumes: the Ready nodes that pass every filter (node selector, required node affinity, node affinity of the volumes
- * already bound to the pod's claims, required pod anti-affinity), the one with the fewest pods wins (spreading), ties
- * broken by name.
+ * already bound to the pod's claims, required pod affinity and anti-affinity), the one with the fewest pods wins
+ * (spreading), ties broken by name. Not modelled: taints and tolerations (the nodes have none), preferred terms and
+ * topology spread constraints (spreading by pod count stands in for them).
  */
 public final class PodPlacement {
     /** Either a node or why there is none, in the words of the Kubernetes scheduler. */
@@ -105,25 +106,37 @@ public final class PodPlacement {
         if (affinity != null && affinity.getPodAntiAffinity() != null) {
             for (PodAffinityTerm term : affinity.getPodAntiAffinity()
                     .getRequiredDuringSchedulingIgnoredDuringExecution()) {
-                String topologyValue = labels.get(term.getTopologyKey());
-                if (topologyValue == null) {
-                    continue;
-                }
-                boolean conflict = pods.stream()
-                        .filter(other -> other != pod && !Objects.equals(other.getMetadata().getUid(), pod.getMetadata().getUid()))
-                        .filter(other -> other.getSpec().getNodeName() != null)
-                        .filter(other -> term.getNamespaces() == null || term.getNamespaces().isEmpty()
-                                ? Objects.equals(other.getMetadata().getNamespace(), pod.getMetadata().getNamespace())
-                                : term.getNamespaces().contains(other.getMetadata().getNamespace()))
-                        .filter(other -> selects(term.getLabelSelector(), other.getMetadata().getLabels()))
-                        .anyMatch(other -> topologyValue.equals(nodeLabel(nodes, other.getSpec().getNodeName(),
-                                term.getTopologyKey())));
-                if (conflict) {
+                if (anyInSameTopology(pod, term, labels, nodes, pods)) {
                     return "didn't match pod anti-affinity rules";
                 }
             }
         }
+        if (affinity != null && affinity.getPodAffinity() != null) {
+            for (PodAffinityTerm term : affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()) {
+                if (!anyInSameTopology(pod, term, labels, nodes, pods)) {
+                    return "didn't match pod affinity rules";
+                }
+            }
+        }
         return null;
+    }
+
+    /** Whether a pod the term selects runs in the same topology domain (e.g. host, zone) as the node. */
+    private static boolean anyInSameTopology(Pod pod, PodAffinityTerm term, Map<String, String> nodeLabels,
+            List<Node> nodes, List<Pod> pods) {
+        String topologyValue = nodeLabels.get(term.getTopologyKey());
+        if (topologyValue == null) {
+            return false;
+        }
+        return pods.stream()
+                .filter(other -> !Objects.equals(other.getMetadata().getUid(), pod.getMetadata().getUid()))
+                .filter(other -> other.getSpec().getNodeName() != null)
+                .filter(other -> term.getNamespaces() == null || term.getNamespaces().isEmpty()
+                        ? Objects.equals(other.getMetadata().getNamespace(), pod.getMetadata().getNamespace())
+                        : term.getNamespaces().contains(other.getMetadata().getNamespace()))
+                .filter(other -> selects(term.getLabelSelector(), other.getMetadata().getLabels()))
+                .anyMatch(other -> topologyValue.equals(nodeLabel(nodes, other.getSpec().getNodeName(),
+                        term.getTopologyKey())));
     }
 
     static boolean matches(NodeSelector selector, Map<String, String> labels) {

@@ -40,6 +40,27 @@ class PodPlacementTest {
     }
 
     @Test
+    void requiredPodAffinityFollowsTheSelectedPodsZoneAndAntiAffinityAvoidsIt() {
+        Pod cache = pod("cache").editMetadata().addToLabels("app", "cache").endMetadata()
+                .editSpec().withNodeName("node-2").endSpec().build();
+        Pod near = pod("near").editSpec().withNewAffinity().withNewPodAffinity()
+                .addNewRequiredDuringSchedulingIgnoredDuringExecution().withTopologyKey("topology.kubernetes.io/zone")
+                .withNewLabelSelector().addToMatchLabels("app", "cache").endLabelSelector()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAffinity().endAffinity().endSpec().build();
+        assertThat(PodPlacement.decide(near, NODES, List.of(cache), List.of(), List.of()).node()).contains("node-2");
+        assertThat(PodPlacement.decide(near, NODES, List.of(), List.of(), List.of()).message())
+                .isEqualTo("0/3 nodes are available: 3 node(s) didn't match pod affinity rules.");
+
+        Pod far = pod("far").editSpec().withNewAffinity().withNewPodAntiAffinity()
+                .addNewRequiredDuringSchedulingIgnoredDuringExecution().withTopologyKey("kubernetes.io/hostname")
+                .withNewLabelSelector().addToMatchLabels("app", "cache").endLabelSelector()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().endAffinity().endSpec().build();
+        Pod other = pod("other").editSpec().withNodeName("node-1").endSpec().build();
+        assertThat(PodPlacement.decide(far, NODES, List.of(cache, other), List.of(), List.of()).node())
+                .as("node-2 has the cache; node-1 has more pods than node-3").contains("node-3");
+    }
+
+    @Test
     void skipsNodesThatAreNotReadyAndReportsAMissingClaim() {
         List<Node> oneReady = List.of(node("node-1", "zone-a", false), node("node-2", "zone-b", true));
         assertThat(PodPlacement.decide(pod("p").build(), oneReady, List.of(), List.of(), List.of()).node())
