@@ -44,6 +44,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One example brought up with the real CLI, real Cassandra, the real operator and agent: the members form one ring,
@@ -99,12 +100,15 @@ abstract class ClusterEndToEnd {
                     .withLabel(Contract.Labels.CLUSTER, cluster.getMetadata().getName()).list().getItems();
             assertThat(pods).hasSize(3);
             for (Pod pod : pods) {
-                JsonNode node = agentNode(pod.getStatus().getPodIP(), token);
-                assertThat(node.path("operationMode").asText()).as(pod.getMetadata().getName()).isEqualTo("NORMAL");
-                assertThat(node.path("liveNodes")).as(node.toString()).hasSize(3);
-                assertThat(node.path("unreachableNodes")).as(node.toString()).isEmpty();
-                assertThat(node.path("joiningNodes")).as(node.toString()).isEmpty();
-                assertThat(node.path("leavingNodes")).as(node.toString()).isEmpty();
+                // Gossip is eventually consistent: each node's view may lag its readiness by a moment.
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+                    JsonNode node = agentNode(pod.getStatus().getPodIP(), token);
+                    assertThat(node.path("operationMode").asText()).as(pod.getMetadata().getName()).isEqualTo("NORMAL");
+                    assertThat(node.path("liveNodes")).as(node.toString()).hasSize(3);
+                    assertThat(node.path("unreachableNodes")).as(node.toString()).isEmpty();
+                    assertThat(node.path("joiningNodes")).as(node.toString()).isEmpty();
+                    assertThat(node.path("leavingNodes")).as(node.toString()).isEmpty();
+                });
             }
             contactPoints = ClusterProgress.contactPoints(cluster, client.services().inNamespace("default").list()
                     .getItems()).stream().map(point -> new InetSocketAddress(point.split(":")[0], Contract.Ports.CQL))
@@ -153,6 +157,7 @@ abstract class ClusterEndToEnd {
     @AfterAll
     void downAndPurge() throws Exception {
         try {
+            keepLogs();
             CliProcess.run(state, Duration.ofMinutes(6), "down", "--purge");
         } finally {
             rememberProcesses();
@@ -161,6 +166,22 @@ abstract class ClusterEndToEnd {
             deleteTree(state);
         }
         assertThat(seen).noneMatch(ProcessHandle::isAlive);
+    }
+
+    /** The runtime's, the operator's and every container's log go to target/e2e-logs/<example>/, for a post-mortem. */
+    private void keepLogs() throws IOException {
+        Path target = CliProcess.MODULE.resolve("target/e2e-logs").resolve(example);
+        deleteTree(target);
+        if (!Files.isDirectory(state.resolve("logs")) || !Files.isDirectory(state.resolve("pods"))) {
+            return;
+        }
+        try (Stream<Path> files = Stream.concat(Files.walk(state.resolve("logs")), Files.walk(state.resolve("pods")))) {
+            for (Path log : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Path copy = target.resolve(state.relativize(log));
+                Files.createDirectories(copy.getParent());
+                Files.copy(log, copy);
+            }
+        }
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -201,11 +222,17 @@ abstract class ClusterEndToEnd {
         return output;
     }
 
+    /** The agent's view of its node; a failed request is an assertion failure, so that the caller may retry it. */
     private static JsonNode agentNode(String podIP, String token) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://" + podIP + ":" + Contract.Ports.AGENT + Contract.AgentApi.NODE))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://" + podIP + ":" + Contract.Ports.AGENT + Contract.AgentApi.NODE))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + Contract.AgentApi.NODE + " on " + podIP + " failed: " + e, e);
+        }
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return new ObjectMapper().readTree(response.body());
     }
