@@ -5,8 +5,11 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 
 /**
  * The JOSDK operator with the Cluster reconciler registered, configured without server-side apply anywhere
@@ -35,6 +38,9 @@ public final class ClusterOperator implements AutoCloseable {
                     null, leaderCallbacks(), false)));
         });
         operator.register(new ClusterReconciler(settings), c -> {
+            // JOSDK's default gives up after 5 failed attempts until the next event; an API server that keeps failing
+            // for a while must not leave a half-done step waiting for an event that may never come.
+            c.withRetry(GenericRetry.defaultLimitedExponentialRetry().withoutMaxAttempts().setMaxInterval(Duration.ofMinutes(1).toMillis()));
             if (settings.namespaces().isEmpty()) {
                 c.watchingAllNamespaces();
             } else {

@@ -2,7 +2,6 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Cluster;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -21,6 +20,8 @@ import java.util.Queue;
 /** fabric8's mock API server in CRUD mode on 127.0.0.1, with the Cluster CRD installed as the runtime would. */
 final class MockApi implements AutoCloseable {
     final KubernetesMockServer server;
+    /** Off unless a test turns it on. */
+    final FaultyDispatcher faults;
     final NamespacedKubernetesClient client;
 
     static {
@@ -31,7 +32,8 @@ final class MockApi implements AutoCloseable {
     MockApi(boolean installCrd) throws Exception {
         // CRUD behaviour, plus the few expectations a test registers (the mixed dispatcher asks those first).
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, new KubernetesMixedDispatcher(expectations), false);
+        faults = new FaultyDispatcher(expectations);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, faults, false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         client = server.createClient();
         if (installCrd) {

@@ -82,7 +82,11 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     void awaitReady(String name, int members) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
+        awaitReadyWithin(name, members, Duration.ofSeconds(30));
+    }
+
+    void awaitReadyWithin(String name, int members, Duration limit) {
+        await().atMost(limit).until(() -> {
             ClusterStatus status = status(name);
             return status != null && Integer.valueOf(members).equals(status.getReadyMembers())
                     && Integer.valueOf(members).equals(status.getMembers()) && conditionIs(name, "Ready", "True")

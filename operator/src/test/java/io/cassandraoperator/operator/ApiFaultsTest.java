@@ -1,0 +1,64 @@
+package io.cassandraoperator.operator;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.cassandraoperator.operator.OperatorHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A scale-up through an API server that answers 500 and 409, applies writes it reports as failed, and drops watches. */
+class ApiFaultsTest {
+    private OperatorHarness harness;
+
+    @BeforeEach
+    void start() throws Exception {
+        harness = new OperatorHarness();
+        harness.startOperator();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void aScaleUpConvergesThroughFaultsAndNothingHappensTwice() {
+        // Restarted with faults on, so that its watches are opened (and dropped) by the faulty server.
+        harness.stopOperator();
+        harness.api.faults.enabled = true;
+        harness.startOperator();
+        await().ignoreExceptions().atMost(Duration.ofSeconds(10)).until(() -> {
+            if (harness.cluster("c").get() == null) {
+                harness.create(TestClusters.cluster("c", NAMESPACE, 3));
+            }
+            return true;
+        });
+        harness.awaitReadyWithin("c", 3, Duration.ofSeconds(90));
+        String token = AgentTokenSecret.token(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get());
+        // The test's own write meets the same faults: it retries like a user would.
+        await().ignoreExceptions().atMost(Duration.ofSeconds(10)).until(() -> {
+            harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(5));
+            return true;
+        });
+        harness.awaitReadyWithin("c", 5, Duration.ofSeconds(90));
+        await().atMost(Duration.ofSeconds(60)).until(() -> harness.api.client.services().inNamespace(NAMESPACE).list().getItems().stream()
+                .noneMatch(s -> s.getMetadata().getAnnotations() != null && (s.getMetadata().getAnnotations().containsKey(CleanupStep.OWED)
+                        || s.getMetadata().getAnnotations().containsKey(CleanupStep.STARTED))));
+        harness.api.faults.enabled = false;
+
+        assertThat(harness.api.faults.injected.get()).as("faults were injected").isGreaterThan(10);
+        assertThat(harness.api.faults.closedWatches.get()).as("watches were dropped").isGreaterThan(5);
+        assertThat(harness.controllers.violations).as("never two members joining, never a pod before its address").isEmpty();
+        List<Secret> secrets = harness.api.client.secrets().inNamespace(NAMESPACE).list().getItems();
+        assertThat(secrets).singleElement().satisfies(s -> assertThat(AgentTokenSecret.token(s)).as("the token is never replaced").isEqualTo(token));
+        assertThat(harness.agents.unauthorized).hasValue(0);
+        assertThat(harness.replicas("c-dc1-rack1")).isEqualTo(5);
+        assertThat(harness.agents.cleanupOrder()).as("every member that owed a cleanup ran one").contains("c-dc1-rack1-0", "c-dc1-rack1-3");
+    }
+}

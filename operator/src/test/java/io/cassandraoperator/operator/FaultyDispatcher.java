@@ -1,0 +1,129 @@
+package io.cassandraoperator.operator;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The mock's dispatcher with faults a real API server shows, while {@link #enabled}: every 3rd write answered 500
+ * without being applied, every 5th update or patch answered 409 (a stale resourceVersion) without being applied, every 7th applied and then answered 500 (the
+ * client cannot tell it happened), every 4th watch refused with 500, and every accepted watch closed by the server
+ * after a short while.
+ */
+final class FaultyDispatcher extends KubernetesMixedDispatcher {
+    volatile boolean enabled;
+    final AtomicInteger writes = new AtomicInteger();
+    final AtomicInteger watches = new AtomicInteger();
+    final AtomicInteger injected = new AtomicInteger();
+    final AtomicInteger closedWatches = new AtomicInteger();
+    private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor();
+
+    FaultyDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
+        super(responses);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        if (!enabled) {
+            return super.dispatch(request);
+        }
+        String path = request.getPath() == null ? "" : request.getPath();
+        if ("GET".equals(request.getMethod()) && path.contains("watch=true")) {
+            if (watches.incrementAndGet() % 4 == 0) {
+                return fault(500, "injected: watch refused");
+            }
+            MockResponse response = super.dispatch(request);
+            WebSocketListener listener = response.getWebSocketListener();
+            return listener == null ? response : response.withWebSocketUpgrade(new ClosingListener(listener));
+        }
+        if ("GET".equals(request.getMethod()) || path.contains("/events")) {
+            return super.dispatch(request);
+        }
+        int write = writes.incrementAndGet();
+        if (write % 3 == 0) {
+            return fault(500, "injected: internal error, not applied");
+        }
+        // A real server answers 409 to a create only when the object exists: conflicts are injected into updates.
+        if (write % 5 == 0 && !"POST".equals(request.getMethod())) {
+            return fault(409, "injected: conflict, not applied");
+        }
+        MockResponse response = super.dispatch(request);
+        if (write % 7 == 0 && response.code() < 300) {
+            return fault(500, "injected: internal error after the write was applied");
+        }
+        return response;
+    }
+
+    private MockResponse fault(int code, String message) {
+        injected.incrementAndGet();
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"" + message
+                        + "\",\"reason\":\"" + (code == 409 ? "Conflict" : "InternalError") + "\",\"code\":" + code + "}");
+    }
+
+    @Override
+    public void shutdown() {
+        closer.shutdownNow();
+        super.shutdown();
+    }
+
+    /** Passes everything through and closes the watch from the server's side after a while. */
+    private final class ClosingListener extends WebSocketListener {
+        private final WebSocketListener delegate;
+
+        ClosingListener(WebSocketListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+            delegate.onOpen(webSocket, response);
+            closer.schedule(() -> {
+                closedWatches.incrementAndGet();
+                webSocket.close(1000, "injected: watch dropped");
+            }, 300 + (closedWatches.get() % 5) * 200L, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void onBeforeAccept(WebSocket webSocket, Response response) {
+            delegate.onBeforeAccept(webSocket, response);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, String text) {
+            delegate.onMessage(webSocket, text);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, byte[] bytes) {
+            delegate.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onClosing(WebSocket webSocket, int code, String reason) {
+            delegate.onClosing(webSocket, code, reason);
+        }
+
+        @Override
+        public void onClosed(WebSocket webSocket, int code, String reason) {
+            delegate.onClosed(webSocket, code, reason);
+        }
+
+        @Override
+        public void onFailure(WebSocket webSocket, Throwable error, Response response) {
+            delegate.onFailure(webSocket, error, response);
+        }
+    }
+}
