@@ -16,7 +16,7 @@ import java.util.List;
 public record Membership(String broadcastAddress, List<String> seeds, boolean replaceRequested) {
 
     /** Key of the members ConfigMap, next to the member's own key, that asks this member to replace its old self. */
-    public static final String REPLACE_SUFFIX = ".replace";
+    public static final String REPLACE_SUFFIX = Contract.MembersConfig.REPLACE_SUFFIX;
 
     public Membership {
         seeds = List.copyOf(seeds);
