@@ -147,6 +147,9 @@ public final class ApiDiscovery {
                 if (plural.equals("pods")) {
                     resources.add(subresource("pods/log", "Pod", true, List.of("get")));
                 }
+                if (plural.equals("statefulsets") || plural.equals("deployments")) {
+                    resources.add(subresource(plural + "/scale", "Scale", true, List.of("get", "patch", "update")));
+                }
             }
         }
         for (JsonNode crd : crds) {

@@ -59,6 +59,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     private static final String CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
     private static final Pattern LOG_PATH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
     private static final Pattern OPENAPI_PATH = Pattern.compile("/openapi/v3/(?:api|apis/([^/]+))/([^/]+)");
+    private static final Pattern SCALE_PATH = Pattern.compile("/apis/apps/v1/namespaces/[^/]+/(statefulsets|deployments)/[^/]+/scale");
     private static final Pattern GROUP_PATH = Pattern.compile("/apis/([^/]+)");
     private static final Pattern GROUP_VERSION_PATH = Pattern.compile("/apis/([^/]+)/([^/]+)");
     private static final long DEFAULT_POD_GRACE_SECONDS = 30;
@@ -118,6 +119,9 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
                     + "--dry-run=client -o yaml | kubectl apply -f -", null, null, List.of()).response();
         }
         try {
+            if (SCALE_PATH.matcher(withoutQuery(path)).matches()) {
+                return scale(request);
+            }
             return switch (request.method()) {
                 case GET -> asTableIfAsked(path, request.getHeader("Accept"), get(path));
                 case POST -> write(() -> create(path, request.getBody().readUtf8()));
@@ -349,6 +353,59 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         } catch (IOException e) {
             throw new ApiError(500, "InternalError", "reading the log failed: " + e.getMessage(), "pods",
                     target.pod(), List.of());
+        }
+    }
+
+    /**
+     * The {@code scale} subresource of StatefulSets and Deployments ({@code kubectl scale}): an autoscaling/v1 Scale
+     * read from the object, and writes that change only its spec.replicas.
+     */
+    private MockResponse scale(RecordedRequest request) {
+        String path = request.getPath();
+        String objectPath = withoutQuery(path).replaceFirst("/scale$", "");
+        if (request.method() == io.fabric8.mockwebserver.dsl.HttpMethod.GET) {
+            return json(200, scaleOf(asNode(existing(objectPath).getValue())));
+        }
+        String body = request.getBody().readUtf8();
+        String type = request.getHeader("Content-Type") == null ? "" : request.getHeader("Content-Type");
+        return write(() -> {
+            Map.Entry<AttributeSet, String> entry = existing(objectPath);
+            JsonNode current = asNode(entry.getValue());
+            ObjectNode scale = scaleOf(current);
+            JsonNode wanted = switch (request.method()) {
+                case PUT -> asNode(body);
+                case PATCH -> type.contains("json-patch") ? applyJsonPatch(asNode(body), scale)
+                        : MergePatch.json(scale, asNode(body));
+                default -> throw new ApiError(405, "MethodNotAllowed", "method not allowed", null, null, List.of());
+            };
+            checkResourceVersion(current, wanted);
+            ObjectNode updated = current.deepCopy();
+            updated.with("spec").put("replicas", wanted.path("spec").path("replicas").asInt());
+            store(objectPath, entry, current, updated);
+            return json(200, scaleOf(asNode(existing(objectPath).getValue())));
+        });
+    }
+
+    private static ObjectNode scaleOf(JsonNode object) {
+        ObjectNode scale = JSON.createObjectNode().put("apiVersion", "autoscaling/v1").put("kind", "Scale");
+        scale.putObject("metadata").put("name", object.path("metadata").path("name").asText())
+                .put("namespace", object.path("metadata").path("namespace").asText())
+                .put("uid", object.path("metadata").path("uid").asText())
+                .put("resourceVersion", object.path("metadata").path("resourceVersion").asText());
+        scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
+        List<String> selector = new ArrayList<>();
+        object.path("spec").path("selector").path("matchLabels").fields()
+                .forEachRemaining(e -> selector.add(e.getKey() + "=" + e.getValue().asText()));
+        scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0))
+                .put("selector", String.join(",", selector));
+        return scale;
+    }
+
+    private static JsonNode applyJsonPatch(JsonNode patch, JsonNode target) {
+        try {
+            return JsonPatch.apply(patch, target);
+        } catch (JsonPatchException e) {
+            throw ApiError.invalid("the JSON patch does not apply: " + e.getMessage());
         }
     }
 

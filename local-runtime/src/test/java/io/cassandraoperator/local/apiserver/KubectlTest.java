@@ -94,6 +94,10 @@ class KubectlTest {
         assertThat(kubectl("get", "sts", "web", "-o", "jsonpath={.spec.template.spec.containers[0].env[*].value}"))
                 .isEqualTo("1 3");
         assertThat(kubectl("describe", "service", "web")).contains("IP:", "127.0.2.");
+        assertThat(kubectl("scale", "statefulset", "web", "--replicas=2")).contains("scaled");
+        assertThat(client.apps().statefulSets().withName("web").get().getSpec().getReplicas()).isEqualTo(2);
+        assertThat(client.apps().statefulSets().withName("web").get().getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv()).hasSize(2);
         kubectl("delete", "-f", manifest.toString());
         assertThat(kubectl("get", "sts,svc")).doesNotContain("web");
     }
