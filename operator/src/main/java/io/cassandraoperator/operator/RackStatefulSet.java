@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -42,6 +43,10 @@ final class RackStatefulSet {
     static final String CONTAINER = "cassandra";
     static final String MEMBERS_VOLUME = "members";
     static final String USER_CONFIG_VOLUME = "user-config";
+    static final String METRICS_CONFIG_VOLUME = "metrics-config";
+    static final String TMP_VOLUME = "tmp";
+    /** The user of the Cassandra image (agent/pom.xml, Jib profile); fsGroup makes the data volume writable for it. */
+    static final long CASSANDRA_USER = 999;
     /** Long enough for the agent to drain Cassandra (flush memtables) before the kubelet kills it. */
     static final long TERMINATION_GRACE_SECONDS = 120;
 
@@ -91,6 +96,15 @@ final class RackStatefulSet {
                         .endMetadata()
                         .withNewSpec()
                             .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+                            // Member agents need no Kubernetes API rights: the operator calls them.
+                            .withAutomountServiceAccountToken(false)
+                            .withNewSecurityContext()
+                                .withRunAsNonRoot(true)
+                                .withRunAsUser(CASSANDRA_USER)
+                                .withRunAsGroup(CASSANDRA_USER)
+                                .withFsGroup(CASSANDRA_USER)
+                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                            .endSecurityContext()
                             .withAffinity(affinity(rack.getPlacement()))
                             .withTolerations(rack.getPlacement() == null ? null : rack.getPlacement().getTolerations())
                             .withTopologySpreadConstraints(rack.getPlacement() == null ? null : rack.getPlacement().getTopologySpreadConstraints())
@@ -138,15 +152,31 @@ final class RackStatefulSet {
                 .withPorts(
                         new ContainerPortBuilder().withName("cql").withContainerPort(Ports.CQL).build(),
                         new ContainerPortBuilder().withName("intra-node").withContainerPort(Ports.INTRA_NODE).build(),
-                        new ContainerPortBuilder().withName("agent").withContainerPort(Ports.AGENT).build())
+                        new ContainerPortBuilder().withName("agent").withContainerPort(Ports.AGENT).build(),
+                        new ContainerPortBuilder().withName("metrics").withContainerPort(Ports.METRICS).build())
+                .withNewSecurityContext()
+                    .withAllowPrivilegeEscalation(false)
+                    .withReadOnlyRootFilesystem(true)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
                 .withReadinessProbe(probe(Contract.AgentApi.READINESS, 5, 3))
                 .withLivenessProbe(probe(Contract.AgentApi.LIVENESS, 10, 6))
                 .withResources(rack.getResources())
-                .withVolumeMounts(
-                        new VolumeMountBuilder().withName(dataVolume).withMountPath(Paths.DATA).build(),
-                        new VolumeMountBuilder().withName(MEMBERS_VOLUME).withMountPath(Paths.MEMBERS).withReadOnly(true).build(),
-                        new VolumeMountBuilder().withName(USER_CONFIG_VOLUME).withMountPath(Paths.USER_CONFIG).withReadOnly(true).build())
+                .withVolumeMounts(mounts(rack, dataVolume))
                 .build();
+    }
+
+    private static List<VolumeMount> mounts(RackSpec rack, String dataVolume) {
+        List<VolumeMount> mounts = new ArrayList<>(List.of(
+                new VolumeMountBuilder().withName(dataVolume).withMountPath(Paths.DATA).build(),
+                new VolumeMountBuilder().withName(MEMBERS_VOLUME).withMountPath(Paths.MEMBERS).withReadOnly(true).build(),
+                new VolumeMountBuilder().withName(USER_CONFIG_VOLUME).withMountPath(Paths.USER_CONFIG).withReadOnly(true).build(),
+                // The root filesystem is read-only; Cassandra and the JVM extract native libraries to /tmp.
+                new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build()));
+        if (rack.getJmxExporterConfigMapName() != null) {
+            mounts.add(new VolumeMountBuilder().withName(METRICS_CONFIG_VOLUME).withMountPath(Paths.METRICS_CONFIG).withReadOnly(true).build());
+        }
+        return mounts;
     }
 
     private static Probe probe(String path, int periodSeconds, int failureThreshold) {
@@ -169,6 +199,9 @@ final class RackStatefulSet {
         env.add(value(Env.USER_CONFIG_DIR, Paths.USER_CONFIG));
         env.add(value(Env.DATA_DIR, Paths.DATA));
         env.add(value(Env.MAX_HEAP, MaxHeap.of(rack.getResources())));
+        if (rack.getJmxExporterConfigMapName() != null) {
+            env.add(value(Env.METRICS_CONFIG_DIR, Paths.METRICS_CONFIG));
+        }
         env.add(new EnvVarBuilder().withName(Env.AGENT_TOKEN).withNewValueFrom().withNewSecretKeyRef()
                 .withName(AgentTokenSecret.name(cluster)).withKey(Contract.AgentSecret.TOKEN)
                 .endSecretKeyRef().endValueFrom().build());
@@ -191,6 +224,12 @@ final class RackStatefulSet {
                 ? new VolumeBuilder().withName(USER_CONFIG_VOLUME).withNewEmptyDir().endEmptyDir().build()
                 : new VolumeBuilder().withName(USER_CONFIG_VOLUME)
                         .withNewConfigMap().withName(rack.getConfigMapName()).endConfigMap().build();
-        return List.of(members, user);
+        List<Volume> volumes = new ArrayList<>(List.of(members, user,
+                new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build()));
+        if (rack.getJmxExporterConfigMapName() != null) {
+            volumes.add(new VolumeBuilder().withName(METRICS_CONFIG_VOLUME)
+                    .withNewConfigMap().withName(rack.getJmxExporterConfigMapName()).endConfigMap().build());
+        }
+        return volumes;
     }
 }

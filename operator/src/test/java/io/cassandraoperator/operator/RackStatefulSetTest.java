@@ -84,7 +84,7 @@ class RackStatefulSetTest {
         assertThat(container.getImage()).isEqualTo("cassandra-operator/cassandra:5.0.6");
         assertThat(container.getCommand()).isEmpty();
         assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactly("cql:9042", "intra-node:7000", "agent:8080");
+                .containsExactly("cql:9042", "intra-node:7000", "agent:8080", "metrics:9500");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("agent");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
@@ -119,14 +119,44 @@ class RackStatefulSetTest {
         assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(VolumeMount::getName, VolumeMount::getMountPath)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("data", "/var/lib/cassandra"),
                         org.assertj.core.groups.Tuple.tuple("members", "/etc/cassandra-operator/members"),
-                        org.assertj.core.groups.Tuple.tuple("user-config", "/etc/cassandra-operator/user"));
-        assertThat(pod.getVolumes()).hasSize(2);
+                        org.assertj.core.groups.Tuple.tuple("user-config", "/etc/cassandra-operator/user"),
+                        org.assertj.core.groups.Tuple.tuple("tmp", "/tmp"));
+        assertThat(pod.getVolumes()).hasSize(3);
         assertThat(pod.getVolumes().get(0).getConfigMap().getName()).isEqualTo("cass-members");
         assertThat(pod.getVolumes().get(1).getEmptyDir()).isNotNull();
+        assertThat(pod.getVolumes().get(2).getEmptyDir()).isNotNull();
 
         rack.setConfigMapName("my-tuning");
         assertThat(RackStatefulSet.build(cluster, rack, 1).getSpec().getTemplate().getSpec().getVolumes().get(1).getConfigMap().getName())
                 .isEqualTo("my-tuning");
+    }
+
+    @Test
+    void exporterConfigOfTheRackMountedForTheAgent() {
+        rack.setJmxExporterConfigMapName("my-exporter");
+        PodSpec pod = RackStatefulSet.build(cluster, rack, 1).getSpec().getTemplate().getSpec();
+
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("metrics-config");
+            assertThat(v.getConfigMap().getName()).isEqualTo("my-exporter");
+        });
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(VolumeMount::getName, VolumeMount::getMountPath)
+                .contains(org.assertj.core.groups.Tuple.tuple("metrics-config", Contract.Paths.METRICS_CONFIG));
+        assertThat(pod.getContainers().get(0).getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+                .contains(org.assertj.core.groups.Tuple.tuple(Env.METRICS_CONFIG_DIR, Contract.Paths.METRICS_CONFIG));
+    }
+
+    @Test
+    void membersRunAsNonRootWithoutApiCredentials() {
+        PodSpec pod = podSpec();
+
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(999L);
+        assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(999L);
+        assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     }
 
     @Test
