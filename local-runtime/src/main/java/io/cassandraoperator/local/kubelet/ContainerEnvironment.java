@@ -10,18 +10,20 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The environment of a container process: the image's env, then the container's {@code envFrom} and {@code env}
  * resolved as a kubelet does (values with {@code $(VAR)} expansion, fieldRef, configMapKeyRef, secretKeyRef).
- * A value equal to or under a volumeMount's mountPath is rewritten to that volume's directory on this machine, since
- * processes here see the host's file system rather than the container's.
+ * A value of the pod's (not the image's) equal to or under a volumeMount's mountPath is rewritten to that volume's
+ * directory on this machine, since processes here see the host's file system rather than the container's.
  */
 final class ContainerEnvironment {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
@@ -35,6 +37,7 @@ final class ContainerEnvironment {
             throws ContainerConfigException {
         String namespace = pod.getMetadata().getNamespace();
         Map<String, String> env = new LinkedHashMap<>(image.env());
+        Set<String> declared = new HashSet<>();
         for (EnvFromSource source : listOf(container.getEnvFrom())) {
             String prefix = source.getPrefix() == null ? "" : source.getPrefix();
             Map<String, byte[]> data;
@@ -55,16 +58,21 @@ final class ContainerEnvironment {
             } else {
                 continue;
             }
-            data.forEach((key, value) -> env.put(prefix + key, new String(value, StandardCharsets.UTF_8)));
+            data.forEach((key, value) -> {
+                env.put(prefix + key, new String(value, StandardCharsets.UTF_8));
+                declared.add(prefix + key);
+            });
         }
         for (EnvVar var : listOf(container.getEnv())) {
             Optional<String> value = value(var, env, pod, podIP, hostIP, objects, namespace);
             if (value.isPresent()) {
                 env.put(var.getName(), value.get());
+                declared.add(var.getName());
             }
         }
+        // Only the pod's own values are container paths; the image's env already names paths of this machine.
         List<VolumeMount> mounts = listOf(container.getVolumeMounts());
-        env.replaceAll((name, value) -> toHostPath(value, mounts, volumeDirectories));
+        env.replaceAll((name, value) -> declared.contains(name) ? toHostPath(value, mounts, volumeDirectories) : value);
         return env;
     }
 

@@ -54,7 +54,7 @@ class KubeletTest {
         ImageCatalog images = new ImageCatalog().register(TEST_IMAGE, new LocalImage(
                 List.of(ImageCatalog.javaBinary(), "-Xmx32m", "-cp", Path.of("target/test-classes").toAbsolutePath().toString(),
                         TestContainerMain.class.getName()),
-                Map.of("FROM_IMAGE", "image-value")));
+                Map.of("FROM_IMAGE", "image-value", "IMAGE_PATH", "/etc/members/of-this-machine")));
         kubelet = new Kubelet(client, images, LoopbackAddressPool.podAddresses(),
                 KubeletSettings.defaults(state).withBackOff(Duration.ofMillis(200), Duration.ofSeconds(1))).start();
     }
@@ -113,6 +113,7 @@ class KubeletTest {
                 "ENV NODE=node-1", "ENV SEEDS=127.0.2.2", "ENV TOKEN=s3cr3t", "ENV POD_IP=" + podIP,
                 "ENV DATA_DIR=" + volumeDir, "ENV COMMITLOG=" + volumeDir.resolve("commitlog"),
                 "ENV MEMBERS_DIR=" + members, "ENV ELSEWHERE=/var/lib/database")
+                .contains("ENV IMAGE_PATH=/etc/members/of-this-machine")
                 .doesNotContain("ENV ABSENT");
         assertThat(podIP).startsWith("127.0.1.");
         assertThat(members.resolve("seeds")).hasContent("127.0.2.2");
