@@ -18,9 +18,16 @@ final class AgentClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The agent's view of one long-running operation (decommission, cleanup). */
+    /**
+     * The agent's view of one long-running operation (decommission, cleanup); a cleanup or repair run also carries the
+     * node's load before and after as Cassandra states it (null when the agent did not report it).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record OperationState(String state, String message) {
+    record OperationState(String state, String message, String loadBefore, String loadAfter) {
+        OperationState(String state, String message) {
+            this(state, message, null, null);
+        }
+
         static final String NOT_STARTED = "NOT_STARTED";
         static final String RUNNING = "RUNNING";
         static final String DONE = "DONE";

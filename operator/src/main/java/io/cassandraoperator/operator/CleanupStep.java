@@ -85,7 +85,9 @@ final class CleanupStep {
             case AgentClient.OperationState.DONE -> {
                 LOG.info("Cluster {}: cleanup {} of {} finished", clusterName(), step.runId(), member);
                 writer.updateMetadata(service, m -> m.removeFromAnnotations(OWED).removeFromAnnotations(STARTED));
-                events.normal(cluster, "CleanupFinished", "member " + member + " dropped the data it handed over in the scale-out");
+                String loads = state.loadBefore() == null ? ""
+                        : " (load before " + state.loadBefore() + ", after " + state.loadAfter() + ")";
+                events.normal(cluster, "CleanupFinished", "member " + member + " dropped the data it handed over in the scale-out" + loads);
                 return new StepOutcome(null, false, step);
             }
             case AgentClient.OperationState.FAILED -> {
