@@ -42,7 +42,7 @@ final class UpCommand implements Callable<Integer> {
         if (running.isPresent()) {
             say(started, "runtime already running (pid " + running.get().pid() + ")");
         } else {
-            ProcessHandle daemon = DaemonLauncher.launch(state, project, Duration.ofSeconds(90));
+            ProcessHandle daemon = DaemonLauncher.launch(state, project, Duration.ofMinutes(3));
             say(started, "runtime started (pid " + daemon.pid() + "), log " + state.daemonLog());
         }
         try (KubernetesClient client = RuntimeClient.of(state)) {
