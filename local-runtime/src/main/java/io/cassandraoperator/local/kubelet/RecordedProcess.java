@@ -47,6 +47,17 @@ public final class RecordedProcess {
     public static void killTree(ProcessHandle process) {
         List<ProcessHandle> tree = Stream.concat(Stream.of(process), process.descendants()).toList();
         tree.forEach(ProcessHandle::destroyForcibly);
-        tree.forEach(handle -> handle.onExit().join());
+        // Bounded: a killed process stays visible until its parent reaps it, which is not ours to force.
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }
