@@ -1,5 +1,7 @@
 package io.cassandraoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -9,6 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.Map;
 
+// Fields a newer CRD adds must not stop an older operator: the API server prunes, this ignores.
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.mode) || self.mode == 'cassandra'",
         message = "mode 'scylla' is not supported yet; use mode: cassandra")

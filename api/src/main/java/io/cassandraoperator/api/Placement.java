@@ -1,5 +1,6 @@
 package io.cassandraoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.PodAffinity;
@@ -9,6 +10,8 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 
 import java.util.List;
 
+// Fields a newer CRD adds must not stop an older operator: the API server prunes, this ignores.
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Placement {
     private NodeAffinity nodeAffinity;

@@ -1,5 +1,6 @@
 package io.cassandraoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -11,6 +12,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 import java.util.Map;
 
+// Fields a newer CRD adds must not stop an older operator: the API server prunes, this ignores.
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RackSpec {
     @Required

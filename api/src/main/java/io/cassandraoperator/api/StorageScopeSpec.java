@@ -1,5 +1,6 @@
 package io.cassandraoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
@@ -8,6 +9,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import java.util.List;
 
 /** Rook's storage scope; Cassandra uses the one volume claim template, {@code nodes} is accepted for compatibility only. */
+// Fields a newer CRD adds must not stop an older operator: the API server prunes, this ignores.
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StorageScopeSpec {
     @JsonPropertyDescription("Accepted for compatibility with Rook's storage scope; not used.")

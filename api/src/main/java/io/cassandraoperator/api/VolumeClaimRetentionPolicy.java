@@ -1,11 +1,14 @@
 package io.cassandraoperator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 
 /** Mirrors the StatefulSet field of the same name; only deletion is the user's choice, scale-down always removes a decommissioned member's claim. */
+// Fields a newer CRD adds must not stop an older operator: the API server prunes, this ignores.
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VolumeClaimRetentionPolicy {
     public enum Policy { @JsonProperty("Retain") RETAIN, @JsonProperty("Delete") DELETE }

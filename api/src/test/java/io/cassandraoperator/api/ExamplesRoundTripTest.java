@@ -62,6 +62,25 @@ class ExamplesRoundTripTest {
     }
 
     @org.junit.jupiter.api.Test
+    void fieldsOfANewerCrdDoNotBreakThisModel() {
+        String newer = """
+                apiVersion: cassandra.rook.io/v1alpha1
+                kind: Cluster
+                metadata: {name: newer}
+                spec:
+                  version: 5.0.6
+                  futureOption: true
+                  datacenter: {name: dc1, racks: [{name: r1, members: 3, futureRackOption: 1}]}
+                status: {futureCounter: 2, readyMembers: 3}
+                """;
+
+        Cluster cluster = Serialization.unmarshal(newer, Cluster.class);
+
+        assertThat(cluster.getSpec().getDatacenter().getRacks().get(0).getMembers()).isEqualTo(3);
+        assertThat(cluster.getStatus().getReadyMembers()).isEqualTo(3);
+    }
+
+    @org.junit.jupiter.api.Test
     void rookManifestWithScyllaModeAndStorageNodesStillParses() {
         String rook = """
                 apiVersion: cassandra.rook.io/v1alpha1

@@ -564,8 +564,9 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         }
         if (!statusWrite) {
             ObjectDefaults.apply(extractor.fromKubernetesPath(path).get(KubernetesAttributesExtractor.PLURAL), updated);
-            touchGeneration(current, updated);
+            // Validation prunes unknown fields first, as the API server does, so they never bump the generation.
             validateCustomResource(path, updated, current);
+            touchGeneration(current, updated);
         }
         touchResourceVersion(current, updated);
         String json = updated.toString();
@@ -666,6 +667,9 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
                     return;
                 }
                 boolean strict = "Strict".equals(query(path).get("fieldValidation"));
+                if (!strict) {
+                    validator.pruneUnknownFields(object);
+                }
                 List<FieldError> errors = validator.validate(object, old, strict);
                 if (!errors.isEmpty()) {
                     throw new ApiError(InvalidObjectStatus.of(spec.path("names").path("kind").asText(), group,

@@ -2,6 +2,7 @@ package io.cassandraoperator.local.apiserver.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -78,6 +79,25 @@ public final class CustomResourceValidator {
         }
         errors.sort(Comparator.comparing(FieldError::field));
         return errors;
+    }
+
+    /**
+     * Drops the fields the schema does not know, as the API server prunes a structural schema's unknown fields when the
+     * client did not ask for strict validation: clients never read back a field the schema does not declare.
+     */
+    public void pruneUnknownFields(ObjectNode object) {
+        List<FieldError> unknown = new ArrayList<>();
+        collectUnknownFields(openApiSchema, object, "", true, unknown);
+        for (FieldError field : unknown) {
+            JsonNode parent = object;
+            String[] steps = field.field().replace("]", "").split("[.\\[]");
+            for (int i = 0; i < steps.length - 1 && parent != null; i++) {
+                parent = parent.isArray() ? parent.get(Integer.parseInt(steps[i])) : parent.get(steps[i]);
+            }
+            if (parent instanceof ObjectNode container) {
+                container.remove(steps[steps.length - 1]);
+            }
+        }
     }
 
     private void collectUnknownFields(JsonNode schema, JsonNode value, String path, boolean root, List<FieldError> errors) {

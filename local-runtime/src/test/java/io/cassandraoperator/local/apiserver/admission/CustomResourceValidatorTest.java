@@ -67,4 +67,20 @@ class CustomResourceValidatorTest {
 
         assertThat(VALIDATOR.validate(unknown.document(), null, false)).isEmpty();
     }
+
+    @Test
+    void unknownFieldsArePrunedLikeTheApiServerDoes() {
+        com.fasterxml.jackson.databind.node.ObjectNode document = (com.fasterxml.jackson.databind.node.ObjectNode)
+                BadClusterCatalogue.all().stream().filter(c -> c.name().endsWith("unknown-field-in-rack")).findFirst().orElseThrow()
+                        .document().deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("spec")).put("replicas", 3);
+
+        VALIDATOR.pruneUnknownFields(document);
+
+        assertThat(document.path("spec").has("replicas")).isFalse();
+        assertThat(document.at("/spec/datacenter/racks/0").has("member")).isFalse();
+        assertThat(document.at("/spec/datacenter/racks/0/members").asInt()).isEqualTo(3);
+        assertThat(document.path("metadata").path("name").asText()).isNotEmpty();
+        assertThat(VALIDATOR.validate(document, null, true)).isEmpty();
+    }
 }
