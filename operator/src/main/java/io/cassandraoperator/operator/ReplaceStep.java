@@ -27,12 +27,12 @@ import java.util.stream.Collectors;
  * Replaces a lost member on an empty disk under its own address, one protocol step per reconcile, each recorded on
  * the member Service before anything depends on it, so a restarted operator resumes:
  * <ol>
- * <li>record {@link #CAUSE}, the UIDs of the claims to give up ({@link #CLAIMS}) and the repair run it will owe
- *     ({@link #REPAIR_RUN});</li>
+ * <li>record {@link #CAUSE}, the UIDs of the claims to give up ({@link #CLAIMS}) and of the pod on them ({@link #POD}),
+ *     and the repair run it will owe ({@link #REPAIR_RUN});</li>
  * <li>the members ConfigMap carries {@code <member>.replace} (written by the reconciler for every recorded member), so
  *     the agent starts Cassandra with {@code replace_address_first_boot} on the empty disk;</li>
- * <li>delete the recorded claims and the member's pod until no recorded claim is left (the StatefulSet controller then
- *     creates a new claim and pod, schedulable anywhere);</li>
+ * <li>delete the recorded claims and the member's pod until neither a recorded claim nor the recorded pod is left (the
+ *     StatefulSet controller then creates a new claim and pod, schedulable anywhere);</li>
  * <li>wait for the member to be ready (Cassandra NORMAL: it streamed its ranges back);</li>
  * <li>full repair through the agent under the recorded run id: Cassandra forwards no writes to a node replacing one
  *     with the same address, and hints for it are kept only for {@code max_hint_window}; the operator cannot know how
@@ -45,6 +45,7 @@ import java.util.stream.Collectors;
 final class ReplaceStep {
     static final String CAUSE = "cassandra.rook.io/replace-cause";
     static final String CLAIMS = "cassandra.rook.io/replace-claims";
+    static final String POD = "cassandra.rook.io/replace-pod";
     static final String REPAIR_RUN = "cassandra.rook.io/repair-run";
     static final String REPAIR_FAILURE = "cassandra.rook.io/repair-failure";
     private static final Logger LOG = LoggerFactory.getLogger(ReplaceStep.class);
@@ -86,9 +87,11 @@ final class ReplaceStep {
         }
         String claimUids = claims.stream().map(c -> c.getMetadata().getUid()).collect(Collectors.joining(","));
         String runId = "replace-" + member + "-" + Instant.now().getEpochSecond();
+        Pod pod = observed.pods().get(member);
+        String podUid = pod == null ? "" : pod.getMetadata().getUid();
         LOG.info("Cluster {}: replacing member {} on an empty disk under its own address: {}; giving up claims {}",
                 clusterName(), member, confirmed.get(), claims.stream().map(c -> c.getMetadata().getName()).toList());
-        writer.updateMetadata(service, m -> m.addToAnnotations(CAUSE, confirmed.get()).addToAnnotations(CLAIMS, claimUids)
+        writer.updateMetadata(service, m -> m.addToAnnotations(CAUSE, confirmed.get()).addToAnnotations(CLAIMS, claimUids).addToAnnotations(POD, podUid)
                 .addToAnnotations(REPAIR_RUN, runId).removeFromAnnotations(REPAIR_FAILURE));
         events.warning(cluster, "ReplacementStarted", "replacing member " + member + " on an empty disk, keeping its address: "
                 + confirmed.get());
@@ -106,7 +109,10 @@ final class ReplaceStep {
         Set<String> givenUp = new HashSet<>(Arrays.asList(records.getOrDefault(CLAIMS, "").split(",")));
         List<PersistentVolumeClaim> oldClaims = claimsOf(observed, member).stream()
                 .filter(c -> givenUp.contains(c.getMetadata().getUid())).toList();
-        if (!oldClaims.isEmpty()) {
+        Pod pod = observed.pods().get(member);
+        // The pod that ran on the old disk must not count as the replaced member, even if its claim went first.
+        boolean oldPod = pod != null && pod.getMetadata().getUid() != null && pod.getMetadata().getUid().equals(records.get(POD));
+        if (!oldClaims.isEmpty() || oldPod) {
             for (PersistentVolumeClaim claim : oldClaims) {
                 if (claim.getMetadata().getDeletionTimestamp() == null) {
                     LOG.info("Cluster {}: deleting claim {} of member {}, so that its pod starts on an empty volume", clusterName(),
@@ -114,7 +120,6 @@ final class ReplaceStep {
                     writer.delete(claim);
                 }
             }
-            Pod pod = observed.pods().get(member);
             // The claim stays while a pod uses it: the pod goes too, and comes back on the new claim.
             if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
                 LOG.info("Cluster {}: deleting pod {} that still uses the claim being given up", clusterName(), member);
@@ -179,7 +184,7 @@ final class ReplaceStep {
                 step.member(), repair);
         Service current = client.services().inNamespace(cluster.getMetadata().getNamespace()).withName(step.member()).get();
         writer.updateMetadata(current == null ? service : current, m -> m.removeFromAnnotations(CAUSE).removeFromAnnotations(CLAIMS)
-                .removeFromAnnotations(REPAIR_RUN).removeFromLabels(Labels.REPLACE));
+                .removeFromAnnotations(REPAIR_RUN).removeFromAnnotations(POD).removeFromLabels(Labels.REPLACE));
         events.normal(cluster, "ReplacementFinished", "member " + step.member() + " was replaced on an empty disk and is ready ("
                 + repair + ")");
         return new StepOutcome(null, false, new ScaleStep.Steady());
