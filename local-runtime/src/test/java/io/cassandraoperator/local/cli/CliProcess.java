@@ -15,21 +15,27 @@ import java.util.concurrent.TimeUnit;
  * Runs {@code cassandra-local} as its own process, exactly as bin/cassandra-local does after its build step: the
  * module's classes plus target/classpath.txt, the project directory as a system property.
  */
-final class CliProcess {
-    static final Path MODULE = Path.of("").toAbsolutePath();
-    static final Path PROJECT = MODULE.getParent();
+public final class CliProcess {
+    public static final Path MODULE = Path.of("").toAbsolutePath();
+    public static final Path PROJECT = MODULE.getParent();
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     private CliProcess() {
     }
 
-    static Result run(Path stateDir, Duration timeout, String... args) throws IOException, InterruptedException {
+    public static Result run(Path stateDir, Duration timeout, String... args) throws IOException, InterruptedException {
+        return run(PROJECT, stateDir, timeout, args);
+    }
+
+    /** The same with another project directory (its examples, deploy/crds and agent/target/image are used). */
+    public static Result run(Path project, Path stateDir, Duration timeout, String... args)
+            throws IOException, InterruptedException {
         String classpath = MODULE.resolve("target/classes") + ":"
                 + Files.readString(MODULE.resolve("target/classpath.txt")).trim();
         List<String> command = new ArrayList<>(List.of(ImageCatalog.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-D" + CassandraLocal.PROJECT_PROPERTY + "=" + PROJECT, "-cp", classpath,
+                "-D" + CassandraLocal.PROJECT_PROPERTY + "=" + project, "-cp", classpath,
                 CassandraLocal.class.getName()));
         command.addAll(List.of(args));
         command.addAll(List.of("--state-dir", stateDir.toString()));

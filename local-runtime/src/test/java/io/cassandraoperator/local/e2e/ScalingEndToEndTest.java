@@ -1,0 +1,722 @@
+package io.cassandraoperator.local.e2e;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.RackStatus;
+import io.cassandraoperator.local.cli.CliProcess;
+import io.cassandraoperator.local.kubelet.RecordedProcess;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Safe scaling (issues #6 and #12) end to end: the CLI as a process, the real operator, agents and Cassandra, one
+ * runtime shared by the ordered steps (a Cassandra node costs ~1 GB and ~15 s to join). The steps build on each other:
+ * 3→5→3 under a QUORUM writer, then a refused 3→2, then a 3→2 that Cassandra itself refuses, then the logs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScalingEndToEndTest {
+    private static final String NAMESPACE = "default";
+    /**
+     * Not the example's name: Cassandra gossips with any node of the same cluster name, and another runtime on this
+     * machine may run the example on addresses this one hands out later.
+     */
+    private static final String CLUSTER = "scaling";
+    private static final String RACK = "rack1";
+    private static final String STATEFUL_SET = CLUSTER + "-dc1-" + RACK;
+    private static final int MIN_ACKNOWLEDGED = 10_000;
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration SCALE_TIMEOUT = Duration.ofMinutes(10);
+    /** The operator's records on a member Service of a cleanup owed and of one started (operator/README.md). */
+    private static final String CLEANUP_OWED = "cassandra.rook.io/cleanup-run";
+    private static final String CLEANUP_STARTED = "cassandra.rook.io/cleanup-started";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Path state;
+    private final Path project;
+    private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
+    private KubernetesClient client;
+    private String token;
+    private List<InetSocketAddress> contactPoints;
+
+    private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+
+    ScalingEndToEndTest() throws IOException {
+        state = Files.createTempDirectory("cassandra-local-scaling-");
+        project = Files.createTempDirectory("cassandra-local-scaling-project-");
+    }
+
+    /**
+     * The project as the CLI sees it, with a copy of the agent's image: other builds on this machine rewrite
+     * agent/target/image, and a jar replaced under a running agent fails its next class load.
+     */
+    private void snapshotProject() throws IOException {
+        for (String shared : List.of("examples", "deploy")) {
+            Files.createSymbolicLink(project.resolve(shared), CliProcess.PROJECT.resolve(shared));
+        }
+        Path image = CliProcess.PROJECT.resolve("agent/target/image");
+        Path copy = project.resolve("agent/target/image");
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
+            deleteTree(copy);
+            Files.createDirectories(copy.getParent());
+            try (Stream<Path> files = Files.walk(image)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, copy.resolve(image.relativize(file).toString()));
+                }
+            }
+            try (Stream<Path> jars = Files.walk(copy)) {
+                for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                    new java.util.zip.ZipFile(jar.toFile()).close();
+                }
+            }
+        });
+    }
+
+    @BeforeAll
+    void upWithThreeMembersAndAnRf3Keyspace() throws Exception {
+        snapshotProject();
+        Path manifest = project.resolve("scaling.yaml");
+        String example = Files.readString(project.resolve("examples").resolve("cluster.yaml"));
+        assertThat(example).contains("  name: cassandra\n");
+        Files.writeString(manifest, example.replace("  name: cassandra\n", "  name: " + CLUSTER + "\n"));
+        CliProcess.Result up = CliProcess.run(project, state, UP_TIMEOUT.plusMinutes(1), "up", "-f", manifest.toString(),
+                "--timeout", UP_TIMEOUT.toString());
+        rememberProcesses();
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(state.resolve("kubeconfig")))).build();
+        token = new String(Base64.getDecoder().decode(client.secrets().inNamespace(NAMESPACE)
+                .withName(CLUSTER + Contract.AgentSecret.SUFFIX).get().getData().get(Contract.AgentSecret.TOKEN)),
+                StandardCharsets.UTF_8);
+        contactPoints = memberServices().stream()
+                .map(s -> new InetSocketAddress(s.getSpec().getClusterIP(), Contract.Ports.CQL)).toList();
+        assertThat(contactPoints).hasSize(3);
+        try (CqlSession session = session()) {
+            session.execute("CREATE KEYSPACE e2e WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}");
+            session.execute("CREATE TABLE e2e.rows (id int PRIMARY KEY, value text)");
+            assertThat(session.checkSchemaAgreement()).isTrue();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void scaleUpToFiveAndBackToThreeUnderAQuorumWriterLosesNoAcknowledgedRow() throws Exception {
+        StatusSampler sampler = new StatusSampler();
+        try (CqlSession session = session(); QuorumWriter writer = new QuorumWriter(session, acknowledged)) {
+            await().atMost(Duration.ofMinutes(2)).until(() -> acknowledged.size() >= 500);
+            sampler.start();
+
+            editCluster(c -> rack(c).setMembers(5));
+            awaitSettled(5);
+            int afterUp = sampler.samples.size();
+            System.out.printf("MEASURED scale-up 3->5: %d rows acknowledged so far, %d write failures%n",
+                    acknowledged.size(), writer.failures.get());
+            reportCleanupLoads(List.of(member(0), member(1), member(2), member(3)));
+
+            editCluster(c -> rack(c).setMembers(3));
+            awaitSettled(3);
+            await().atMost(Duration.ofMinutes(5)).until(() -> acknowledged.size() >= MIN_ACKNOWLEDGED);
+            writer.close();
+            sampler.stop();
+            System.out.printf("MEASURED scale 3->5->3: %d rows acknowledged at QUORUM, %d write failures%n",
+                    acknowledged.size(), writer.failures.get());
+
+            assertStatusRightAtEverySample(sampler.samples.subList(0, afterUp), 3, 5, true);
+            assertStatusRightAtEverySample(sampler.samples.subList(afterUp, sampler.samples.size()), 3, 5, false);
+            assertThat(sampler.samples.subList(0, afterUp)).as("the rack's member counts while scaling up")
+                    .extracting(Sample::members).contains(4, 5);
+            assertThat(sampler.samples.subList(afterUp, sampler.samples.size()))
+                    .as("MemberLeaving while scaling down").anyMatch(Sample::memberLeaving);
+
+            Set<Integer> read = readAllIds(session, ConsistencyLevel.ALL);
+            assertThat(read).as("every acknowledged row reads back at ALL").containsAll(acknowledged);
+        }
+
+        for (String removed : List.of(member(4), member(3))) {
+            assertThat(reasonsFor(removed)).as("events about " + removed)
+                    .containsSubsequence("DecommissionStarted", "DecommissionFinished", "MemberRemoved");
+            assertThat(client.services().inNamespace(NAMESPACE).withName(removed).get()).isNull();
+            assertThat(client.pods().inNamespace(NAMESPACE).withName(removed).get()).isNull();
+            assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + removed).get())
+                    .as("the claim of " + removed).isNull();
+            Sample labelled = sampler.firstWhere(s -> s.decommissionLabels().containsKey(removed)).orElseThrow();
+            Sample done = sampler.firstWhere(s -> "DONE".equals(s.agentDecommission().get(removed))).orElseThrow();
+            Sample gone = sampler.firstWhere(s -> s.time() > done.time() && !s.services().contains(removed))
+                    .orElseThrow();
+            assertThat(sampler.samples).as(removed + " was still ready when its decommission was wanted")
+                    .anyMatch(s -> s.time() <= labelled.time() && s.ready().contains(removed));
+            Optional<Sample> running = sampler.firstWhere(s -> "RUNNING".equals(s.agentDecommission().get(removed)));
+            System.out.printf("MEASURED decommission of %s through the operator (label set -> Service gone): %.1f s;"
+                            + " Cassandra's decommission as its agent reports it (first RUNNING seen -> DONE): %s%n",
+                    removed, (gone.time() - labelled.time()) / 1e9,
+                    running.map(r -> String.format("%.1f s", (done.time() - r.time()) / 1e9)).orElse("RUNNING not sampled"));
+        }
+        assertRing(3);
+    }
+
+    @Test
+    @Order(2)
+    void scaleDownBelowTheReplicationFactorIsRefusedAndChangesNothing() {
+        Map<String, String> before = resourceVersions();
+        editCluster(c -> rack(c).setMembers(2));
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+            Condition degraded = condition("Degraded").orElseThrow();
+            assertThat(degraded.getStatus()).isEqualTo("True");
+            assertThat(degraded.getReason()).isEqualTo("ScaleDownBelowReplicationFactor");
+            assertThat(degraded.getMessage()).contains("3");
+        });
+        assertThat(condition("Ready").orElseThrow().getStatus()).isEqualTo("False");
+        assertThat(reasons()).contains("ScaleDownBelowReplicationFactor");
+        // A few reconciles and agent polls pass meanwhile; not one member object may change.
+        await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(resourceVersions()).isEqualTo(before));
+
+        editCluster(c -> rack(c).setMembers(3));
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() ->
+                assertThat(condition("Ready").orElseThrow().getStatus()).isEqualTo("True"));
+        assertThat(resourceVersions()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(3)
+    void aDecommissionCassandraRefusesIsReportedWithItsMessageAndTheMemberStays() throws Exception {
+        // The operator would refuse 3->2 itself at RF 3; at a declared RF 2 it asks, and Cassandra refuses because
+        // keyspaces (e2e, and Cassandra's own system_distributed) still have RF 3 on a 3-node ring.
+        editCluster(c -> {
+            c.getSpec().getDatacenter().setReplicationFactor(2);
+            rack(c).setMembers(2);
+        });
+        String leaving = member(2);
+        await().atMost(SCALE_TIMEOUT).untilAsserted(() -> {
+            Service service = client.services().inNamespace(NAMESPACE).withName(leaving).get();
+            assertThat(service.getMetadata().getAnnotations()).containsKey(Contract.Annotations.DECOMMISSION_FAILURE);
+        });
+        String cassandraMessage = client.services().inNamespace(NAMESPACE).withName(leaving).get().getMetadata()
+                .getAnnotations().get(Contract.Annotations.DECOMMISSION_FAILURE);
+        System.out.println("Cassandra refused the decommission of " + leaving + ": " + cassandraMessage);
+        // Cassandra names the first keyspace it finds short of replicas (often system_distributed, also RF 3).
+        assertThat(cassandraMessage).contains("Not enough live nodes to maintain replication factor", "RF = 3");
+        assertThat(agent(leaving, Contract.AgentApi.DECOMMISSION).path("message").asText()).isEqualTo(cassandraMessage);
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+            Condition degraded = condition("Degraded").orElseThrow();
+            assertThat(degraded.getStatus()).isEqualTo("True");
+            assertThat(degraded.getMessage()).contains(leaving, cassandraMessage);
+        });
+        assertThat(events()).anySatisfy(event -> {
+            assertThat(event.getType()).isEqualTo("Warning");
+            assertThat(event.getReason()).isEqualTo("DecommissionFailed");
+            assertThat(event.getMessage()).contains(leaving, cassandraMessage);
+        });
+        assertThat(client.pods().inNamespace(NAMESPACE).withName(leaving).get()).isNotNull();
+        assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).withName(STATEFUL_SET).get().getSpec()
+                .getReplicas()).isEqualTo(3);
+        assertRing(3);
+
+        editCluster(c -> {
+            c.getSpec().getDatacenter().setReplicationFactor(3);
+            rack(c).setMembers(3);
+        });
+        awaitSettled(3);
+        assertThat(reasonsFor(leaving)).contains("DecommissionCancelled");
+        assertThat(client.services().inNamespace(NAMESPACE).withName(leaving).get().getMetadata().getLabels())
+                .doesNotContainKey(Contract.Labels.DECOMMISSIONED);
+    }
+
+    @Test
+    @Order(4)
+    void aScaleUpWaitsForAStoppedMemberThenCleansUpTheOldMembersOneAtATime() throws Exception {
+        assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(MIN_ACKNOWLEDGED);
+        String since = java.time.Instant.now().toString();
+        StatusSampler sampler = new StatusSampler();
+        sampler.start();
+        CliProcess.Result kill = CliProcess.run(project, state, Duration.ofMinutes(2), "kill-pod", member(1));
+        assertThat(kill.exitCode()).as(kill.output()).isZero();
+        editCluster(c -> rack(c).setMembers(4));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Condition progressing = condition("Progressing").orElseThrow();
+            assertThat(progressing.getStatus()).isEqualTo("True");
+            assertThat(progressing.getMessage()).contains(member(1));
+            assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).withName(STATEFUL_SET).get().getSpec()
+                    .getReplicas()).as("no member added while " + member(1) + " is down").isEqualTo(3);
+            System.out.println("Progressing while " + member(1) + " restarts: " + progressing.getMessage());
+        });
+        awaitSettled(4);
+        sampler.stop();
+
+        assertThat(sampler.samples).as("at most one cleanup started at a time")
+                .allSatisfy(s -> assertThat(s.cleanupStarted()).hasSizeLessThanOrEqualTo(1));
+        List<Event> cleanups = events().stream().filter(e -> e.getFirstTimestamp().compareTo(since) > 0)
+                .filter(e -> "CleanupFinished".equals(e.getReason())).toList();
+        cleanups.forEach(e -> System.out.println("MEASURED event " + e.getReason() + ": " + e.getMessage()));
+        assertThat(cleanups).hasSize(3).allSatisfy(e -> assertThat(e.getMessage()).contains("load before"));
+        assertThat(cleanups).extracting(e -> e.getMessage().split(" ")[1])
+                .containsExactlyInAnyOrder(member(0), member(1), member(2));
+        reportCleanupLoads(List.of(member(0), member(1), member(2)));
+        assertRing(4);
+    }
+
+    @Test
+    @Order(5)
+    void aScaleDownReversedWhileTheDecommissionRunsEndsWithFourMembersAndEveryRow() throws Exception {
+        String leaving = member(3);
+        String oldHostId = agent(leaving, Contract.AgentApi.NODE).path("hostId").asText();
+        assertThat(oldHostId).isNotBlank();
+        String since = java.time.Instant.now().toString();
+        editCluster(c -> rack(c).setMembers(3));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "RUNNING".equals(agentDecommissionState(leaving)));
+        editCluster(c -> rack(c).setMembers(4));
+        awaitSettled(4);
+
+        List<String> reasons = events().stream().filter(e -> e.getFirstTimestamp().compareTo(since) > 0)
+                .filter(e -> (e.getMessage() + " ").contains(leaving + " ")).map(Event::getReason).toList();
+        System.out.println("events about " + leaving + ": " + reasons);
+        assertThat(reasons).containsSubsequence("DecommissionStarted", "DecommissionFinished", "MemberRemoved",
+                "MemberAdded");
+        String newHostId = agent(leaving, Contract.AgentApi.NODE).path("hostId").asText();
+        assertThat(newHostId).isNotBlank().isNotEqualTo(oldHostId);
+        assertThat(assertRing(4)).contains(java.util.UUID.fromString(newHostId))
+                .doesNotContain(java.util.UUID.fromString(oldHostId));
+        try (CqlSession session = session()) {
+            assertThat(readAllIds(session, ConsistencyLevel.ALL)).containsAll(acknowledged);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void kubectlLogsOfAMemberShowCassandraStarting() throws Exception {
+        String logs = kubectl("logs", member(1));
+        assertThat(logs).contains("Startup complete");
+    }
+
+    @AfterAll
+    void downAndPurge() throws Exception {
+        try {
+            if (client != null) {
+                client.close();
+            }
+            rememberProcesses();
+            CliProcess.run(project, state, Duration.ofMinutes(6), "down", "--purge");
+        } finally {
+            seen.stream().filter(ProcessHandle::isAlive).forEach(RecordedProcess::killTree);
+            processesOfThisRuntime().forEach(RecordedProcess::killTree);
+            deleteTree(state);
+            deleteTree(project);
+        }
+        assertThat(seen).noneMatch(ProcessHandle::isAlive);
+    }
+
+    /** One sample of what a user sees while scaling: the Cluster's rack status next to the members' objects. */
+    record Sample(long time, int members, int readyMembers, boolean memberLeaving, int replicas, Set<String> services,
+                  Set<String> ready, Map<String, String> decommissionLabels, Map<String, String> agentDecommission,
+                  Set<String> cleanupStarted) {
+    }
+
+    /** Samples the rack status, the StatefulSet, the member Services and the leaving members' agents twice a second. */
+    private final class StatusSampler {
+        private final List<Sample> samples = new CopyOnWriteArrayList<>();
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicReferenceFailure failure = new AtomicReferenceFailure();
+
+        void start() {
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    samples.add(sample());
+                } catch (RuntimeException e) {
+                    failure.set(e);
+                }
+            }, 0, 500, TimeUnit.MILLISECONDS);
+        }
+
+        void stop() throws InterruptedException {
+            timer.shutdown();
+            assertThat(timer.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+            System.out.printf("sampled the status %d times; %d samples failed (API or agent unreachable), last: %s%n",
+                    samples.size(), failure.count.get(), failure.last);
+        }
+
+        Optional<Sample> firstWhere(java.util.function.Predicate<Sample> predicate) {
+            return samples.stream().filter(predicate).findFirst();
+        }
+
+        private Sample sample() {
+            long time = System.nanoTime();
+            Cluster cluster = client.resources(Cluster.class).inNamespace(NAMESPACE).withName(CLUSTER).get();
+            RackStatus rack = cluster.getStatus().getRacks().get(RACK);
+            boolean leaving = rack.getConditions() != null && rack.getConditions().stream()
+                    .anyMatch(c -> RackStatus.RackCondition.MEMBER_LEAVING.equals(c.getType())
+                            && "True".equals(c.getStatus()));
+            int replicas = client.apps().statefulSets().inNamespace(NAMESPACE).withName(STATEFUL_SET).get().getSpec()
+                    .getReplicas();
+            List<Service> services = memberServices();
+            Map<String, String> labels = new TreeMap<>();
+            Map<String, String> agentStates = new TreeMap<>();
+            Set<String> cleaning = new HashSet<>();
+            for (Service service : services) {
+                Map<String, String> annotations = service.getMetadata().getAnnotations();
+                if (annotations != null && annotations.containsKey(CLEANUP_STARTED)) {
+                    cleaning.add(service.getMetadata().getName());
+                }
+                String label = service.getMetadata().getLabels().get(Contract.Labels.DECOMMISSIONED);
+                if (label != null) {
+                    String name = service.getMetadata().getName();
+                    labels.put(name, label);
+                    agentStates.put(name, agentDecommissionState(name));
+                }
+            }
+            Set<String> ready = client.pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list()
+                    .getItems().stream().filter(ScalingEndToEndTest::podReady).map(p -> p.getMetadata().getName())
+                    .collect(Collectors.toSet());
+            return new Sample(time, rack.getMembers(), rack.getReadyMembers(), leaving, replicas,
+                    services.stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()), ready, labels,
+                    agentStates, cleaning);
+        }
+    }
+
+    /** Counts the samples that could not be taken and keeps the last reason (a pod going away is expected). */
+    private static final class AtomicReferenceFailure {
+        private final AtomicInteger count = new AtomicInteger();
+        private volatile String last;
+
+        void set(RuntimeException e) {
+            count.incrementAndGet();
+            last = e.toString();
+        }
+    }
+
+    /** Inserts rows at QUORUM, a few at a time (the machine is shared), until closed; remembers the acknowledged ids. */
+    private static final class QuorumWriter implements AutoCloseable {
+        private static final int IN_FLIGHT = 4;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicInteger failures = new AtomicInteger();
+        private final Thread thread;
+
+        QuorumWriter(CqlSession session, Set<Integer> acknowledged) {
+            PreparedStatement insert = session.prepare("INSERT INTO e2e.rows (id, value) VALUES (?, ?)");
+            Semaphore inFlight = new Semaphore(IN_FLIGHT);
+            thread = new Thread(() -> {
+                for (int id = 0; running.get(); id++) {
+                    inFlight.acquireUninterruptibly();
+                    int row = id;
+                    session.executeAsync(insert.bind(row, "value-" + row).setConsistencyLevel(ConsistencyLevel.QUORUM))
+                            .whenComplete((result, error) -> {
+                                if (error == null) {
+                                    acknowledged.add(row);
+                                } else {
+                                    failures.incrementAndGet();
+                                }
+                                inFlight.release();
+                            });
+                }
+                inFlight.acquireUninterruptibly(IN_FLIGHT);
+            }, "quorum-writer");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(Duration.ofMinutes(2).toMillis());
+        }
+    }
+
+    private static void assertStatusRightAtEverySample(List<Sample> samples, int from, int to, boolean growing) {
+        assertThat(samples).isNotEmpty();
+        int previous = growing ? from : to;
+        for (Sample sample : samples) {
+            assertThat(sample.members()).as(sample.toString()).isBetween(from, to);
+            assertThat(sample.readyMembers()).as("one member at a time is not ready: " + sample)
+                    .isBetween(sample.members() - 1, sample.members());
+            if (growing) {
+                assertThat(sample.members()).as("never shrinks while growing: " + sample).isGreaterThanOrEqualTo(previous);
+                assertThat(sample.memberLeaving()).as(sample.toString()).isFalse();
+            } else {
+                assertThat(sample.members()).as("never grows while shrinking: " + sample).isLessThanOrEqualTo(previous);
+            }
+            previous = sample.members();
+        }
+    }
+
+    /** Every member ready and settled: status, StatefulSet, pods, Services, no decommission or cleanup pending. */
+    private void awaitSettled(int members) {
+        await().atMost(SCALE_TIMEOUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            Cluster cluster = cluster();
+            assertThat(cluster.getStatus().getRacks().get(RACK)).usingRecursiveComparison()
+                    .ignoringFields("conditions").isEqualTo(new RackStatus(members, members));
+            assertThat(cluster.getStatus().getObservedGeneration()).isEqualTo(cluster.getMetadata().getGeneration());
+            assertThat(condition("Ready").orElseThrow().getStatus()).isEqualTo("True");
+            assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).withName(STATEFUL_SET).get().getSpec()
+                    .getReplicas()).isEqualTo(members);
+            List<Service> services = memberServices();
+            assertThat(services).extracting(s -> s.getMetadata().getName())
+                    .containsExactlyInAnyOrderElementsOf(members(members));
+            assertThat(services).allSatisfy(s -> assertThat(s.getMetadata().getAnnotations() == null
+                    ? Map.of() : s.getMetadata().getAnnotations())
+                    .doesNotContainKeys(CLEANUP_OWED, CLEANUP_STARTED));
+            assertThat(client.pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list()
+                    .getItems()).hasSize(members).allMatch(ScalingEndToEndTest::podReady);
+        });
+    }
+
+    /**
+     * The ring as each member's Cassandra sees it: exactly that many nodes in system.local plus system.peers, all
+     * live, nobody joining or leaving. (Gossip's unreachable list is not used: it keeps decommissioned nodes, which
+     * are LEFT and own no token, for days.) Returns the ring's host IDs.
+     */
+    private Set<java.util.UUID> assertRing(int nodes) {
+        Set<java.util.UUID> ring = new HashSet<>();
+        try (CqlSession session = session()) {
+            for (String member : members(nodes)) {
+                String address = client.services().inNamespace(NAMESPACE).withName(member).get().getSpec()
+                        .getClusterIP();
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+                    JsonNode node = agent(member, Contract.AgentApi.NODE);
+                    assertThat(node.path("liveNodes")).as(member + ": " + node).hasSize(nodes);
+                    assertThat(node.path("joiningNodes")).as(node.toString()).isEmpty();
+                    assertThat(node.path("leavingNodes")).as(node.toString()).isEmpty();
+                    com.datastax.oss.driver.api.core.metadata.Node coordinator = session.getMetadata().getNodes()
+                            .values().stream().filter(n -> n.getBroadcastRpcAddress()
+                                    .map(a -> a.getAddress().getHostAddress().equals(address)).orElse(false))
+                            .findFirst().orElseThrow(() -> new AssertionError("the driver does not know " + address));
+                    Set<java.util.UUID> hostIds = new HashSet<>();
+                    for (String table : List.of("system.local", "system.peers")) {
+                        session.execute(SimpleStatement.newInstance("SELECT host_id FROM " + table)
+                                .setNode(coordinator)).forEach(row -> hostIds.add(row.getUuid("host_id")));
+                    }
+                    assertThat(hostIds).as("the ring as " + member + " sees it").hasSize(nodes);
+                    ring.addAll(hostIds);
+                });
+            }
+        }
+        assertThat(ring).hasSize(nodes);
+        return ring;
+    }
+
+    /** What each old member's last cleanup run reports, load before and after as Cassandra states it. */
+    private void reportCleanupLoads(List<String> members) throws Exception {
+        for (String member : members) {
+            JsonNode run = agent(member, Contract.AgentApi.CLEANUP);
+            System.out.printf("MEASURED cleanup of %s: %s, load before %s (%s B), after %s (%s B)%n", member,
+                    run.path("state").asText(), run.path("loadBefore").asText(), run.path("loadBytesBefore").asText(),
+                    run.path("loadAfter").asText(), run.path("loadBytesAfter").asText());
+            assertThat(run.path("state").asText()).as(member + ": " + run).isEqualTo("DONE");
+        }
+        assertThat(reasons()).contains("CleanupFinished");
+    }
+
+    private Map<String, String> resourceVersions() {
+        Map<String, String> versions = new TreeMap<>();
+        Consumer<HasMetadata> add = o -> versions.put(o.getKind() + "/" + o.getMetadata().getName(),
+                o.getMetadata().getResourceVersion());
+        client.pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list().getItems().forEach(add);
+        client.services().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list().getItems()
+                .forEach(add);
+        client.apps().statefulSets().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list()
+                .getItems().forEach(add);
+        client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().forEach(add);
+        assertThat(versions.keySet()).anyMatch(k -> k.startsWith("PersistentVolumeClaim/"))
+                .anyMatch(k -> k.startsWith("Pod/")).anyMatch(k -> k.startsWith("StatefulSet/"));
+        return versions;
+    }
+
+    private void editCluster(Consumer<Cluster> change) {
+        client.resources(Cluster.class).inNamespace(NAMESPACE).withName(CLUSTER).edit(c -> {
+            change.accept(c);
+            return c;
+        });
+    }
+
+    private static io.cassandraoperator.api.RackSpec rack(Cluster cluster) {
+        return cluster.getSpec().getDatacenter().getRacks().get(0);
+    }
+
+    private Cluster cluster() {
+        return client.resources(Cluster.class).inNamespace(NAMESPACE).withName(CLUSTER).get();
+    }
+
+    private Optional<Condition> condition(String type) {
+        return cluster().getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private List<Event> events() {
+        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> CLUSTER.equals(e.getInvolvedObject().getName()))
+                .sorted(Comparator.comparing(Event::getFirstTimestamp, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList();
+    }
+
+    private List<String> reasons() {
+        return events().stream().map(Event::getReason).toList();
+    }
+
+    /** The reasons of the events whose message names that member (ordinal suffix checked, so -1 is not -10). */
+    private List<String> reasonsFor(String member) {
+        return events().stream().filter(e -> (e.getMessage() + " ").matches("(?s).*\\b" + member + "\\b[^-].*"))
+                .map(Event::getReason).toList();
+    }
+
+    private List<Service> memberServices() {
+        return client.services().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list().getItems()
+                .stream().filter(s -> s.getSpec().getSelector() != null
+                        && s.getSpec().getSelector().containsKey(Contract.Labels.POD_NAME))
+                .sorted(Comparator.comparing(s -> s.getMetadata().getName())).toList();
+    }
+
+    private static String member(int ordinal) {
+        return STATEFUL_SET + "-" + ordinal;
+    }
+
+    private static List<String> members(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(member(i));
+        }
+        return names;
+    }
+
+    private static boolean podReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private String agentDecommissionState(String member) {
+        try {
+            return agent(member, Contract.AgentApi.DECOMMISSION).path("state").asText();
+        } catch (AssertionError | IOException | InterruptedException e) {
+            return "unreachable";
+        }
+    }
+
+    /** GET on a member's agent at its pod IP; a failed request is an assertion failure, so a caller may retry it. */
+    private JsonNode agent(String member, String path) throws IOException, InterruptedException {
+        Pod pod = client.pods().inNamespace(NAMESPACE).withName(member).get();
+        assertThat(pod).as(member).isNotNull();
+        HttpResponse<String> response;
+        try {
+            response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + pod.getStatus().getPodIP() + ":"
+                                    + Contract.Ports.AGENT + path))
+                            .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " on " + member + " failed: " + e, e);
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private CqlSession session() {
+        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(30))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.QUORUM.name())
+                .build();
+        return CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter("dc1")
+                .withConfigLoader(config).build();
+    }
+
+    private static Set<Integer> readAllIds(CqlSession session, ConsistencyLevel consistency) {
+        Set<Integer> ids = new HashSet<>();
+        for (Row row : session.execute(SimpleStatement.newInstance("SELECT id, value FROM e2e.rows")
+                .setConsistencyLevel(consistency).setPageSize(1000))) {
+            assertThat(row.getString("value")).isEqualTo("value-" + row.getInt("id"));
+            ids.add(row.getInt("id"));
+        }
+        return ids;
+    }
+
+    private String kubectl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", state.resolve("kubeconfig").toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    /** The runtime's processes (their command lines name the state directory) and all their descendants. */
+    private void rememberProcesses() {
+        for (ProcessHandle process : processesOfThisRuntime()) {
+            seen.add(process);
+            process.descendants().forEach(seen::add);
+        }
+    }
+
+    private List<ProcessHandle> processesOfThisRuntime() {
+        String marker = state.toString();
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            return all.filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                    .filter(p -> p.pid() != ProcessHandle.current().pid())
+                    .toList();
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+}
