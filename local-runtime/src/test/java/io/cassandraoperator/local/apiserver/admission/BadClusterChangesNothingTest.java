@@ -1,0 +1,211 @@
+package io.cassandraoperator.local.apiserver.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.local.ControlPlane;
+import io.cassandraoperator.operator.ClusterOperator;
+import io.cassandraoperator.operator.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every bad Cluster of the catalogue, sent as a change to a running, Ready cluster (control plane, the operator
+ * in-process, pods made Ready by a stand-in kubelet): the API server refuses it with the catalogue's message, or the
+ * operator refuses it in a Degraded condition; either way no Pod, Service, StatefulSet or PersistentVolumeClaim changes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadClusterChangesNothingTest {
+    private static final Duration SETTLED = Duration.ofSeconds(2);
+
+    @TempDir
+    static Path stateDir;
+    private ControlPlane plane;
+    private KubernetesClient client;
+    private ClusterOperator operator;
+    private SharedIndexInformer<Pod> readyKubelet;
+    /** Base spec → the running cluster that has it; the bad changes are made to these. */
+    private final Map<String, String> running = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    void startClusterAndOperator() throws Exception {
+        plane = ControlPlane.start(stateDir, 0);
+        client = plane.newClient();
+        client.apiextensions().v1().customResourceDefinitions().load(BadClusterCatalogue.CRD.toFile()).create();
+        readyKubelet = client.pods().inform(new ReadyOnceScheduled(client));
+        operator = new ClusterOperator(plane.newClient(), OperatorSettings.fromEnvironment(Map.of()));
+        operator.start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+        if (readyKubelet != null) {
+            readyKubelet.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    static Stream<BadClusterCatalogue> catalogue() {
+        return BadClusterCatalogue.all().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("catalogue")
+    void refusedAndNothingChanges(BadClusterCatalogue bad) throws Exception {
+        JsonNode base = bad.updateOf() != null ? bad.updateOf()
+                : BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve(
+                        bad.document().path("spec").path("datacenter").path("racks").size() > 1
+                                ? "examples/cluster-multirack.yaml" : "examples/cluster.yaml"));
+        String name = running.computeIfAbsent(base.path("spec").toString(), spec -> "target-" + running.size());
+        Cluster target = readyCluster(base, name);
+        Map<String, String> before = children(name);
+
+        GenericKubernetesResource changed = renamed(bad.document(), name, target.getMetadata().getResourceVersion());
+        if (bad.refusedByApi()) {
+            // Strict, as kubectl sends it by default.
+            assertThatThrownBy(() -> client.resource(changed).fieldValidation(FieldValidateable.Validation.STRICT).update())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(422);
+                        assertThat(e.getStatus().getMessage()).contains(bad.expect());
+                    });
+        } else {
+            client.resource(changed).fieldValidation(FieldValidateable.Validation.STRICT).update();
+            await().atMost(Duration.ofSeconds(60)).until(() -> degradedMessage(name).contains(bad.expect()));
+        }
+        Thread.sleep(SETTLED.toMillis());
+        assertThat(children(name)).as("pods, Services, StatefulSets and claims of %s", name).isEqualTo(before);
+    }
+
+    private static GenericKubernetesResource renamed(JsonNode document, String name, String resourceVersion) throws Exception {
+        ObjectNode copy = (ObjectNode) document.deepCopy();
+        ObjectNode metadata = (ObjectNode) copy.get("metadata");
+        metadata.put("name", name).remove("namespace");
+        if (resourceVersion != null) {
+            metadata.put("resourceVersion", resourceVersion);
+        }
+        return Serialization.jsonMapper().treeToValue(copy, GenericKubernetesResource.class);
+    }
+
+    /** The cluster named {@code name} with the base spec (created, or set back after an accepted bad change), Ready and settled. */
+    private Cluster readyCluster(JsonNode base, String name) throws Exception {
+        Cluster existing = client.resources(Cluster.class).withName(name).get();
+        if (existing == null) {
+            client.resource(renamed(base, name, null)).create();
+        } else if (!Serialization.jsonMapper().valueToTree(existing.getSpec()).equals(base.get("spec"))) {
+            client.resource(renamed(base, name, existing.getMetadata().getResourceVersion())).update();
+        }
+        await().atMost(Duration.ofMinutes(3)).until(() -> {
+            Cluster c = client.resources(Cluster.class).withName(name).get();
+            return c.getStatus() != null && c.getStatus().getConditions().stream()
+                    .anyMatch(x -> "Ready".equals(x.getType()) && "True".equals(x.getStatus()))
+                    && degradedMessage(name).isEmpty();
+        });
+        Map<String, String>[] last = new Map[] {children(name)};
+        await().atMost(Duration.ofMinutes(2)).pollInterval(SETTLED).until(() -> {
+            Map<String, String> now = children(name);
+            boolean settled = now.equals(last[0]);
+            last[0] = now;
+            return settled;
+        });
+        return client.resources(Cluster.class).withName(name).get();
+    }
+
+    private String degradedMessage(String name) {
+        Cluster cluster = client.resources(Cluster.class).withName(name).get();
+        if (cluster.getStatus() == null) {
+            return "";
+        }
+        return cluster.getStatus().getConditions().stream().filter(c -> "Degraded".equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(Condition::getMessage).findFirst().orElse("");
+    }
+
+    /** Kind/name → resourceVersion of every Pod, Service, StatefulSet and claim of the cluster. */
+    private Map<String, String> children(String cluster) {
+        Map<String, String> versions = new TreeMap<>();
+        Map<String, String> selector = Map.of("cassandra.rook.io/cluster", cluster);
+        Stream.of(client.pods().withLabels(selector).list().getItems(), client.services().withLabels(selector).list().getItems(),
+                        client.apps().statefulSets().withLabels(selector).list().getItems(),
+                        client.persistentVolumeClaims().withLabels(selector).list().getItems())
+                .flatMap(List::stream)
+                .forEach(o -> versions.put(((HasMetadata) o).getKind() + "/" + ((HasMetadata) o).getMetadata().getName(),
+                        ((HasMetadata) o).getMetadata().getResourceVersion()));
+        return versions;
+    }
+
+    /** The part of a kubelet this test needs: a scheduled pod is Running and Ready. */
+    private static final class ReadyOnceScheduled implements ResourceEventHandler<Pod> {
+        private final KubernetesClient client;
+        private final Map<String, String> addresses = new ConcurrentHashMap<>();
+        private int next = 1;
+
+        ReadyOnceScheduled(KubernetesClient client) {
+            this.client = client;
+        }
+
+        @Override
+        public void onAdd(Pod pod) {
+            onUpdate(null, pod);
+        }
+
+        @Override
+        public synchronized void onUpdate(Pod old, Pod pod) {
+            if (pod.getMetadata().getDeletionTimestamp() != null) {
+                client.pods().withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+                return;
+            }
+            boolean ready = pod.getStatus() != null && pod.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+            // Checked on every update, not once: the scheduler's own status write can replace the conditions.
+            if (pod.getSpec().getNodeName() == null || ready) {
+                return;
+            }
+            // Addresses only written into status: nothing listens on them. A merge patch without resourceVersion
+            // cannot conflict with the controllers' own writes.
+            String ip = addresses.computeIfAbsent(pod.getMetadata().getUid(), uid -> "127.0.9." + next++);
+            client.pods().withName(pod.getMetadata().getName()).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"status\":{\"phase\":\"Running\",\"podIP\":\"" + ip + "\",\"hostIP\":\"127.0.0.1\","
+                            + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}");
+        }
+
+        @Override
+        public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+            addresses.remove(pod.getMetadata().getUid());
+        }
+    }
+}
