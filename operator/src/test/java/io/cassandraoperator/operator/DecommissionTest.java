@@ -110,6 +110,63 @@ class DecommissionTest {
         assertThat(harness.controllers.violations).isEmpty();
     }
 
+    /**
+     * Issue 12: a scale-down reversed while Cassandra decommissions the member. Cassandra cannot cancel a decommission,
+     * so it runs to its end; the member then leaves with its claim and Service, and comes back as a new node on a new
+     * claim. The operator is restarted between every two steps.
+     */
+    @Test
+    void aScaleDownReversedMidDecommissionFinishesItThenAddsTheMemberAgainOnAFreshClaim() {
+        harness.create(TestClusters.cluster("c", NAMESPACE, 4));
+        harness.awaitReady("c", 4);
+        String set = "c-dc1-rack1";
+        String member = "c-dc1-rack1-3";
+        String oldClaim = harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + member).get()
+                .getMetadata().getUid();
+        String oldService = harness.service(member).getMetadata().getUid();
+
+        setMembers(3);
+        await().atMost(STEP).until(() -> harness.agents.posts(member) == 1);
+        harness.stopOperator();
+
+        // The user wants the member back while Cassandra is still decommissioning it: the decommission is a barrier.
+        setMembers(4);
+        int gets = harness.agents.gets(member);
+        harness.startOperator();
+        await().atMost(STEP).until(() -> harness.agents.gets(member) > gets);
+        await().atMost(STEP).until(() -> harness.condition("c", "Progressing").map(c -> c.getMessage().contains(member)).orElse(false));
+        harness.stopOperator();
+        assertThat(decommissionLabel(member)).isEqualTo("false");
+        assertThat(harness.replicas(set)).isEqualTo(4);
+        assertThat(harness.agents.posts(member)).isEqualTo(1);
+
+        // Cassandra finishes: the member leaves for good (its data must never rejoin), claim and Service included.
+        harness.agents.finishDecommission(member, "DONE", null);
+        harness.startOperator();
+        await().atMost(STEP).until(() -> "true".equals(decommissionLabel(member)) || harness.service(member) == null
+                || !oldService.equals(harness.service(member).getMetadata().getUid()));
+        harness.stopOperator();
+        harness.startOperator();
+
+        // Then, and only then, it is added again: a new Service and a new claim, so it bootstraps as a new node.
+        harness.awaitReady("c", 4);
+        assertThat(harness.service(member).getMetadata().getUid()).isNotEqualTo(oldService);
+        assertThat(harness.service(member).getMetadata().getLabels()).doesNotContainKey(Labels.DECOMMISSIONED);
+        assertThat(harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + member).get()
+                .getMetadata().getUid()).isNotEqualTo(oldClaim);
+        assertThat(harness.agents.posts(member)).as("one decommission, never repeated").isEqualTo(1);
+        assertThat(harness.events("MemberRemoved")).hasSize(1);
+        assertThat(harness.controllers.violations).isEmpty();
+    }
+
+    /** A spec change as a user makes it: retried on a conflict with the operator's own status writes. */
+    private void setMembers(int members) {
+        await().atMost(STEP).ignoreExceptions().until(() -> {
+            harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(members));
+            return true;
+        });
+    }
+
     @Test
     void aFinishedDecommissionRecordedBeforeACrashIsNotRepeated() {
         harness.create(TestClusters.cluster("c", NAMESPACE, 4));

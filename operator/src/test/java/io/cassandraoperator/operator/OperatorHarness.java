@@ -82,7 +82,7 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     void awaitReady(String name, int members) {
-        awaitReadyWithin(name, members, Duration.ofSeconds(30));
+        awaitReadyWithin(name, members, Duration.ofSeconds(90));
     }
 
     void awaitReadyWithin(String name, int members, Duration limit) {
