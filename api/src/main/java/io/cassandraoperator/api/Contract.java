@@ -70,6 +70,12 @@ public final class Contract {
          * {@value MetricsConfig#KEY} replaces the agent's default exporter configuration. Unset or empty: the default.
          */
         public static final String METRICS_CONFIG_DIR = "CASSANDRA_METRICS_CONFIG_DIR";
+        /**
+         * The superuser role's name and password (secretKeyRef {@code <cluster>-superuser}). Both set: the agent turns on
+         * Cassandra's password authentication and ensures that role; unset: Cassandra keeps AllowAll.
+         */
+        public static final String SUPERUSER_USERNAME = "CASSANDRA_SUPERUSER_USERNAME";
+        public static final String SUPERUSER_PASSWORD = "CASSANDRA_SUPERUSER_PASSWORD";
 
         private Env() {
         }
@@ -99,6 +105,19 @@ public final class Contract {
         }
     }
 
+    /** Exit codes of the member agent that tell the operator something; it reads them from the pod's container status. */
+    public static final class AgentExit {
+        /**
+         * The member's volume never joined the ring, yet the ring knows the member's address: Cassandra refused to start
+         * ("A node with address ... already exists, cancelling join"). Its disk was lost (wiped, or an empty one put in
+         * its place); the operator replaces the member under its address.
+         */
+        public static final int VOLUME_LOST = 86;
+
+        private AgentExit() {
+        }
+    }
+
     /** The rack's Prometheus JMX exporter ConfigMap ({@code jmxExporterConfigMapName}). */
     public static final class MetricsConfig {
         /** The key holding the exporter's YAML configuration (the file name Rook's sidecar used). */
@@ -114,6 +133,19 @@ public final class Contract {
         public static final String TOKEN = "token";
 
         private AgentSecret() {
+        }
+    }
+
+    /**
+     * The superuser Secret, {@code <cluster>-superuser}: created by the operator when absent (never overwritten, so a
+     * user may create it first with a password of their own), read by the agents and by CQL clients.
+     */
+    public static final class SuperuserSecret {
+        public static final String SUFFIX = "-superuser";
+        public static final String USERNAME = "username";
+        public static final String PASSWORD = "password";
+
+        private SuperuserSecret() {
         }
     }
 

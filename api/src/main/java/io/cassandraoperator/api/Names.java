@@ -16,4 +16,9 @@ public final class Names {
     public static String rackStatefulSet(String cluster, String datacenter, String rack) {
         return cluster + "-" + datacenter + "-" + rack;
     }
+
+    /** The Secret holding the Cassandra superuser's credentials; also the superuser role's default name. */
+    public static String superuserSecret(String cluster) {
+        return cluster + Contract.SuperuserSecret.SUFFIX;
+    }
 }
