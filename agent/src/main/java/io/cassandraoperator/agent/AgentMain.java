@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -95,11 +96,17 @@ public final class AgentMain {
         }
         Optional<MetricsExporter> metrics = MetricsExporter.configure(settings, CassandraConfigDirectory.confDir(settings));
         List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx, replaced, metrics);
+        AtomicBoolean volumeLost = new AtomicBoolean();
         synchronized (this) {
             if (shuttingDown) {
                 return;
             }
-            cassandra.set(CassandraProcess.start(command, line -> recordRefusalToRejoin(line, decommissioned)));
+            cassandra.set(CassandraProcess.start(command, line -> {
+                recordRefusalToRejoin(line, decommissioned);
+                if (LostVolume.shows(line, joined.exists(), replaced.isPresent())) {
+                    volumeLost.set(true);
+                }
+            }));
         }
         new JoinRecorder(node, joined).start();
 
@@ -117,6 +124,13 @@ public final class AgentMain {
             LOG.warn("Cassandra exited with code {} on decommissioned data; staying up without it, waiting to be removed",
                     exitCode);
             return;
+        }
+        if (volumeLost.get()) {
+            // The pod's container status carries the exit code: that is how the operator learns it must replace this member.
+            LOG.error("Cassandra refused to join: the ring knows this member's address {} but this volume never joined the ring, "
+                    + "so the member's data is lost. Exiting with code {} so that the operator replaces the member",
+                    membership.broadcastAddress(), Contract.AgentExit.VOLUME_LOST);
+            System.exit(Contract.AgentExit.VOLUME_LOST);
         }
         LOG.error("Cassandra exited on its own with code {}: exiting so the container is restarted", exitCode);
         System.exit(exitCode == 0 ? 1 : exitCode);

@@ -249,7 +249,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         }
 
         /**
-         * Members to replace that have no record yet, in spec order. Nothing is judged while the Node cache is empty
+         * Members to replace that have no record yet, in spec order. No volume is judged while the Node cache is empty
          * (not synced, or Nodes not readable): every pinned volume would look orphaned.
          */
         private List<ScalePlan.Loss> losses() {
@@ -258,12 +258,10 @@ public class ClusterReconciler implements Reconciler<Cluster> {
                 if (annotations(service).containsKey(ReplaceStep.CAUSE) || service.getMetadata().getLabels().containsKey(Labels.DECOMMISSIONED)) {
                     return;
                 }
-                boolean requested = service.getMetadata().getLabels().containsKey(Labels.REPLACE);
-                if (!requested && observed.nodes().isEmpty()) {
-                    return;
-                }
-                MemberLoss.cause(service, ReplaceStep.claimsOf(observed, service.getMetadata().getName()), observed.volumes(), observed.nodes())
-                        .ifPresent(cause -> list.add(new ScalePlan.Loss(rack, service.getMetadata().getName(), cause)));
+                String member = service.getMetadata().getName();
+                List<PersistentVolumeClaim> claims = observed.nodes().isEmpty() ? List.of() : ReplaceStep.claimsOf(observed, member);
+                MemberLoss.cause(service, observed.pods().get(member), claims, observed.volumes(), observed.nodes())
+                        .ifPresent(cause -> list.add(new ScalePlan.Loss(rack, member, cause)));
             });
             return list;
         }

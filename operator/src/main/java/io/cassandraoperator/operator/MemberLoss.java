@@ -1,9 +1,12 @@
 package io.cassandraoperator.operator;
 
+import io.cassandraoperator.api.Contract.AgentExit;
 import io.cassandraoperator.api.Contract.Labels;
+import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 
 import java.util.Collection;
@@ -14,9 +17,11 @@ import java.util.Set;
 
 /**
  * Why a member must be replaced on an empty disk, if it must: a user asked (label {@link Labels#REPLACE} on its
- * Service), or its data cannot come back because the volume its claim is bound to is gone, failed, or lives on a Node
- * that no longer exists (a local PV: the pod could never be scheduled again). A pod that merely crash-loops is not
- * lost: its data may still be there, and replacing it would throw a good replica away.
+ * Service), its agent reports that its volume is empty while the ring knows its address (a wiped disk under a pod that
+ * restarted: exit code {@link AgentExit#VOLUME_LOST}), or its data cannot come back because the volume its claim is
+ * bound to is gone, failed, or lives on a Node that no longer exists (a local PV: the pod could never be scheduled
+ * again). A pod that merely crash-loops for another reason is not lost: its data may still be there, and replacing it
+ * would throw a good replica away.
  */
 final class MemberLoss {
     /** The node-affinity key local PVs are pinned with. */
@@ -27,14 +32,19 @@ final class MemberLoss {
 
     /**
      * @param service  the member's Service (holds the user's request)
+     * @param pod      the member's pod, if any (its container's exit code carries the agent's word)
      * @param claims   the member's claims
      * @param volumes  every PersistentVolume by name, as the informer holds them
      * @param nodes    the names of every Node that exists
      */
-    static Optional<String> cause(Service service, Collection<PersistentVolumeClaim> claims, Map<String, PersistentVolume> volumes,
+    static Optional<String> cause(Service service, Pod pod, Collection<PersistentVolumeClaim> claims, Map<String, PersistentVolume> volumes,
                                   Set<String> nodes) {
         if (service.getMetadata().getLabels() != null && service.getMetadata().getLabels().containsKey(Labels.REPLACE)) {
             return Optional.of("requested by the label " + Labels.REPLACE + " on its Service");
+        }
+        if (reportsLostVolume(pod)) {
+            return Optional.of("its agent found its volume empty while the ring knows its address (Cassandra refuses to join; exit code "
+                    + AgentExit.VOLUME_LOST + ")");
         }
         for (PersistentVolumeClaim claim : claims) {
             String volumeName = claim.getSpec() == null ? null : claim.getSpec().getVolumeName();
@@ -54,6 +64,25 @@ final class MemberLoss {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the pod's Cassandra container, not ready, last stopped with {@link AgentExit#VOLUME_LOST}: the agent's word that
+     * the volume never joined the ring while the ring knows the member's address. A ready container is serving, whatever
+     * an earlier exit said.
+     */
+    static boolean reportsLostVolume(Pod pod) {
+        if (pod == null || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return false;
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(c -> !Boolean.TRUE.equals(c.getReady()))
+                .anyMatch(c -> exitCode(c.getState()) == AgentExit.VOLUME_LOST || exitCode(c.getLastState()) == AgentExit.VOLUME_LOST);
+    }
+
+    private static int exitCode(ContainerState state) {
+        return state == null || state.getTerminated() == null || state.getTerminated().getExitCode() == null ? -1
+                : state.getTerminated().getExitCode();
     }
 
     /** The one Node a local volume is pinned to by its required node affinity, if it is pinned to exactly one. */

@@ -79,7 +79,7 @@ final class ReplaceStep {
         Service service = observed.services().get(member);
         List<PersistentVolumeClaim> claims = claimsOf(observed, member);
         // The caches may lag behind the API: only live reads prove a volume or a Node gone before a claim is given up.
-        Optional<String> confirmed = MemberLoss.cause(service, claims, liveVolumes(claims), liveNodes(claims));
+        Optional<String> confirmed = MemberLoss.cause(service, livePod(member), claims, liveVolumes(claims), liveNodes(claims));
         if (confirmed.isEmpty()) {
             return new StepOutcome("member " + member + " looked lost (" + start.cause() + ") but the API says otherwise; looking again",
                     false,
@@ -188,6 +188,10 @@ final class ReplaceStep {
         events.normal(cluster, "ReplacementFinished", "member " + step.member() + " was replaced on an empty disk and is ready ("
                 + repair + ")");
         return new StepOutcome(null, false, new ScaleStep.Steady());
+    }
+
+    private Pod livePod(String member) {
+        return client.pods().inNamespace(cluster.getMetadata().getNamespace()).withName(member).get();
     }
 
     private Map<String, PersistentVolume> liveVolumes(List<PersistentVolumeClaim> claims) {

@@ -1,6 +1,8 @@
 package io.cassandraoperator.operator;
 
+import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.Contract.Labels;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Service;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static io.cassandraoperator.operator.OperatorHarness.NAMESPACE;
@@ -132,6 +135,53 @@ class ReplacementTest {
         assertThat(harness.agents.repairRuns()).containsExactly(member + "/" + runId);
         assertThat(harness.events("ReplacementStarted")).hasSize(1);
         assertThat(harness.events("ReplacementFinished")).hasSize(1);
+        assertThat(harness.controllers.violations).isEmpty();
+    }
+
+    /** The pod's status as the kubelet shows a container that exited with {@code exitCode} and waits to be restarted. */
+    private void crashLoop(String member, int exitCode) {
+        harness.api.client.pods().inNamespace(NAMESPACE).withName(member).editStatus(p -> {
+            p.getStatus().getConditions().forEach(c -> c.setStatus("False"));
+            p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("cassandra").withReady(false).withRestartCount(2)
+                    .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                    .withNewLastState().withNewTerminated().withExitCode(exitCode).withReason("Error").endTerminated().endLastState()
+                    .build()));
+            return p;
+        });
+    }
+
+    @Test
+    void aMemberWhoseAgentReportsALostVolumeIsReplacedOnceAndAnyOtherCrashLoopIsNot() {
+        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
+        harness.awaitReady("c", 3);
+        String member = "c-dc1-rack1-1";
+        String address = harness.service(member).getSpec().getClusterIP();
+        harness.controllers.autoReady = false;
+
+        // A crash loop for any other reason: its data may be intact, nothing is given up.
+        crashLoop(member, 3);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !records(member).containsKey(ReplaceStep.CAUSE));
+        assertThat(harness.controllers.claimUids.get(member)).hasSize(1);
+
+        // The agent's exit code says the volume is empty while the ring knows the address: replaced, resumed after a restart.
+        crashLoop(member, Contract.AgentExit.VOLUME_LOST);
+        await().atMost(STEP).until(() -> records(member).containsKey(ReplaceStep.CAUSE));
+        harness.stopOperator();
+        assertThat(records(member).get(ReplaceStep.CAUSE)).contains("exit code " + Contract.AgentExit.VOLUME_LOST);
+        harness.startOperator();
+        await().atMost(STEP).until(() -> harness.controllers.claimUids.get(member).size() == 2);
+        assertThat(membersConfig()).containsEntry(member + ".replace", address);
+        harness.controllers.markReady(member);
+        harness.awaitReady("c", 3);
+        await().atMost(STEP).until(() -> !records(member).containsKey(ReplaceStep.CAUSE) && !membersConfig().containsKey(member + ".replace"));
+        assertThat(harness.service(member).getSpec().getClusterIP()).isEqualTo(address);
+        assertThat(harness.controllers.claimUids.get(member)).as("the claim was given up exactly once").hasSize(2);
+        assertThat(harness.agents.repairRuns()).hasSize(1);
+        assertThat(harness.events("ReplacementStarted")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("exit code " + Contract.AgentExit.VOLUME_LOST));
+        assertThat(harness.events("ReplacementFinished")).hasSize(1);
+        assertThat(harness.controllers.claimUids.get("c-dc1-rack1-0")).hasSize(1);
+        assertThat(harness.controllers.claimUids.get("c-dc1-rack1-2")).hasSize(1);
         assertThat(harness.controllers.violations).isEmpty();
     }
 

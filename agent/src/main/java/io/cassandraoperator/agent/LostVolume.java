@@ -1,0 +1,20 @@
+package io.cassandraoperator.agent;
+
+/**
+ * Recognises a member whose disk was lost under a pod that restarted: the volume never joined the ring (no
+ * {@link VolumeMarker#JOINED}), yet Cassandra refuses to bootstrap because the ring already knows the member's address.
+ * Cassandra checks that collision only on a volume whose bootstrap never completed, so the refusal itself says the
+ * volume holds nothing the ring needs; the marker makes it doubly sure. Not while replacing: then the refusal cannot
+ * mean a lost disk.
+ */
+final class LostVolume {
+    /** Cassandra's startup error (StorageService.checkForEndpointCollision, Cassandra 4 and 5). */
+    static final String ADDRESS_IN_RING_REFUSAL = "already exists, cancelling join";
+
+    private LostVolume() {
+    }
+
+    static boolean shows(String cassandraOutputLine, boolean volumeJoined, boolean replacing) {
+        return !volumeJoined && !replacing && cassandraOutputLine.contains(ADDRESS_IN_RING_REFUSAL);
+    }
+}
