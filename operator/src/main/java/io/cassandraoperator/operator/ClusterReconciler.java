@@ -177,6 +177,12 @@ public class ClusterReconciler implements Reconciler<Cluster> {
                 LOG.info("Cluster {}: creating the agent token Secret {}", qualifiedName(cluster), AgentTokenSecret.name(cluster));
                 writer.create(AgentTokenSecret.build(cluster, AgentTokenSecret.newToken()));
             }
+            if (!observed.secrets().containsKey(SuperuserSecret.name(cluster))) {
+                // Before any StatefulSet: a member pod's env refers to it. Never updated, so a user's own password stays.
+                LOG.info("Cluster {}: creating the superuser Secret {} with a generated password", qualifiedName(cluster),
+                        SuperuserSecret.name(cluster));
+                writer.create(SuperuserSecret.build(cluster, SuperuserSecret.newPassword()));
+            }
             writer.ensure(ClientService.build(cluster), observed.services().get(ClientService.name(cluster)), ChildWriter::mergeService);
             writer.ensure(ClusterDisruptionBudget.build(cluster), observed.disruptionBudgets().get(ClusterDisruptionBudget.name(cluster)),
                     (actual, desired) -> new PodDisruptionBudgetBuilder(actual).withMetadata(ChildWriter.mergeMetadata(actual, desired))

@@ -205,11 +205,18 @@ final class RackStatefulSet {
         env.add(new EnvVarBuilder().withName(Env.AGENT_TOKEN).withNewValueFrom().withNewSecretKeyRef()
                 .withName(AgentTokenSecret.name(cluster)).withKey(Contract.AgentSecret.TOKEN)
                 .endSecretKeyRef().endValueFrom().build());
+        env.add(secretKeyRef(Env.SUPERUSER_USERNAME, SuperuserSecret.name(cluster), Contract.SuperuserSecret.USERNAME));
+        env.add(secretKeyRef(Env.SUPERUSER_PASSWORD, SuperuserSecret.name(cluster), Contract.SuperuserSecret.PASSWORD));
         return env;
     }
 
     private static EnvVar value(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static EnvVar secretKeyRef(String name, String secret, String key) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef()
+                .withName(secret).withKey(key).endSecretKeyRef().endValueFrom().build();
     }
 
     private static EnvVar fieldRef(String name, String path) {

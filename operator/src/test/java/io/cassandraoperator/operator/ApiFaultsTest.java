@@ -41,6 +41,7 @@ class ApiFaultsTest {
         });
         harness.awaitReadyWithin("c", 3, Duration.ofSeconds(90));
         String token = AgentTokenSecret.token(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get());
+        String password = harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-superuser").get().getData().get("password");
         // The test's own write meets the same faults: it retries like a user would.
         await().ignoreExceptions().atMost(Duration.ofSeconds(10)).until(() -> {
             harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(5));
@@ -56,7 +57,11 @@ class ApiFaultsTest {
         assertThat(harness.api.faults.closedWatches.get()).as("watches were dropped").isGreaterThan(5);
         assertThat(harness.controllers.violations).as("never two members joining, never a pod before its address").isEmpty();
         List<Secret> secrets = harness.api.client.secrets().inNamespace(NAMESPACE).list().getItems();
-        assertThat(secrets).singleElement().satisfies(s -> assertThat(AgentTokenSecret.token(s)).as("the token is never replaced").isEqualTo(token));
+        assertThat(secrets).extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder("c-agent", "c-superuser");
+        assertThat(secrets).filteredOn(s -> s.getMetadata().getName().equals("c-agent"))
+                .singleElement().satisfies(s -> assertThat(AgentTokenSecret.token(s)).as("the token is never replaced").isEqualTo(token));
+        assertThat(secrets).filteredOn(s -> s.getMetadata().getName().equals("c-superuser")).singleElement()
+                .satisfies(s -> assertThat(s.getData().get("password")).as("the password is never replaced").isEqualTo(password));
         assertThat(harness.agents.unauthorized).hasValue(0);
         assertThat(harness.replicas("c-dc1-rack1")).isEqualTo(5);
         assertThat(harness.agents.cleanupOrder()).as("every member that owed a cleanup ran one").contains("c-dc1-rack1-0", "c-dc1-rack1-3");

@@ -6,12 +6,17 @@ import io.cassandraoperator.api.Contract.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,6 +53,7 @@ class ClusterLifecycleTest {
         ConfigMap members = harness.api.client.configMaps().inNamespace(NAMESPACE).withName("c-members").get();
         owned.add(members);
         owned.add(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get());
+        owned.add(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-superuser").get());
         owned.add(harness.api.client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("c-pdb").get());
         for (HasMetadata object : owned) {
             assertThat(object).as("object exists").isNotNull();
@@ -75,6 +81,36 @@ class ClusterLifecycleTest {
         assertThat(harness.condition("c", "Degraded")).get().extracting("status").isEqualTo("False");
         assertThat(harness.events("MemberAdded")).hasSize(3);
         assertThat(harness.controllers.violations).isEmpty();
+    }
+
+    @Test
+    void keepsASuperuserSecretTheUserCreatedAndNeverShowsThePassword() throws Exception {
+        harness.api.client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
+                .withNewMetadata().withName("s-superuser").withNamespace(NAMESPACE).endMetadata()
+                .addToData("username", encoded("dba")).addToData("password", encoded("users-own-password-0123456789"))
+                .build()).create();
+        harness.create(TestClusters.cluster("s", NAMESPACE, 3));
+        harness.awaitReady("s", 3);
+
+        Secret kept = harness.api.client.secrets().inNamespace(NAMESPACE).withName("s-superuser").get();
+        assertThat(kept.getMetadata().getOwnerReferences()).as("not taken over").isNullOrEmpty();
+        assertThat(decoded(kept, "username")).isEqualTo("dba");
+        assertThat(decoded(kept, "password")).isEqualTo("users-own-password-0123456789");
+
+        harness.create(TestClusters.cluster("g", NAMESPACE, 1));
+        harness.awaitReady("g", 1);
+        String generated = decoded(harness.api.client.secrets().inNamespace(NAMESPACE).withName("g-superuser").get(), "password");
+        String shown = Serialization.asJson(harness.cluster("g").get()) + Serialization.asJson(
+                harness.api.client.v1().events().inNamespace(NAMESPACE).list().getItems());
+        assertThat(shown).doesNotContain(generated).doesNotContain("users-own-password-0123456789");
+    }
+
+    private static String encoded(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decoded(Secret secret, String key) {
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     }
 
     @Test

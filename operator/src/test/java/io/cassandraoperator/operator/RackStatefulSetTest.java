@@ -110,7 +110,11 @@ class RackStatefulSetTest {
         assertThat(env.get(Env.MAX_HEAP).getValue()).isEqualTo("512M");
         assertThat(env.get(Env.AGENT_TOKEN).getValueFrom().getSecretKeyRef().getName()).isEqualTo("cass-agent");
         assertThat(env.get(Env.AGENT_TOKEN).getValueFrom().getSecretKeyRef().getKey()).isEqualTo(Contract.AgentSecret.TOKEN);
-        assertThat(env).hasSize(11);
+        assertThat(env.get(Env.SUPERUSER_USERNAME).getValueFrom().getSecretKeyRef().getName()).isEqualTo("cass-superuser");
+        assertThat(env.get(Env.SUPERUSER_USERNAME).getValueFrom().getSecretKeyRef().getKey()).isEqualTo("username");
+        assertThat(env.get(Env.SUPERUSER_PASSWORD).getValueFrom().getSecretKeyRef().getName()).isEqualTo("cass-superuser");
+        assertThat(env.get(Env.SUPERUSER_PASSWORD).getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+        assertThat(env).hasSize(13);
     }
 
     @Test
