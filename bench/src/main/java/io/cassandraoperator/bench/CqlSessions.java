@@ -1,0 +1,55 @@
+package io.cassandraoperator.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
+import com.datastax.oss.driver.api.core.metadata.Node;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** CQL sessions of the benchmarks: over all members, or pinned to one member through one address. */
+final class CqlSessions {
+    private CqlSessions() {
+    }
+
+    static CqlSession all(List<InetSocketAddress> contactPoints, Optional<LocalRuntime.CqlCredentials> credentials) {
+        return builder(credentials).addContactPoints(contactPoints).build();
+    }
+
+    /**
+     * A session whose every request and connection goes to {@code address} and nowhere else: the driver keeps the
+     * contact point's address for the node it first connects to (its peers are known by their broadcast addresses,
+     * the ClusterIPs), and every other node is ignored. Fails when the driver would reach the node some other way.
+     */
+    static CqlSession pinned(InetSocketAddress address, Optional<LocalRuntime.CqlCredentials> credentials) {
+        CqlSession session = builder(credentials).addContactPoint(address)
+                .withNodeDistanceEvaluator((node, localDc) -> address.equals(node.getEndPoint().resolve())
+                        ? NodeDistance.LOCAL : NodeDistance.IGNORED)
+                .build();
+        List<Node> used = session.getMetadata().getNodes().values().stream()
+                .filter(n -> n.getDistance() != NodeDistance.IGNORED).toList();
+        if (used.size() != 1 || !address.equals(used.get(0).getEndPoint().resolve())) {
+            session.close();
+            throw new IllegalStateException("a session pinned to " + address + " would use " + used);
+        }
+        return session;
+    }
+
+    private static CqlSessionBuilder builder(Optional<LocalRuntime.CqlCredentials> credentials) {
+        CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter("dc1")
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        // A busy 2-core machine answers slowly; a timeout would end a measurement, not describe it.
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+                        .build());
+        credentials.ifPresent(c -> builder.withAuthCredentials(c.username(), c.password()));
+        return builder;
+    }
+}
