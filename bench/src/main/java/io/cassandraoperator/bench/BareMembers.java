@@ -66,7 +66,7 @@ final class BareMembers implements AutoCloseable {
         Process process = builder.start();
         processes.add(process);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ready(address)) {
+        while (!agentReady(address)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + dir.resolve(name + ".log"));
             }
@@ -77,7 +77,8 @@ final class BareMembers implements AutoCloseable {
         }
     }
 
-    private static boolean ready(String address) throws InterruptedException {
+    /** Whether the agent on that address answers its readiness endpoint with 200 (Cassandra NORMAL). */
+    static boolean agentReady(String address) throws InterruptedException {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + Contract.Ports.AGENT
                             + Contract.AgentApi.READINESS)).timeout(Duration.ofSeconds(5)).build(),

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
 
@@ -38,6 +39,21 @@ final class CqlSessions {
             throw new IllegalStateException("a session pinned to " + address + " would use " + used);
         }
         return session;
+    }
+
+    /**
+     * Runs a schema change and returns once every member has it: on a loaded machine a member can lag long enough
+     * for a following prepare to reach it first and be told the table does not exist.
+     */
+    static void schemaChange(CqlSession session, String cql) throws InterruptedException {
+        session.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofMinutes(1)));
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!session.checkSchemaAgreement()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("members do not agree on the schema 2 min after: " + cql);
+            }
+            Thread.sleep(500);
+        }
     }
 
     private static CqlSessionBuilder builder(Optional<LocalRuntime.CqlCredentials> credentials) {

@@ -58,10 +58,26 @@ final class LocalRuntime implements AutoCloseable {
         try {
             runtime.cli(Duration.ofMinutes(5), "up", "-f", marker.toString());
             runtime.client = new KubernetesClientBuilder().withConfig(runtime.config()).build();
+            runtime.awaitOperatorStarted(Duration.ofMinutes(3));
             return runtime;
         } catch (IOException | RuntimeException | InterruptedException e) {
             runtime.close();
             throw e;
+        }
+    }
+
+    /**
+     * {@code up} returns once the API serves, while the operator's JVM may still be starting: a Cluster applied then
+     * would be timed with the operator's start-up in it. OperatorMain logs this line once its controller runs.
+     */
+    private void awaitOperatorStarted(Duration timeout) throws IOException, InterruptedException {
+        Path log = state.resolve("logs/operator.log");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(log) || !Files.readString(log).contains("OperatorMain - Operator started")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the operator did not start within " + timeout + "; see " + log);
+            }
+            Thread.sleep(200);
         }
     }
 

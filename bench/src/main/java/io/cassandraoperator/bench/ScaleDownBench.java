@@ -73,9 +73,9 @@ final class ScaleDownBench {
                 .map(p -> new InetSocketAddress(runtime.addresses(p.getMetadata().getName()).clusterIp(), Contract.Ports.CQL))
                 .toList();
         try (CqlSession session = CqlSessions.all(contactPoints, runtime.cqlCredentials(cluster))) {
-            session.execute("CREATE KEYSPACE IF NOT EXISTS scaledown WITH replication ="
+            CqlSessions.schemaChange(session, "CREATE KEYSPACE IF NOT EXISTS scaledown WITH replication ="
                     + " {'class': 'SimpleStrategy', 'replication_factor': 3}");
-            session.execute("CREATE TABLE IF NOT EXISTS scaledown.rows (id int PRIMARY KEY, v blob)");
+            CqlSessions.schemaChange(session, "CREATE TABLE IF NOT EXISTS scaledown.rows (id int PRIMARY KEY, v blob)");
             PreparedStatement insert = session.prepare("INSERT INTO scaledown.rows (id, v) VALUES (?, ?)");
             Semaphore inFlight = new Semaphore(32);
             AtomicLong failures = new AtomicLong();

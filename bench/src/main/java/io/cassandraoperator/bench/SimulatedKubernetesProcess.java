@@ -52,6 +52,11 @@ final class SimulatedKubernetesProcess implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(config()).build();
     }
 
+    /** CPU time the simulated API server has used so far. */
+    double cpuSeconds() {
+        return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
