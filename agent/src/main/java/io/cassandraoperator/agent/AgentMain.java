@@ -71,7 +71,8 @@ public final class AgentMain {
         AgentHttpApi api = new AgentHttpApi(
                 new InetSocketAddress(settings.bindAddress(), settings.port()),
                 settings.agentToken(),
-                () -> cassandra.get() == null || cassandra.get().isAlive(),
+                // A decommissioned member stays up without Cassandra until it is removed: restarting it helps nothing.
+                () -> cassandra.get() == null || cassandra.get().isAlive() || decommissioned.exists(),
                 new Readiness(node, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL)),
                 node,
                 new Decommission(node, decommissioned),
@@ -109,6 +110,9 @@ public final class AgentMain {
             }));
         }
         new JoinRecorder(node, joined).start();
+        new SeedRefresher(() -> Membership.read(settings.membersDir(), settings.podName()), joined::exists,
+                changed -> CassandraConfigDirectory.write(settings, membership.broadcastAddress(), changed), node, seeds)
+                .start();
 
         int exitCode;
         try {

@@ -16,6 +16,9 @@ public interface CassandraNode {
 
     void drain() throws Exception;
 
+    /** Has Cassandra's gossip read the seeds from cassandra.yaml again; returns the seeds it now uses. */
+    List<String> reloadSeeds() throws Exception;
+
     /** Runs {@code forceKeyspaceCleanup} over every non-system keyspace, one keyspace after the other. */
     void cleanupAllKeyspaces() throws Exception;
 

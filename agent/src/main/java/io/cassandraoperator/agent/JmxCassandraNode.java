@@ -30,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 public final class JmxCassandraNode implements CassandraNode {
     private static final Logger LOG = LoggerFactory.getLogger(JmxCassandraNode.class);
     private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
+    private static final ObjectName GOSSIPER = objectName("org.apache.cassandra.net:type=Gossiper");
     private static final ObjectName STORAGE_LOAD = objectName("org.apache.cassandra.metrics:type=Storage,name=Load");
     private static final Duration REPAIR_POLL = Duration.ofSeconds(1);
     /**
@@ -102,6 +103,18 @@ public final class JmxCassandraNode implements CassandraNode {
     public void drain() throws Exception {
         try (JMXConnector connector = connect()) {
             connector.getMBeanServerConnection().invoke(STORAGE_SERVICE, "drain", new Object[0], new String[0]);
+        }
+    }
+
+    @Override
+    public List<String> reloadSeeds() throws Exception {
+        try (JMXConnector connector = connect()) {
+            // Cassandra answers null when its seed provider failed; it then keeps its previous seeds.
+            Object seeds = connector.getMBeanServerConnection().invoke(GOSSIPER, "reloadSeeds", new Object[0], new String[0]);
+            if (seeds == null) {
+                throw new IllegalStateException("Cassandra could not read its seeds again (see its log)");
+            }
+            return stringList(seeds);
         }
     }
 

@@ -13,6 +13,8 @@ final class FakeCassandraNode implements CassandraNode {
     final AtomicInteger decommissionCalls = new AtomicInteger();
     final AtomicInteger cleanupCalls = new AtomicInteger();
     final AtomicInteger repairCalls = new AtomicInteger();
+    final AtomicInteger seedReloads = new AtomicInteger();
+    volatile RuntimeException reloadFailure;
     /** While set, a cleanup or repair blocks until it is counted down. */
     volatile CountDownLatch holdOperation;
     volatile RuntimeException operationFailure;
@@ -46,6 +48,15 @@ final class FakeCassandraNode implements CassandraNode {
     @Override
     public void drain() {
         mode = "DRAINED";
+    }
+
+    @Override
+    public List<String> reloadSeeds() {
+        seedReloads.incrementAndGet();
+        if (reloadFailure != null) {
+            throw reloadFailure;
+        }
+        return List.of();
     }
 
     @Override

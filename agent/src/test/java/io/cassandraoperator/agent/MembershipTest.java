@@ -57,6 +57,24 @@ class MembershipTest {
     }
 
     @Test
+    void everyOtherMemberBeingReplacedIsASeedSoGossipReachesItWhileItHibernates() throws IOException {
+        Files.writeString(members.resolve("c-dc1-r1-0"), "10.96.0.10");
+        Files.writeString(members.resolve("c-dc1-r1-3"), "10.96.0.13");
+        Files.writeString(members.resolve("c-dc1-r1-3.replace"), "10.96.0.13");
+        Files.writeString(members.resolve("c-dc1-r1-4"), "10.96.0.14");
+        Files.writeString(members.resolve("c-dc1-r1-4.replace"), "");
+        Files.writeString(members.resolve("seeds"), "10.96.0.10,10.96.0.11");
+
+        Membership seed = Membership.read(members, "c-dc1-r1-0");
+        Membership replacing = Membership.read(members, "c-dc1-r1-3");
+
+        assertThat(seed.othersBeingReplaced()).containsExactly("10.96.0.13", "10.96.0.14");
+        assertThat(seed.seedsForCassandra(true)).containsExactly("10.96.0.10", "10.96.0.11", "10.96.0.13", "10.96.0.14");
+        assertThat(replacing.replaceRequested()).isTrue();
+        assertThat(replacing.seedsForCassandra(false)).containsExactly("10.96.0.10", "10.96.0.11", "10.96.0.14");
+    }
+
+    @Test
     void aMissingAddressIsAClearError() throws IOException {
         Files.writeString(members.resolve("seeds"), "10.96.0.10");
 
