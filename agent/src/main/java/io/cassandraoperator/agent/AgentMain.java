@@ -113,6 +113,10 @@ public final class AgentMain {
         new SeedRefresher(() -> Membership.read(settings.membersDir(), settings.podName()), joined::exists,
                 changed -> CassandraConfigDirectory.write(settings, membership.broadcastAddress(), changed), node, seeds)
                 .start();
+        settings.superuser().ifPresentOrElse(
+                superuser -> new SuperuserRole(superuser, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL),
+                        settings.datacenter(), node).start(),
+                () -> LOG.info("No superuser credentials in the environment: Cassandra runs without authentication"));
 
         int exitCode;
         try {

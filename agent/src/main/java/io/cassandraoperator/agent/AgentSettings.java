@@ -33,7 +33,8 @@ public record AgentSettings(
         Duration stopGrace,
         int metricsPort,
         Path metricsConfigDir,
-        Optional<Path> metricsExporterJar) {
+        Optional<Path> metricsExporterJar,
+        Optional<SuperuserCredentials> superuser) {
 
     public static final String CASSANDRA_CLASSPATH = "CASSANDRA_CLASSPATH";
     public static final String CASSANDRA_EXTRA_JVM_OPTS = "CASSANDRA_EXTRA_JVM_OPTS";
@@ -88,7 +89,8 @@ public record AgentSettings(
                         .orElse(DEFAULT_STOP_GRACE),
                 optional(env, Contract.Env.METRICS_PORT).map(Integer::parseInt).orElse(Contract.Ports.METRICS),
                 Path.of(optional(env, Contract.Env.METRICS_CONFIG_DIR).orElse(Contract.Paths.METRICS_CONFIG)),
-                optional(env, CASSANDRA_METRICS_EXPORTER_JAR).map(Path::of));
+                optional(env, CASSANDRA_METRICS_EXPORTER_JAR).map(Path::of),
+                SuperuserCredentials.fromEnvironment(env));
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

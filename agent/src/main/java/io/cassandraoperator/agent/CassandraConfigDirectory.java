@@ -29,6 +29,9 @@ public final class CassandraConfigDirectory {
     public static String cassandraYaml(AgentSettings settings, String broadcastAddress, List<String> seeds) {
         ObjectNode yaml = CassandraYaml.desired(settings.clusterName(), settings.podIp(), broadcastAddress, seeds,
                 settings.dataDir());
+        if (settings.superuser().isPresent()) {
+            CassandraYaml.passwordAuthentication(yaml);
+        }
         Path userYaml = settings.userConfigDir().resolve(USER_CASSANDRA_YAML);
         if (Files.isRegularFile(userYaml)) {
             JsonNode overrides = CassandraYaml.parse(read(userYaml));

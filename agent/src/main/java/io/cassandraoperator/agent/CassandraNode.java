@@ -24,9 +24,12 @@ public interface CassandraNode {
 
     /**
      * Runs a full (not incremental, not primary-range-only) repair of every range this node replicates, for every
-     * non-system keyspace, one keyspace after the other; blocks until Cassandra reports each one finished.
+     * non-system keyspace and for {@code system_auth}, one keyspace after the other; blocks until Cassandra reports each one finished.
      */
     void repairAllKeyspaces() throws Exception;
+
+    /** A full repair of one keyspace's ranges on this node; blocks until Cassandra reports it finished. */
+    void repairKeyspace(String keyspace) throws Exception;
 
     /** The data this node holds on disk. */
     Load load() throws NodeUnreachableException;

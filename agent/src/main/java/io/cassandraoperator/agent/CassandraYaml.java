@@ -72,6 +72,16 @@ public final class CassandraYaml {
     }
 
     /**
+     * Cassandra's own password authentication and role-based authorization, for a member whose pod has the superuser
+     * Secret. Not owned keys: a rack's user cassandra.yaml may still choose another authenticator.
+     */
+    public static void passwordAuthentication(ObjectNode yaml) {
+        yaml.put("authenticator", "PasswordAuthenticator");
+        yaml.put("authorizer", "CassandraAuthorizer");
+        yaml.put("role_manager", "CassandraRoleManager");
+    }
+
+    /**
      * Deep-merges the user's overrides into {@code base}: maps merge key by key, anything else (lists included) is
      * replaced. Returns the keys of {@link #OWNED_KEYS} the user tried to set; those keep the operator's value.
      */

@@ -11,6 +11,7 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class JmxCassandraNode implements CassandraNode {
     private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
     private static final ObjectName GOSSIPER = objectName("org.apache.cassandra.net:type=Gossiper");
     private static final ObjectName STORAGE_LOAD = objectName("org.apache.cassandra.metrics:type=Storage,name=Load");
+    static final String AUTH_KEYSPACE = "system_auth";
     private static final Duration REPAIR_POLL = Duration.ofSeconds(1);
     /**
      * A full repair of all the node's ranges (a replaced node must catch up on every range it holds, not only its
@@ -140,19 +142,32 @@ public final class JmxCassandraNode implements CassandraNode {
     public void repairAllKeyspaces() throws Exception {
         try (JMXConnector connector = connect()) {
             MBeanServerConnection mbeans = connector.getMBeanServerConnection();
-            List<String> keyspaces = stringList(mbeans.getAttribute(STORAGE_SERVICE, "NonSystemKeyspaces"));
+            List<String> keyspaces = new ArrayList<>(stringList(mbeans.getAttribute(STORAGE_SERVICE, "NonSystemKeyspaces")));
+            // The roles: a member that missed a role change while it was away must not answer logins with old data.
+            keyspaces.add(AUTH_KEYSPACE);
             for (String keyspace : keyspaces) {
-                int command = (Integer) mbeans.invoke(STORAGE_SERVICE, "repairAsync",
-                        new Object[] {keyspace, new HashMap<>(FULL_REPAIR)},
-                        new String[] {String.class.getName(), Map.class.getName()});
-                if (command == 0) {
-                    LOG.info("Repair of keyspace {}: nothing to repair (replication factor 1 or no ranges)", keyspace);
-                    continue;
-                }
-                LOG.info("Repair of keyspace {}: Cassandra's repair command {}", keyspace, command);
-                awaitRepair(mbeans, keyspace, command);
+                repair(mbeans, keyspace);
             }
         }
+    }
+
+    @Override
+    public void repairKeyspace(String keyspace) throws Exception {
+        try (JMXConnector connector = connect()) {
+            repair(connector.getMBeanServerConnection(), keyspace);
+        }
+    }
+
+    private static void repair(MBeanServerConnection mbeans, String keyspace) throws Exception {
+        int command = (Integer) mbeans.invoke(STORAGE_SERVICE, "repairAsync",
+                new Object[] {keyspace, new HashMap<>(FULL_REPAIR)},
+                new String[] {String.class.getName(), Map.class.getName()});
+        if (command == 0) {
+            LOG.info("Repair of keyspace {}: nothing to repair (replication factor 1 or no ranges)", keyspace);
+            return;
+        }
+        LOG.info("Repair of keyspace {}: Cassandra's repair command {}", keyspace, command);
+        awaitRepair(mbeans, keyspace, command);
     }
 
     /**

@@ -44,6 +44,22 @@ class AgentSettingsTest {
     }
 
     @Test
+    void superuserCredentialsComeTogetherOrNotAtAllAndHideThePassword() {
+        assertThat(AgentSettings.fromEnvironment(podEnvironment()).superuser()).isEmpty();
+
+        Map<String, String> env = podEnvironment();
+        env.put("CASSANDRA_SUPERUSER_USERNAME", "c-superuser");
+        env.put("CASSANDRA_SUPERUSER_PASSWORD", "p4ssw0rd-secret");
+        AgentSettings settings = AgentSettings.fromEnvironment(env);
+        assertThat(settings.superuser()).contains(new SuperuserCredentials("c-superuser", "p4ssw0rd-secret"));
+        assertThat(settings.toString()).contains("c-superuser").doesNotContain("p4ssw0rd-secret");
+
+        env.remove("CASSANDRA_SUPERUSER_PASSWORD");
+        assertThatThrownBy(() -> AgentSettings.fromEnvironment(env))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CASSANDRA_SUPERUSER_PASSWORD is missing");
+    }
+
+    @Test
     void imageSettingsAreRead() {
         Map<String, String> env = podEnvironment();
         env.put("CASSANDRA_EXTRA_JVM_OPTS", " -Da=1   -Db=2 ");

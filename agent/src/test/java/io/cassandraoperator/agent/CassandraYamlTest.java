@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,6 +35,23 @@ class CassandraYamlTest {
         assertThat(yaml.at("/client_encryption_options/keystore").asText()).isEqualTo("conf/.keystore");
         assertThat(yaml.get("concurrent_reads").asInt()).isEqualTo(64);
         assertThat(yaml.get("cluster_name").asText()).isEqualTo("c");
+    }
+
+    @Test
+    void passwordAuthenticationOnlyWithSuperuserCredentials(@TempDir Path dir) {
+        AgentSettings open = TestSettings.member("c", "dc1", "r1", "c-dc1-r1-0", "10.244.0.5", dir, dir);
+        assertThat(CassandraYaml.parse(CassandraConfigDirectory.cassandraYaml(open, "10.96.0.10", List.of("10.96.0.10"))).has("authenticator"))
+                .as("agents started without an operator keep Cassandra's AllowAll default").isFalse();
+
+        AgentSettings secured = new AgentSettings(open.podName(), open.podIp(), open.clusterName(), open.datacenter(), open.rack(),
+                open.membersDir(), open.userConfigDir(), open.dataDir(), open.maxHeap(), open.agentToken(), open.cassandraClasspath(),
+                open.extraJvmOptions(), open.pluginsDir(), open.bindAddress(), open.port(), open.stopGrace(), open.metricsPort(),
+                open.metricsConfigDir(), open.metricsExporterJar(), Optional.of(new SuperuserCredentials("c-superuser", "pw")));
+        var yaml = CassandraYaml.parse(CassandraConfigDirectory.cassandraYaml(secured, "10.96.0.10", List.of("10.96.0.10")));
+        assertThat(yaml.get("authenticator").asText()).isEqualTo("PasswordAuthenticator");
+        assertThat(yaml.get("authorizer").asText()).isEqualTo("CassandraAuthorizer");
+        assertThat(yaml.get("role_manager").asText()).isEqualTo("CassandraRoleManager");
+        assertThat(yaml.toString()).doesNotContain("pw\"");
     }
 
     @Test

@@ -72,6 +72,12 @@ final class FakeCassandraNode implements CassandraNode {
     }
 
     @Override
+    public void repairKeyspace(String keyspace) throws InterruptedException {
+        repairCalls.incrementAndGet();
+        holdAndMaybeFail();
+    }
+
+    @Override
     public Load load() throws NodeUnreachableException {
         if (mode == null) {
             throw new NodeUnreachableException("Cassandra is not reachable over JMX: Connection refused", null);
