@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -51,6 +52,21 @@ final class CqlSessions {
         while (!session.checkSchemaAgreement()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("members do not agree on the schema 2 min after: " + cql);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /**
+     * Waits until the driver knows {@code members} nodes and sees each up: a member the operator counts Ready can
+     * still be missing from another member's gossip for a while on a loaded machine, and writes at ALL would fail.
+     */
+    static void awaitMembersUp(CqlSession session, int members) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (session.getMetadata().getNodes().values().stream().filter(n -> n.getState() == NodeState.UP).count() < members) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the driver does not see " + members + " members up: "
+                        + session.getMetadata().getNodes().values());
             }
             Thread.sleep(500);
         }

@@ -2,6 +2,7 @@ package io.cassandraoperator.bench;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cassandraoperator.api.Contract;
@@ -15,11 +16,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -73,28 +73,18 @@ final class ScaleDownBench {
                 .map(p -> new InetSocketAddress(runtime.addresses(p.getMetadata().getName()).clusterIp(), Contract.Ports.CQL))
                 .toList();
         try (CqlSession session = CqlSessions.all(contactPoints, runtime.cqlCredentials(cluster))) {
+            CqlSessions.awaitMembersUp(session, 4);
             CqlSessions.schemaChange(session, "CREATE KEYSPACE IF NOT EXISTS scaledown WITH replication ="
                     + " {'class': 'SimpleStrategy', 'replication_factor': 3}");
             CqlSessions.schemaChange(session, "CREATE TABLE IF NOT EXISTS scaledown.rows (id int PRIMARY KEY, v blob)");
             PreparedStatement insert = session.prepare("INSERT INTO scaledown.rows (id, v) VALUES (?, ?)");
-            Semaphore inFlight = new Semaphore(32);
-            AtomicLong failures = new AtomicLong();
+            List<BoundStatement> rows = new ArrayList<>();
             for (int id = 0; id < ROWS; id++) {
                 byte[] value = new byte[ROW_BYTES];
                 ThreadLocalRandom.current().nextBytes(value);
-                inFlight.acquire();
-                session.executeAsync(insert.bind(id, ByteBuffer.wrap(value)).setConsistencyLevel(ConsistencyLevel.QUORUM))
-                        .whenComplete((r, e) -> {
-                            if (e != null) {
-                                failures.incrementAndGet();
-                            }
-                            inFlight.release();
-                        });
+                rows.add(insert.bind(id, ByteBuffer.wrap(value)).setConsistencyLevel(ConsistencyLevel.QUORUM));
             }
-            inFlight.acquire(32);
-            if (failures.get() > 0) {
-                throw new IllegalStateException(failures.get() + " of " + ROWS + " rows not written at QUORUM");
-            }
+            RowWriter.writeAll(session, rows);
         }
         System.out.printf("  wrote %d rows of %d bytes at QUORUM (RF=3)%n", ROWS, ROW_BYTES);
     }
