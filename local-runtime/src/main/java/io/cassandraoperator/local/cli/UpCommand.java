@@ -1,8 +1,11 @@
 package io.cassandraoperator.local.cli;
 
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.Names;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,12 +13,15 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -67,6 +73,7 @@ final class UpCommand implements Callable<Integer> {
                 List<String> points = ClusterProgress.contactPoints(cluster,
                         client.services().inNamespace(cluster.getMetadata().getNamespace()).list().getItems());
                 System.out.println("CQL (" + name + "): " + String.join(",", points));
+                superuserLogin(client, cluster).ifPresent(System.out::println);
             }
             if (!ready) {
                 System.out.println("not Ready after " + timeout.toMinutes() + " min: see bin/cassandra-local status"
@@ -122,5 +129,16 @@ final class UpCommand implements Callable<Integer> {
     static void say(long started, String line) {
         System.out.printf("[%4ds] %s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds(), line);
         System.out.flush();
+    }
+
+    /** How to log in, without the password itself: it stays in the Secret, where kubectl reads it on demand. */
+    private static Optional<String> superuserLogin(KubernetesClient client, Cluster cluster) {
+        String namespace = cluster.getMetadata().getNamespace();
+        String secret = Names.superuserSecret(cluster.getMetadata().getName());
+        return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(secret).get())
+                .map(Secret::getData).map(data -> data.get(Contract.SuperuserSecret.USERNAME))
+                .map(username -> "login:          user " + new String(Base64.getDecoder().decode(username), StandardCharsets.UTF_8)
+                        + ", password: kubectl get secret " + secret + " -n " + namespace
+                        + " -o jsonpath='{.data.password}' | base64 -d");
     }
 }

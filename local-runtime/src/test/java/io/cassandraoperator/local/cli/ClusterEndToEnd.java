@@ -2,6 +2,7 @@ package io.cassandraoperator.local.cli;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -79,11 +80,14 @@ abstract class ClusterEndToEnd {
         long upSeconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         rememberProcesses();
         assertThat(up.exitCode()).as(up.output()).isZero();
-        assertThat(up.output()).contains("ready: ", "CQL (", state.resolve("kubeconfig").toString());
+        assertThat(up.output()).contains("ready: ", "CQL (", state.resolve("kubeconfig").toString(),
+                "login:          user cassandra-superuser, password: kubectl get secret cassandra-superuser");
         System.out.printf("MEASURED %s: up to Ready with %d members in %d s%n", example, 3, upSeconds);
 
         List<InetSocketAddress> contactPoints;
         Set<String> racks;
+        SuperuserLogin superuser;
+        String memberIp;
         try (KubernetesClient client = RuntimeClient.of(new StateDirectory(state))) {
             Cluster cluster = client.resources(Cluster.class).inNamespace("default").list().getItems().get(0);
             assertThat(cluster.getStatus().getReadyMembers()).isEqualTo(3);
@@ -96,9 +100,11 @@ abstract class ClusterEndToEnd {
             String token = new String(Base64.getDecoder().decode(client.secrets().inNamespace("default")
                     .withName(cluster.getMetadata().getName() + Contract.AgentSecret.SUFFIX).get().getData()
                     .get(Contract.AgentSecret.TOKEN)), StandardCharsets.UTF_8);
+            superuser = SuperuserLogin.read(client, "default", cluster.getMetadata().getName());
             List<Pod> pods = client.pods().inNamespace("default")
                     .withLabel(Contract.Labels.CLUSTER, cluster.getMetadata().getName()).list().getItems();
             assertThat(pods).hasSize(3);
+            memberIp = pods.get(0).getStatus().getPodIP();
             for (Pod pod : pods) {
                 // Gossip is eventually consistent: each node's view may lag its readiness by a moment.
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
@@ -116,7 +122,13 @@ abstract class ClusterEndToEnd {
         }
         assertThat(contactPoints).hasSize(3);
 
-        try (CqlSession session = session(contactPoints)) {
+        SuperuserLogin.assertOnlyCredentialsLogIn(contactPoints);
+        try (CqlSession session = session(contactPoints, superuser)) {
+            // The agents raise it as members join (min(3, members)), so losing one member locks no role out.
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(
+                    session.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'system_auth'")
+                            .one().getMap("replication", String.class, String.class))
+                    .containsEntry("dc1", "3").hasEntrySatisfying("class", c -> assertThat(c).endsWith("NetworkTopologyStrategy")));
             List<Node> nodes = List.copyOf(session.getMetadata().getNodes().values());
             assertThat(nodes).hasSize(3).allSatisfy(node -> assertThat(node.getState()).isEqualTo(NodeState.UP));
             assertThat(nodes.stream().map(node -> node.getBroadcastRpcAddress().orElseThrow()).collect(Collectors.toSet()))
@@ -130,6 +142,9 @@ abstract class ClusterEndToEnd {
             write(session);
             assertAllRowsRead(session);
         }
+        assertMetricsScraped(memberIp);
+        assertThat(up.output()).doesNotContain(superuser.password());
+        assertThat(logsContaining(superuser.password())).as("the password is never logged").isEmpty();
 
         rememberProcesses();
         assertThat(seen).isNotEmpty();
@@ -149,7 +164,7 @@ abstract class ClusterEndToEnd {
                     .map(point -> new InetSocketAddress(point.split(":")[0], Contract.Ports.CQL)).toList();
             assertThat(after).as("members keep their ClusterIPs across down/up").isEqualTo(contactPoints);
         }
-        try (CqlSession session = session(contactPoints)) {
+        try (CqlSession session = session(contactPoints, superuser)) {
             assertAllRowsRead(session);
         }
     }
@@ -237,7 +252,71 @@ abstract class ClusterEndToEnd {
         return new ObjectMapper().readTree(response.body());
     }
 
-    private static CqlSession session(List<InetSocketAddress> contactPoints) {
+    /**
+     * The operator's Prometheus endpoint (its port, random on the local runtime, is in its log) and one member's
+     * Cassandra exporter on the pod IP: real series with values, not just a 200.
+     */
+    private void assertMetricsScraped(String memberIp) throws Exception {
+        String operatorAddress = operatorMetricsAddress();
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            List<String> samples = scrape("http://" + operatorAddress + "/metrics");
+            assertThat(samples).as("the members gauge, refreshed every 15 s")
+                    .contains("cassandra_operator_members{cluster=\"cassandra\",namespace=\"default\",state=\"ready\"} 3.0");
+            assertThat(samples).as("JOSDK's reconcile counter").anySatisfy(line -> {
+                assertThat(line).startsWith("operator_sdk_reconciliations_success_total{");
+                assertThat(sampleValue(line)).isPositive();
+            });
+            assertThat(samples).anySatisfy(line -> assertThat(line).startsWith("cassandra_operator_events_total{"));
+        });
+        List<String> member = scrape("http://" + memberIp + ":" + Contract.Ports.METRICS + "/metrics");
+        assertThat(member).anySatisfy(line -> {
+            assertThat(line).startsWith("cassandra_storage_load ");
+            assertThat(sampleValue(line)).as("bytes on disk after 10,000 rows").isPositive();
+        });
+        assertThat(member).as("this member coordinated some of the writes").anySatisfy(line -> {
+            assertThat(line).startsWith("cassandra_client_request_latency_count{operation=\"Write\"}");
+            assertThat(sampleValue(line)).isPositive();
+        });
+    }
+
+    /** The runtime's, the operator's and the containers' logs that contain {@code text}. */
+    private List<Path> logsContaining(String text) throws IOException {
+        try (Stream<Path> files = Stream.concat(Files.walk(state.resolve("logs")), Files.walk(state.resolve("pods")))) {
+            List<Path> found = new ArrayList<>();
+            for (Path log : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+                if (Files.readString(log, StandardCharsets.ISO_8859_1).contains(text)) {
+                    found.add(log);
+                }
+            }
+            return found;
+        }
+    }
+
+    /** {@code host:port} from the operator's last "Probes and metrics on" log line. */
+    private String operatorMetricsAddress() throws IOException {
+        String marker = "Probes and metrics on ";
+        List<String> lines = Files.readAllLines(state.resolve("logs/operator.log")).stream().filter(l -> l.contains(marker)).toList();
+        assertThat(lines).as("the operator logs where it serves metrics").isNotEmpty();
+        String line = lines.get(lines.size() - 1);
+        return line.substring(line.indexOf(marker) + marker.length()).split(" ")[0];
+    }
+
+    private static List<String> scrape(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body().lines().filter(line -> !line.startsWith("#")).toList();
+    }
+
+    private static double sampleValue(String line) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    private static CqlSession session(List<InetSocketAddress> contactPoints, SuperuserLogin superuser) {
+        return superuser.session(() -> builder(contactPoints));
+    }
+
+    private static CqlSessionBuilder builder(List<InetSocketAddress> contactPoints) {
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(30))
@@ -246,7 +325,7 @@ abstract class ClusterEndToEnd {
                 .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.QUORUM.name())
                 .build();
         return CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter("dc1")
-                .withConfigLoader(config).build();
+                .withConfigLoader(config);
     }
 
     private static void write(CqlSession session) throws InterruptedException {

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -81,7 +82,8 @@ class ReplacementEndToEndTest {
             List<InetSocketAddress> contactPoints = ClusterProgress.contactPoints(cluster, client.services().inNamespace("default")
                     .list().getItems()).stream().map(p -> new InetSocketAddress(p.split(":")[0], Contract.Ports.CQL)).toList();
             Set<String> addresses = contactPoints.stream().map(a -> a.getAddress().getHostAddress()).collect(Collectors.toSet());
-            try (CqlSession session = session(contactPoints)) {
+            SuperuserLogin superuser = SuperuserLogin.read(client, "default", name);
+            try (CqlSession session = session(contactPoints, superuser)) {
                 session.execute("CREATE KEYSPACE IF NOT EXISTS e2e WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}");
                 session.execute("CREATE TABLE IF NOT EXISTS e2e.rows (id int PRIMARY KEY, value text)");
                 assertThat(session.checkSchemaAgreement()).isTrue();
@@ -95,6 +97,10 @@ class ReplacementEndToEndTest {
             long started = System.nanoTime();
             CliProcess.Result deleted = CliProcess.run(state, Duration.ofMinutes(2), "delete-node", lostNode);
             assertThat(deleted.exitCode()).as(deleted.output()).isZero();
+            try (CqlSession session = session(contactPoints, superuser)) {
+                // system_auth has 3 replicas: with one member lost, logins (LOCAL_QUORUM) still work.
+                assertThat(session.execute("SELECT role FROM system_auth.roles WHERE role = ?", superuser.username()).one()).isNotNull();
+            }
             awaitReplaced(client, name, lostMember);
             System.out.printf("MEASURED replacement through the operator after delete-node: %d s (node deleted to member "
                     + "NORMAL, repaired, records removed)%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
@@ -102,7 +108,7 @@ class ReplacementEndToEndTest {
             assertThat(client.pods().inNamespace("default").withName(lostMember).get().getSpec().getNodeName()).isNotEqualTo(lostNode);
             assertThat(client.services().inNamespace("default").withName(lostMember).get().getSpec().getClusterIP()).isEqualTo(lostAddress);
             assertRing(client, name, token, addresses);
-            try (CqlSession session = session(contactPoints)) {
+            try (CqlSession session = session(contactPoints, superuser)) {
                 assertAllRowsReadAtAll(session);
             }
 
@@ -126,7 +132,7 @@ class ReplacementEndToEndTest {
                     .doesNotContainKey(Contract.Labels.REPLACE);
             assertThat(client.services().inNamespace("default").withName(wipedMember).get().getSpec().getClusterIP()).isEqualTo(wipedAddress);
             assertRing(client, name, token, addresses);
-            try (CqlSession session = session(contactPoints)) {
+            try (CqlSession session = session(contactPoints, superuser)) {
                 assertAllRowsReadAtAll(session);
             }
             assertThat(client.configMaps().inNamespace("default").withName(name + Contract.MembersConfig.SUFFIX).get().getData().keySet())
@@ -215,15 +221,16 @@ class ReplacementEndToEndTest {
         return new ObjectMapper().readTree(response.body());
     }
 
-    private static CqlSession session(List<InetSocketAddress> contactPoints) {
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+    private static CqlSession session(List<InetSocketAddress> contactPoints, SuperuserLogin superuser) {
+        Supplier<DriverConfigLoader> config = () -> DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(30))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
                 .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.QUORUM.name())
                 .build();
-        return CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter("dc1").withConfigLoader(config).build();
+        return superuser.session(() -> CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter("dc1")
+                .withConfigLoader(config.get()));
     }
 
     private static void write(CqlSession session) throws InterruptedException {
