@@ -159,7 +159,9 @@ final class RackStatefulSet {
                     .withReadOnlyRootFilesystem(true)
                     .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .endSecurityContext()
-                .withReadinessProbe(probe(Contract.AgentApi.READINESS, 5, 3))
+                // Members join one at a time, each gated on the previous one's readiness: the probe period is paid on
+                // every join (bench: 2.5 s on average per member at 5 s). Every second, with the same 15 s to unready.
+                .withReadinessProbe(probe(Contract.AgentApi.READINESS, 1, 15))
                 .withLivenessProbe(probe(Contract.AgentApi.LIVENESS, 10, 6))
                 .withResources(rack.getResources())
                 .withVolumeMounts(mounts(rack, dataVolume))
