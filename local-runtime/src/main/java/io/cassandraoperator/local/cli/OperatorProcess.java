@@ -14,11 +14,14 @@ import java.util.List;
 
 /**
  * The operator, {@code OperatorMain} unchanged, in its own JVM with KUBECONFIG pointing at the local API (as a
- * Deployment's pod would run it), restarted when it exits, as its Deployment would restart it.
+ * Deployment's pod would run it), restarted when it exits, as its Deployment would restart it. Killing it by the PID
+ * in {@code run/operator.pid} (SIGKILL) is how tests crash the operator at a chosen step; it comes back after 1 s.
  */
 final class OperatorProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorProcess.class);
     static final String MAIN = "io.cassandraoperator.operator.OperatorMain";
+    /** A run at least this long resets the restart back-off. */
+    private static final Duration STABLE_RUN = Duration.ofSeconds(10);
 
     private final StateDirectory state;
     private final String classpath;
@@ -58,7 +61,12 @@ final class OperatorProcess implements AutoCloseable {
                 }
                 RecordedProcess.write(state.operatorPid(), process.toHandle());
                 LOG.info("operator started (pid {}), log {}", process.pid(), state.operatorLog());
+                long startedAt = System.nanoTime();
                 int exit = process.waitFor();
+                if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(STABLE_RUN) >= 0) {
+                    // It ran fine before this exit: a new crash, not a crash loop (the kubelet resets after 10 min).
+                    backOff = Duration.ofSeconds(1);
+                }
                 if (!closing) {
                     LOG.warn("operator exited with code {}; restarting in {}s", exit, backOff.toSeconds());
                     Thread.sleep(backOff.toMillis());
