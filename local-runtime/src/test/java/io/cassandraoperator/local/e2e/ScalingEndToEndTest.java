@@ -13,6 +13,7 @@ import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.RackStatus;
 import io.cassandraoperator.local.cli.CliProcess;
+import io.cassandraoperator.local.cli.SuperuserLogin;
 import io.cassandraoperator.local.kubelet.RecordedProcess;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -58,6 +59,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -764,16 +766,17 @@ class ScalingEndToEndTest {
         return JSON.readTree(response.body());
     }
 
+    /** As the cluster's superuser, read from its Secret. */
     private CqlSession session() {
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        Supplier<DriverConfigLoader> config = () -> DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(30))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
                 .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.QUORUM.name())
                 .build();
-        return CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter("dc1")
-                .withConfigLoader(config).build();
+        return SuperuserLogin.read(client, NAMESPACE, CLUSTER).session(() -> CqlSession.builder()
+                .addContactPoints(contactPoints).withLocalDatacenter("dc1").withConfigLoader(config.get()));
     }
 
     private static Set<Integer> readAllIds(CqlSession session, ConsistencyLevel consistency) {
