@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -121,12 +122,23 @@ final class LocalRuntime implements AutoCloseable {
         return client.resources(Cluster.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
+    /** As a user's edit would: read, change, write with the read resourceVersion, again on a conflict. */
     void setMembers(String cluster, String rack, int members) {
-        client.resources(Cluster.class).inNamespace(NAMESPACE).withName(cluster).edit(c -> {
-            c.getSpec().getDatacenter().getRacks().stream().filter(r -> r.getName().equals(rack)).findFirst()
-                    .orElseThrow().setMembers(members);
-            return c;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(Cluster.class).inNamespace(NAMESPACE).withName(cluster).edit(c -> {
+                    c.getSpec().getDatacenter().getRacks().stream().filter(r -> r.getName().equals(rack)).findFirst()
+                            .orElseThrow().setMembers(members);
+                    return c;
+                });
+                return;
+            } catch (KubernetesClientException e) {
+                // The operator writes the Cluster's status meanwhile: 409 until the edit is based on the latest.
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     List<Pod> memberPods(String cluster) {
