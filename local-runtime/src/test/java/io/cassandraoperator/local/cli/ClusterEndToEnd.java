@@ -80,13 +80,13 @@ abstract class ClusterEndToEnd {
         long upSeconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         rememberProcesses();
         assertThat(up.exitCode()).as(up.output()).isZero();
-        assertThat(up.output()).contains("ready: ", "CQL (", state.resolve("kubeconfig").toString(),
-                "login:          user cassandra-superuser, password: kubectl get secret cassandra-superuser");
+        assertThat(up.output()).contains("ready: ", "CQL (", state.resolve("kubeconfig").toString());
         System.out.printf("MEASURED %s: up to Ready with %d members in %d s%n", example, 3, upSeconds);
 
         List<InetSocketAddress> contactPoints;
         Set<String> racks;
         SuperuserLogin superuser;
+        String clusterName;
         String memberIp;
         try (KubernetesClient client = RuntimeClient.of(new StateDirectory(state))) {
             Cluster cluster = client.resources(Cluster.class).inNamespace("default").list().getItems().get(0);
@@ -100,7 +100,10 @@ abstract class ClusterEndToEnd {
             String token = new String(Base64.getDecoder().decode(client.secrets().inNamespace("default")
                     .withName(cluster.getMetadata().getName() + Contract.AgentSecret.SUFFIX).get().getData()
                     .get(Contract.AgentSecret.TOKEN)), StandardCharsets.UTF_8);
-            superuser = SuperuserLogin.read(client, "default", cluster.getMetadata().getName());
+            clusterName = cluster.getMetadata().getName();
+            superuser = SuperuserLogin.read(client, "default", clusterName);
+            assertThat(up.output()).as("how to log in, without the password").contains("login:          user " + superuser.username()
+                    + ", password: kubectl get secret " + clusterName + "-superuser -n default -o jsonpath='{.data.password}' | base64 -d");
             List<Pod> pods = client.pods().inNamespace("default")
                     .withLabel(Contract.Labels.CLUSTER, cluster.getMetadata().getName()).list().getItems();
             assertThat(pods).hasSize(3);
@@ -142,7 +145,7 @@ abstract class ClusterEndToEnd {
             write(session);
             assertAllRowsRead(session);
         }
-        assertMetricsScraped(memberIp);
+        assertMetricsScraped(clusterName, memberIp);
         assertThat(up.output()).doesNotContain(superuser.password());
         assertThat(logsContaining(superuser.password())).as("the password is never logged").isEmpty();
 
@@ -256,12 +259,12 @@ abstract class ClusterEndToEnd {
      * The operator's Prometheus endpoint (its port, random on the local runtime, is in its log) and one member's
      * Cassandra exporter on the pod IP: real series with values, not just a 200.
      */
-    private void assertMetricsScraped(String memberIp) throws Exception {
+    private void assertMetricsScraped(String clusterName, String memberIp) throws Exception {
         String operatorAddress = operatorMetricsAddress();
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
             List<String> samples = scrape("http://" + operatorAddress + "/metrics");
             assertThat(samples).as("the members gauge, refreshed every 15 s")
-                    .contains("cassandra_operator_members{cluster=\"cassandra\",namespace=\"default\",state=\"ready\"} 3.0");
+                    .contains("cassandra_operator_members{cluster=\"" + clusterName + "\",namespace=\"default\",state=\"ready\"} 3.0");
             assertThat(samples).as("JOSDK's reconcile counter").anySatisfy(line -> {
                 assertThat(line).startsWith("operator_sdk_reconciliations_success_total{");
                 assertThat(sampleValue(line)).isPositive();
