@@ -22,7 +22,7 @@ import java.util.function.Function;
 
 /**
  * Benchmark 5: what the local runtime's userspace Service proxy costs a CQL client. One member is reached through its
- * ClusterIP (proxied to the pod) and through its pod IP (direct), in alternating runs (proxy, direct, proxy, ...) so
+ * ClusterIP (proxied to the pod) and through its pod IP (direct), in alternating runs (proxy, direct, direct, proxy) so
  * that the machine's noise falls on both; the median of each is compared. Three loads: prepared INSERTs and prepared
  * point SELECTs at a fixed concurrency, and bulk reads of wide partitions (16 KiB cells), the closest a client gets to
  * a stream. Every table has RF=3 on 3 members, so the member holds every row and reads at ONE are served locally.
@@ -34,7 +34,7 @@ final class ProxyOverheadBench {
     private static final int CONCURRENCY = 32;
     private static final Duration RUN = Duration.ofSeconds(6);
     /** Cassandra's and the driver's JIT: the first seconds of a fresh node run at a fraction of its speed. */
-    private static final Duration WARM_UP = Duration.ofSeconds(10);
+    private static final Duration WARM_UP = Duration.ofSeconds(20);
     private static final int PAIRS = 5;
     /** Each bulk run reads the bulk table this many times (about 100 MB), long enough to time on a busy machine. */
     private static final int BULK_PASSES = 4;
@@ -104,9 +104,16 @@ final class ProxyOverheadBench {
     private static Pair alternate(String name, Run proxyRun, Run directRun) throws InterruptedException {
         List<Double> proxy = new ArrayList<>();
         List<Double> direct = new ArrayList<>();
+        // Proxy, direct, direct, proxy, ...: a node still warming up gets faster run after run, and a fixed order
+        // would hand that trend to whichever path always runs second.
         for (int i = 0; i < PAIRS; i++) {
-            proxy.add(proxyRun.measure());
-            direct.add(directRun.measure());
+            if (i % 2 == 0) {
+                proxy.add(proxyRun.measure());
+                direct.add(directRun.measure());
+            } else {
+                direct.add(directRun.measure());
+                proxy.add(proxyRun.measure());
+            }
         }
         System.out.printf("  %s: proxy %s, direct %s%n", name, rounded(proxy), rounded(direct));
         return new Pair(median(proxy), median(direct));
