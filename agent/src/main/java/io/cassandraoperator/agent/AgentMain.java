@@ -97,6 +97,9 @@ public final class AgentMain {
         }
         Optional<MetricsExporter> metrics = MetricsExporter.configure(settings, CassandraConfigDirectory.confDir(settings));
         List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx, replaced, metrics);
+        VolumeMarker lost = VolumeMarker.lost(settings.dataDir());
+        boolean mayReportLostVolume = LostVolume.mayReport(joined.exists(), replaced.isPresent(),
+                LostVolume.holdsNoCassandraData(settings.dataDir()), lost.exists());
         AtomicBoolean volumeLost = new AtomicBoolean();
         synchronized (this) {
             if (shuttingDown) {
@@ -104,7 +107,7 @@ public final class AgentMain {
             }
             cassandra.set(CassandraProcess.start(command, line -> {
                 recordRefusalToRejoin(line, decommissioned);
-                if (LostVolume.shows(line, joined.exists(), replaced.isPresent())) {
+                if (mayReportLostVolume && LostVolume.isRefusal(line)) {
                     volumeLost.set(true);
                 }
             }));
@@ -135,6 +138,7 @@ public final class AgentMain {
         }
         if (volumeLost.get()) {
             // The pod's container status carries the exit code: that is how the operator learns it must replace this member.
+            lost.write();
             LOG.error("Cassandra refused to join: the ring knows this member's address {} but this volume never joined the ring, "
                     + "so the member's data is lost. Exiting with code {} so that the operator replaces the member",
                     membership.broadcastAddress(), Contract.AgentExit.VOLUME_LOST);

@@ -16,6 +16,12 @@ public final class VolumeMarker {
     /** This data joined the ring (Cassandra reached NORMAL on it): it never bootstraps again. */
     public static final String JOINED = "cassandra-operator-joined";
 
+    /**
+     * This volume was found empty under an address the ring knows (see {@link LostVolume}): reported to the operator,
+     * which replaces the member on a new volume.
+     */
+    public static final String LOST = "cassandra-operator-lost";
+
     private final Path file;
 
     private VolumeMarker(Path file) {
@@ -28,6 +34,10 @@ public final class VolumeMarker {
 
     public static VolumeMarker joined(Path dataDir) {
         return new VolumeMarker(dataDir.resolve(JOINED));
+    }
+
+    public static VolumeMarker lost(Path dataDir) {
+        return new VolumeMarker(dataDir.resolve(LOST));
     }
 
     public boolean exists() {

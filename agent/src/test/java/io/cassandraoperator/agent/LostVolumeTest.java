@@ -1,6 +1,11 @@
 package io.cassandraoperator.agent;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,23 +15,42 @@ class LostVolumeTest {
             + "/127.0.2.3:7000 already exists, cancelling join. Use cassandra.replace_address if you want to replace this node.";
 
     @Test
-    void theRingKnowingTheAddressOfAVolumeThatNeverJoinedMeansTheDiskWasLost() {
-        assertThat(LostVolume.shows(REFUSAL, false, false)).isTrue();
+    void cassandrasRefusalToJoinUnderAKnownAddressIsRecognised() {
+        assertThat(LostVolume.isRefusal(REFUSAL)).isTrue();
+        assertThat(LostVolume.isRefusal("Exception encountered during startup: Unable to gossip with any peers")).isFalse();
+        assertThat(LostVolume.isRefusal(AgentMain.DECOMMISSIONED_REFUSAL)).isFalse();
     }
 
     @Test
-    void aVolumeThatJoinedIsNeverTakenForLost() {
-        assertThat(LostVolume.shows(REFUSAL, true, false)).isFalse();
+    void aVolumeThatNeverJoinedAndHeldNoDataIsReported() {
+        assertThat(LostVolume.mayReport(false, false, true, false)).isTrue();
     }
 
     @Test
-    void aReplacementInProgressIsNotALostDisk() {
-        assertThat(LostVolume.shows(REFUSAL, false, true)).isFalse();
+    void aVolumeThatJoinedIsNeverReported() {
+        assertThat(LostVolume.mayReport(true, false, true, false)).isFalse();
+        assertThat(LostVolume.mayReport(true, false, false, true)).isFalse();
     }
 
     @Test
-    void otherStartupErrorsAreNotALostDisk() {
-        assertThat(LostVolume.shows("Exception encountered during startup: Unable to gossip with any peers", false, false)).isFalse();
-        assertThat(LostVolume.shows(AgentMain.DECOMMISSIONED_REFUSAL, false, false)).isFalse();
+    void aReplacementInProgressIsNeverReported() {
+        assertThat(LostVolume.mayReport(false, true, true, false)).isFalse();
+        assertThat(LostVolume.mayReport(false, true, false, true)).isFalse();
+    }
+
+    @Test
+    void anInterruptedFirstBootstrapIsNotReportedButAnEarlierReportIsRepeated() {
+        assertThat(LostVolume.mayReport(false, false, false, false)).as("system tables of an interrupted bootstrap").isFalse();
+        assertThat(LostVolume.mayReport(false, false, false, true)).as("restarts after a report").isTrue();
+    }
+
+    @Test
+    void onlyAnEmptyOrMissingCassandraDataDirectoryHoldsNoData(@TempDir Path volume) throws IOException {
+        assertThat(LostVolume.holdsNoCassandraData(volume)).isTrue();
+        Files.createDirectories(volume.resolve("conf"));
+        Files.createDirectories(volume.resolve("data"));
+        assertThat(LostVolume.holdsNoCassandraData(volume)).as("the agent's own conf/ is not Cassandra data").isTrue();
+        Files.createDirectories(volume.resolve("data/system"));
+        assertThat(LostVolume.holdsNoCassandraData(volume)).isFalse();
     }
 }
