@@ -53,7 +53,9 @@ final class ControlPlaneBench {
             rows.add(Measurement.count(bench, "operator requests per cluster", result.requestsPerCluster, "requests", null));
             rows.add(Measurement.count(bench, "operator heap after GC", result.heapMb, "MB", n == 1000 ? 256.0 : null));
             rows.add(Measurement.count(bench, "reconciles per second", result.reconcilesPerSecond, "1/s", null));
-            rows.add(Measurement.ratio(bench, "time per cluster vs N=" + sizes.get(0), perCluster, secondsPerClusterAtSmallest, null, 1.5));
+            if (result.ready == n) {
+                rows.add(Measurement.ratio(bench, "time per cluster vs N=" + sizes.get(0), perCluster, secondsPerClusterAtSmallest, null, 1.5));
+            }
             if (result.steady != null) {
                 String steady = "3. steady state, " + n + " clusters";
                 rows.add(Measurement.count(steady, "no-op reconciles observed", result.steady.reconciles, "count", null));
