@@ -26,8 +26,8 @@ public final class BenchMain implements Callable<Integer> {
     Path project = Path.of(".");
 
     public static void main(String[] args) {
-        // Once the operator creates a superuser Secret the sessions present its credentials, and until Cassandra
-        // enforces them the driver warns on every connection.
+        // The sessions present the superuser Secret's credentials; where Cassandra does not ask for them (an agent
+        // without authentication) the driver would warn on every connection.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
                 "com.datastax.oss.driver.internal.core.auth.PlainTextAuthProviderBase")).setLevel(ch.qos.logback.classic.Level.ERROR);
         System.exit(new CommandLine(new BenchMain()).execute(args));

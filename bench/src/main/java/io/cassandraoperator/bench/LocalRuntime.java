@@ -184,13 +184,11 @@ final class LocalRuntime implements AutoCloseable {
         return secretValue(cluster + Contract.AgentSecret.SUFFIX, Contract.AgentSecret.TOKEN).orElseThrow();
     }
 
-    /**
-     * CQL credentials from the cluster's superuser Secret once the operator creates one ({@code <cluster>-superuser},
-     * keys {@code username} and {@code password}); empty while Cassandra runs without authentication.
-     */
+    /** CQL credentials from the cluster's superuser Secret; empty when there is none (Cassandra without authentication). */
     Optional<CqlCredentials> cqlCredentials(String cluster) {
-        Optional<String> user = secretValue(cluster + "-superuser", "username");
-        Optional<String> password = secretValue(cluster + "-superuser", "password");
+        String secret = cluster + Contract.SuperuserSecret.SUFFIX;
+        Optional<String> user = secretValue(secret, Contract.SuperuserSecret.USERNAME);
+        Optional<String> password = secretValue(secret, Contract.SuperuserSecret.PASSWORD);
         return user.isPresent() && password.isPresent()
                 ? Optional.of(new CqlCredentials(user.get(), password.get())) : Optional.empty();
     }
