@@ -51,13 +51,20 @@ final class ChildWriter {
         return client.resource(updated).update();
     }
 
+    /**
+     * Creates the object; when it exists already (the cache had not seen an earlier create, perhaps one answered with
+     * an error after it was applied), returns the object as it is on the server, which may differ from ours: callers
+     * must act on what is there, not on what they asked for.
+     */
     <T extends HasMetadata> T create(T object) {
         try {
             return client.resource(object).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                // The cache had not seen our own earlier create yet; the object is there.
-                return object;
+                T live = client.resource(object).get();
+                if (live != null) {
+                    return live;
+                }
             }
             throw e;
         }

@@ -400,7 +400,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             ConfigMap actual = observed.configMaps().get(MembersConfigMap.name(cluster));
             if (actual == null) {
                 LOG.info("Cluster {}: creating ConfigMap {} with seeds {}", qualifiedName(cluster), desired.getMetadata().getName(), seeds);
-                writer.create(desired);
+                // An older ConfigMap may be there already: no member starts on addresses it does not hold yet.
+                return writer.create(desired).getData();
             } else if (!Objects.equals(actual.getData(), desired.getData())) {
                 LOG.info("Cluster {}: updating ConfigMap {}: seeds {}, {} member addresses", qualifiedName(cluster),
                         desired.getMetadata().getName(), desired.getData().get(Contract.MembersConfig.SEEDS), addresses.size());
