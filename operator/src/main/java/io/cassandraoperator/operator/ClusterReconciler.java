@@ -111,7 +111,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             Round round = new Round(cluster, observed, context.getClient(), new ChildWriter(context.getClient(), cluster), events);
             round.run();
             ClusterStatus status = DesiredStatus.compute(cluster, observed, refusal, round.step, round.waitingFor, Instant.now());
-            return withStatus(cluster, status, round.poll ? settings.operationPollInterval() : null);
+            return withStatus(cluster, status, !round.poll ? null
+                    : round.pollSoon ? settings.decommissionPollInterval() : settings.operationPollInterval());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 LOG.info("Cluster {}: an object changed since the cache saw it ({}); looking again", qualifiedName(cluster), e.getMessage());
@@ -159,6 +160,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         private ScaleStep step = new ScaleStep.Steady();
         private String waitingFor;
         private boolean poll;
+        private boolean pollSoon;
         /** Seeds chosen this round, in order; the ConfigMap lists their addresses in this order. */
         private List<String> seeds = List.of();
         /** A template change held back by {@link RolloutGate}, reported when nothing more urgent is. */
@@ -437,6 +439,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             if (outcome != null) {
                 waitingFor = outcome.waitingFor();
                 poll = outcome.poll();
+                pollSoon = outcome.pollSoon();
                 step = outcome.step();
             }
         }

@@ -92,7 +92,7 @@ final class DecommissionStep {
                 return new StepOutcome(null, false, new ScaleStep.DecommissionFailed(step.rack(), member, message));
             }
             default -> {
-                return new StepOutcome("member " + member + " is decommissioning (its agent reports " + state.state() + ")", true, step);
+                return new StepOutcome("member " + member + " is decommissioning (its agent reports " + state.state() + ")", true, step, true);
             }
         }
     }

@@ -15,12 +15,14 @@ import java.util.Set;
  *
  * @param namespaces             namespaces to watch; empty = all
  * @param agentPort              the agents' HTTP port on the pod IP
- * @param operationPollInterval  how often a running decommission is polled
+ * @param operationPollInterval  how often a running operation (cleanup, repair) is polled
  * @param leaseNamespace         where the leader-election Lease lives; empty = no leader election (a single operator)
  */
 public record OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval, Optional<String> leaseNamespace) {
     static final String LEASE_NAME = "cassandra-operator";
     static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
+    /** A decommission's end starts the member's removal, so it is looked for sooner; one agent call a second is cheap. */
+    static final Duration DECOMMISSION_POLL = Duration.ofSeconds(1);
 
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
         String watch = env.getOrDefault("WATCH_NAMESPACES", "");
@@ -30,6 +32,11 @@ public record OperatorSettings(Set<String> namespaces, int agentPort, Duration o
         Duration poll = Optional.ofNullable(env.get("OPERATION_POLL_SECONDS")).map(s -> Duration.ofSeconds(Long.parseLong(s))).orElse(DEFAULT_POLL);
         Optional<String> lease = Optional.ofNullable(env.get("LEADER_ELECTION_NAMESPACE")).filter(n -> !n.isBlank());
         return new OperatorSettings(namespaces, port, poll, lease);
+    }
+
+    /** How often a running decommission is polled: at most every second, never less often than other operations. */
+    Duration decommissionPollInterval() {
+        return operationPollInterval.compareTo(DECOMMISSION_POLL) < 0 ? operationPollInterval : DECOMMISSION_POLL;
     }
 
     /** The agent of a pod, on its pod IP; empty while the pod has none. */

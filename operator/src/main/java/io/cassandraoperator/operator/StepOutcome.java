@@ -6,6 +6,11 @@ package io.cassandraoperator.operator;
  * @param waitingFor a message for Progressing, or null when the step itself says it
  * @param poll       whether to look again after the poll interval (an agent operation runs)
  * @param step       the step as it turned out (a failure replaces the step that was tried)
+ * @param pollSoon   whether the operation is one whose end the next step waits for (a decommission): looked at again
+ *                   after {@link OperatorSettings#decommissionPollInterval()}
  */
-record StepOutcome(String waitingFor, boolean poll, ScaleStep step) {
+record StepOutcome(String waitingFor, boolean poll, ScaleStep step, boolean pollSoon) {
+    StepOutcome(String waitingFor, boolean poll, ScaleStep step) {
+        this(waitingFor, poll, step, false);
+    }
 }

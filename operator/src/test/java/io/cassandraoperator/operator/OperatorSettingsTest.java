@@ -23,10 +23,12 @@ class OperatorSettingsTest {
         OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of());
         assertThat(settings.agentPort()).isEqualTo(8080);
         assertThat(settings.operationPollInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.decommissionPollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.agent(new PodBuilder().withNewStatus().withPodIP("10.1.2.3").endStatus().build()))
                 .contains(URI.create("http://10.1.2.3:8080/"));
         assertThat(settings.agent(new PodBuilder().withNewStatus().endStatus().build())).isEmpty();
         OperatorSettings local = new OperatorSettings(Set.of(), 18080, Duration.ofMillis(100), java.util.Optional.empty());
+        assertThat(local.decommissionPollInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(local.agent(new PodBuilder().withNewStatus().withPodIP("fd00::5").endStatus().build()))
                 .contains(URI.create("http://[fd00::5]:18080/"));
     }
