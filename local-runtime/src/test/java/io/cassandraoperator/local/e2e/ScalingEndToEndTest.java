@@ -198,7 +198,7 @@ class ScalingEndToEndTest {
                     .as("MemberLeaving while scaling down").anyMatch(Sample::memberLeaving);
 
             Set<Integer> read = readAllIds(session, ConsistencyLevel.ALL);
-            assertThat(read).as("every acknowledged row reads back at ALL").containsAll(acknowledged);
+            assertThat(missing(acknowledged, read)).as("acknowledged rows that do not read back at ALL").isEmpty();
         }
 
         assertThat(sampler.samples).as("never two members leaving at once")
@@ -356,7 +356,8 @@ class ScalingEndToEndTest {
         assertThat(assertRing(4)).contains(java.util.UUID.fromString(newHostId))
                 .doesNotContain(java.util.UUID.fromString(oldHostId));
         try (CqlSession session = session()) {
-            assertThat(readAllIds(session, ConsistencyLevel.ALL)).containsAll(acknowledged);
+            assertThat(missing(acknowledged, readAllIds(session, ConsistencyLevel.ALL)))
+                    .as("acknowledged rows that do not read back at ALL").isEmpty();
         }
     }
 
@@ -777,6 +778,16 @@ class ScalingEndToEndTest {
                 .build();
         return SuperuserLogin.read(client, NAMESPACE, CLUSTER).session(() -> CqlSession.builder()
                 .addContactPoints(contactPoints).withLocalDatacenter("dc1").withConfigLoader(config.get()));
+    }
+
+    /**
+     * The acknowledged ids that were not read, by hash lookups: AssertJ's containsAll scans the actual collection once
+     * per expected element, which takes many minutes for the few hundred thousand rows a fast writer acknowledges.
+     */
+    private static Set<Integer> missing(Set<Integer> acknowledged, Set<Integer> read) {
+        Set<Integer> missing = new HashSet<>(acknowledged);
+        missing.removeAll(read);
+        return missing;
     }
 
     private static Set<Integer> readAllIds(CqlSession session, ConsistencyLevel consistency) {
