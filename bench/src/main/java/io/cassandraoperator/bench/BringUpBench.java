@@ -1,6 +1,7 @@
 package io.cassandraoperator.bench;
 
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.local.baseline.BareMembers;
 import io.fabric8.kubernetes.api.model.Pod;
 
 import java.io.IOException;

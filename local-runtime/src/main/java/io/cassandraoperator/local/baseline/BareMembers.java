@@ -1,4 +1,4 @@
-package io.cassandraoperator.bench;
+package io.cassandraoperator.local.baseline;
 
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.local.kubelet.ImageCatalog;
@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * Members started bare: the image the local runtime runs for the bundled Cassandra (same agent, same Cassandra, same
  * JVM options, the heap the operator gives a 2Gi memory limit), each on its own loopback address with a data directory
  * of its own, and no API, operator, kubelet or proxy. Stopped by PID: SIGTERM, a grace period, then the whole tree.
+ * The baseline of the bring-up benchmark and of {@code BareStartBaselineTest}.
  */
-final class BareMembers implements AutoCloseable {
+public final class BareMembers implements AutoCloseable {
     /** The operator's heap for examples/cluster.yaml's 2Gi limit (a quarter of it). */
     private static final String MAX_HEAP = "512M";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -34,7 +35,11 @@ final class BareMembers implements AutoCloseable {
     private final Path members;
     private final List<Process> processes = new ArrayList<>();
 
-    BareMembers(Path project, Path dir, String seed) throws IOException {
+    /**
+     * @param project the project's root, whose agent/target/image holds the member image
+     * @param seed    the seeds every member is given (the first member's address)
+     */
+    public BareMembers(Path project, Path dir, String seed) throws IOException {
         this.dir = dir;
         this.image = new ImageCatalog().registerBundledCassandra(project).resolve("bare:" + ImageCatalog.BUNDLED_CASSANDRA_VERSION).image();
         if (image == null) {
@@ -45,7 +50,7 @@ final class BareMembers implements AutoCloseable {
     }
 
     /** Starts a member and returns once its agent reports it ready (Cassandra NORMAL). */
-    void startAndAwaitReady(String name, String address, Duration timeout) throws IOException, InterruptedException {
+    public void startAndAwaitReady(String name, String address, Duration timeout) throws IOException, InterruptedException {
         Files.writeString(members.resolve(name), address);
         Map<String, String> env = new HashMap<>(image.env());
         env.put(Contract.Env.POD_NAME, name);
@@ -78,7 +83,7 @@ final class BareMembers implements AutoCloseable {
     }
 
     /** Whether the agent on that address answers its readiness endpoint with 200 (Cassandra NORMAL). */
-    static boolean agentReady(String address) throws InterruptedException {
+    public static boolean agentReady(String address) throws InterruptedException {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + Contract.Ports.AGENT
                             + Contract.AgentApi.READINESS)).timeout(Duration.ofSeconds(5)).build(),
@@ -88,14 +93,20 @@ final class BareMembers implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /** The members' processes and their descendants (Cassandra), as they are now. */
+    public List<ProcessHandle> processTrees() {
         List<ProcessHandle> all = new ArrayList<>();
         for (Process process : processes) {
             all.add(process.toHandle());
             process.descendants().forEach(all::add);
-            process.destroy();
         }
+        return all;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        List<ProcessHandle> all = processTrees();
+        processes.forEach(Process::destroy);
         for (Process process : processes) {
             process.waitFor(60, TimeUnit.SECONDS);
         }
