@@ -55,11 +55,7 @@ public final class AgentHttpApi implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + address, e);
         }
         // A few threads: a slow JMX call must not hold up the kubelet's probes.
-        this.executor = Executors.newFixedThreadPool(4, runnable -> {
-            Thread thread = new Thread(runnable, "agent-http");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newFixedThreadPool(4, DaemonThreads.named("agent-http"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
     }

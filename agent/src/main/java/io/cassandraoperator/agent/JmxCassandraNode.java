@@ -49,11 +49,7 @@ public final class JmxCassandraNode implements CassandraNode {
     private final JmxAccess access;
     private final String broadcastAddress;
     private final ClassLoader cassandraClasses;
-    private final ExecutorService queries = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "jmx-query");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService queries = Executors.newSingleThreadExecutor(DaemonThreads.named("jmx-query"));
     private volatile JMXConnector queryConnector;
 
     /** @param cassandraClasses reads Cassandra's answers that carry its library types (see {@link CassandraClassLoader}) */

@@ -16,11 +16,7 @@ public final class JoinRecorder {
 
     private final CassandraNode node;
     private final VolumeMarker joined;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "join-recorder");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("join-recorder"));
 
     public JoinRecorder(CassandraNode node, VolumeMarker joined) {
         this.node = node;

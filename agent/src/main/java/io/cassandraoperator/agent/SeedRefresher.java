@@ -24,11 +24,7 @@ public final class SeedRefresher {
     private final BooleanSupplier dataJoinedRing;
     private final Consumer<List<String>> cassandraYamlWriter;
     private final CassandraNode node;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "seed-refresher");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("seed-refresher"));
     private List<String> applied;
 
     /**

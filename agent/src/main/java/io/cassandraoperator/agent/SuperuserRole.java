@@ -38,11 +38,7 @@ public final class SuperuserRole {
     private final InetSocketAddress cql;
     private final String datacenter;
     private final CassandraNode node;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "superuser-role");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("superuser-role"));
     private int failedAttempts;
 
     public SuperuserRole(SuperuserCredentials superuser, InetSocketAddress cql, String datacenter, CassandraNode node) {
