@@ -89,10 +89,13 @@ final class FaultyDispatcher extends KubernetesMixedDispatcher {
 
         @Override
         public void onOpen(WebSocket webSocket, Response response) {
-            delegate.onOpen(webSocket, response);
+            // The server's events and the injected close go through one lock: a close written in the middle of an
+            // event's frame corrupts it, which a real API server never does (the client then fails the informer).
+            WebSocket serialized = new SerializedWebSocket(webSocket);
+            delegate.onOpen(serialized, response);
             closer.schedule(() -> {
                 closedWatches.incrementAndGet();
-                webSocket.close(1000, "injected: watch dropped");
+                serialized.close(1000, "injected: watch dropped");
             }, 300 + (closedWatches.get() % 5) * 200L, TimeUnit.MILLISECONDS);
         }
 
@@ -124,6 +127,29 @@ final class FaultyDispatcher extends KubernetesMixedDispatcher {
         @Override
         public void onFailure(WebSocket webSocket, Throwable error, Response response) {
             delegate.onFailure(webSocket, error, response);
+        }
+    }
+
+    /** A WebSocket whose sends and close never interleave. */
+    private record SerializedWebSocket(WebSocket webSocket) implements WebSocket {
+        @Override
+        public RecordedRequest request() {
+            return webSocket.request();
+        }
+
+        @Override
+        public synchronized boolean send(String text) {
+            return webSocket.send(text);
+        }
+
+        @Override
+        public synchronized boolean send(byte[] bytes) {
+            return webSocket.send(bytes);
+        }
+
+        @Override
+        public synchronized boolean close(int code, String reason) {
+            return webSocket.close(code, reason);
         }
     }
 }
