@@ -181,6 +181,10 @@ class ScalingEndToEndTest {
                 }
             }
             awaitSettled(3);
+            // A sample can take seconds (an agent whose pod is gone times out): two more samples make sure one began
+            // after the cluster settled, so the removed members' Services are seen gone before the sampler stops.
+            int settledAt = sampler.samples.size();
+            await().atMost(Duration.ofMinutes(1)).until(() -> sampler.samples.size() >= settledAt + 2);
             System.out.printf("MEASURED operator killed at: %s%n", killedAt);
             assertThat(killedAt.values().stream().flatMap(List::stream)).as("every step of the decommission protocol had a kill")
                     .containsAll(DecommissionPoint.TARGETS);
