@@ -35,10 +35,34 @@ public final class Contract {
         }
     }
 
-    /** Annotations: records of progress and of messages a user should read. */
+    /**
+     * Annotations: records of progress and of messages a user should read. The member-Service records are the
+     * operator's memory of every multi-step operation: each is written before the step that depends on it, so an
+     * operator restarted between two steps resumes from them (docs/architecture.md).
+     */
     public static final class Annotations {
         /** On a member Service: Cassandra's own message when its decommission failed. */
         public static final String DECOMMISSION_FAILURE = "cassandra.rook.io/decommission-failure";
+        /** On a member Service: the id of the cleanup run it owes since a scale-out (written before the new member starts). */
+        public static final String CLEANUP_RUN = "cassandra.rook.io/cleanup-run";
+        /** On a member Service: the id of the cleanup run the agent was asked for (written before it is asked). */
+        public static final String CLEANUP_STARTED = "cassandra.rook.io/cleanup-started";
+        /** On a member Service: Cassandra's message when its cleanup failed; not retried until a user removes it. */
+        public static final String CLEANUP_FAILURE = "cassandra.rook.io/cleanup-failure";
+        /** On a member Service: why the member is being replaced on an empty disk; present while the replacement runs. */
+        public static final String REPLACE_CAUSE = "cassandra.rook.io/replace-cause";
+        /** On a member Service: comma-separated UIDs of the claims the replacement gives up. */
+        public static final String REPLACE_CLAIMS = "cassandra.rook.io/replace-claims";
+        /** On a member Service: UID of the pod that ran on the given-up claims (empty when there was none). */
+        public static final String REPLACE_POD = "cassandra.rook.io/replace-pod";
+        /** On a member Service: the id of the repair run a replacement owes once the member is back. */
+        public static final String REPAIR_RUN = "cassandra.rook.io/repair-run";
+        /** On a member Service: Cassandra's message when the repair after its replacement failed. */
+        public static final String REPAIR_FAILURE = "cassandra.rook.io/repair-failure";
+        /** On a child object: the hash of the desired state it was last written from (unchanged hash: no write). */
+        public static final String DESIRED_HASH = "cassandra.rook.io/desired-hash";
+        /** On a rack's StatefulSet: the Cassandra version its pods were created for (downgrades are refused). */
+        public static final String VERSION = "cassandra.rook.io/version";
 
         private Annotations() {
         }

@@ -1,0 +1,71 @@
+package io.cassandraoperator.api;
+
+/**
+ * Every reason the operator gives an Event on a Cluster, with its Event type: the same name appears as the Event's
+ * reason, in the operator's log line for the decision and as the {@code reason} tag of
+ * {@code cassandra_operator_events_total}. A refusal's reason is also the reason of the conditions it sets.
+ */
+public enum EventReason {
+    /** A rack's StatefulSet went up by one: the next member starts at its already allocated address. */
+    MemberAdded(Type.NORMAL),
+    /** The decommission record (intent) was written on the member Service of a rack's highest member. */
+    DecommissionStarted(Type.NORMAL),
+    /** Cassandra reported the member DECOMMISSIONED: it left the ring and its data lives on the others. */
+    DecommissionFinished(Type.NORMAL),
+    /** Cassandra refused or aborted a decommission; the member stays and serves. */
+    DecommissionFailed(Type.WARNING),
+    /** The spec wants a member again whose decommission had failed; its records were cleared. */
+    DecommissionCancelled(Type.NORMAL),
+    /** A decommissioned member's pod is gone and its claim and Service were deleted. */
+    MemberRemoved(Type.NORMAL),
+    /** A member that was there before a scale-out dropped the data of the ranges it handed over. */
+    CleanupFinished(Type.NORMAL),
+    /** Cassandra failed the cleanup; the member is not retried until the failure record is removed. */
+    CleanupFailed(Type.WARNING),
+    /** A member lost its disk or Node and is being replaced on an empty disk under its own address. */
+    ReplacementStarted(Type.WARNING),
+    /** A replaced member streamed its data back, was repaired and is ready. */
+    ReplacementFinished(Type.NORMAL),
+    /** The repair after a replacement failed; the member serves but may miss writes made while it was away. */
+    RepairFailed(Type.WARNING),
+    /** A rack left the spec with no members; its StatefulSet was deleted. */
+    RackRemoved(Type.NORMAL),
+    /** Refusal: the spec asks for Scylla, which this operator does not run. */
+    UnsupportedMode(Type.WARNING),
+    /** Refusal: the spec cannot be turned into members (a rack without a count or storage, ...). */
+    InvalidSpec(Type.WARNING),
+    /** Refusal: the datacenter name differs from the one the members were created with. */
+    DatacenterRenameRefused(Type.WARNING),
+    /** Refusal: the version is lower than the one the members run. */
+    VersionDowngradeRefused(Type.WARNING),
+    /** Refusal: a rack left the spec while it still has members. */
+    RackRemovalRefused(Type.WARNING),
+    /** Refusal: fewer members than the replication factor would be left. */
+    ScaleDownBelowReplicationFactor(Type.WARNING);
+
+    /** The Event types Kubernetes knows. */
+    public enum Type {
+        NORMAL("Normal"), WARNING("Warning");
+
+        private final String value;
+
+        Type(String value) {
+            this.value = value;
+        }
+
+        /** The Event's {@code type} field. */
+        public String value() {
+            return value;
+        }
+    }
+
+    private final Type type;
+
+    EventReason(Type type) {
+        this.type = type;
+    }
+
+    public Type type() {
+        return type;
+    }
+}
