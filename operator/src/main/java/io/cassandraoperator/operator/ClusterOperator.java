@@ -1,5 +1,6 @@
 package io.cassandraoperator.operator;
 
+import io.cassandraoperator.operator.reconcile.ClusterReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * failed, replacements, refused changes, cleanups), and the members of each Cluster by state (desired, ready), read
  * from the Clusters' status.
  */
-final class OperatorMetrics implements AutoCloseable {
+public final class OperatorMetrics implements AutoCloseable {
     static final String EVENTS = "cassandra.operator.events";
     static final String MEMBERS = "cassandra.operator.members";
     private static final Duration MEMBERS_REFRESH = Duration.ofSeconds(15);
@@ -75,7 +75,7 @@ final class OperatorMetrics implements AutoCloseable {
     }
 
     /** Counts an Event the operator records, by its type and reason. */
-    static void countEvent(String type, String reason) {
+    public static void countEvent(String type, String reason) {
         io.micrometer.core.instrument.Metrics.counter(EVENTS, "type", type, "reason", reason).increment();
     }
 

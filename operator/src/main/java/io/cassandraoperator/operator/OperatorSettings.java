@@ -35,12 +35,12 @@ public record OperatorSettings(Set<String> namespaces, int agentPort, Duration o
     }
 
     /** How often a running decommission is polled: at most every second, never less often than other operations. */
-    Duration decommissionPollInterval() {
+    public Duration decommissionPollInterval() {
         return operationPollInterval.compareTo(DECOMMISSION_POLL) < 0 ? operationPollInterval : DECOMMISSION_POLL;
     }
 
     /** The agent of a pod, on its pod IP; empty while the pod has none. */
-    Optional<URI> agent(Pod pod) {
+    public Optional<URI> agent(Pod pod) {
         String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
         if (ip == null || ip.isBlank()) {
             return Optional.empty();

@@ -1,9 +1,10 @@
 package io.cassandraoperator.operator;
 
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.operator.model.AgentTokenSecret;
 import io.fabric8.kubernetes.api.model.Secret;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,18 +15,8 @@ import static org.awaitility.Awaitility.await;
 
 /** A scale-up through an API server that answers 500 and 409, applies writes it reports as failed, and drops watches. */
 class ApiFaultsTest {
-    private OperatorHarness harness;
-
-    @BeforeEach
-    void start() throws Exception {
-        harness = new OperatorHarness();
-        harness.startOperator();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
+    @RegisterExtension
+    final OperatorHarness harness = new OperatorHarness();
 
     @Test
     void aScaleUpConvergesThroughFaultsAndNothingHappensTwice() {
@@ -49,8 +40,8 @@ class ApiFaultsTest {
         });
         harness.awaitReadyWithin("c", 5, Duration.ofSeconds(90));
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.api.client.services().inNamespace(NAMESPACE).list().getItems().stream()
-                .noneMatch(s -> s.getMetadata().getAnnotations() != null && (s.getMetadata().getAnnotations().containsKey(CleanupStep.OWED)
-                        || s.getMetadata().getAnnotations().containsKey(CleanupStep.STARTED))));
+                .noneMatch(s -> s.getMetadata().getAnnotations() != null && (s.getMetadata().getAnnotations().containsKey(Contract.Annotations.CLEANUP_RUN)
+                        || s.getMetadata().getAnnotations().containsKey(Contract.Annotations.CLEANUP_STARTED))));
         harness.api.faults.enabled = false;
 
         assertThat(harness.api.faults.injected.get()).as("faults were injected").isGreaterThan(10);

@@ -1,8 +1,9 @@
 package io.cassandraoperator.operator;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.agent.OperationState;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,18 +16,8 @@ import static org.awaitility.Awaitility.await;
 /** Cleanup after a scale-out: the members that were there run it, one at a time, recorded on their Services. */
 class CleanupTest {
     private static final Duration STEP = Duration.ofSeconds(20);
-    private OperatorHarness harness;
-
-    @BeforeEach
-    void start() throws Exception {
-        harness = new OperatorHarness();
-        harness.startOperator();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
+    @RegisterExtension
+    final OperatorHarness harness = new OperatorHarness();
 
     private Map<String, String> annotations(String member) {
         return harness.service(member).getMetadata().getAnnotations();
@@ -39,13 +30,13 @@ class CleanupTest {
         // While the cluster was created, members 0 and 1 handed ranges to later members.
         assertThat(harness.agents.cleanupOrder()).containsExactly("c-dc1-rack1-0", "c-dc1-rack1-1");
 
-        harness.agents.cleanupOutcome = "RUNNING";
+        harness.agents.cleanupOutcome = OperationState.RUNNING;
         harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(4));
         await().atMost(STEP).until(() -> harness.agents.cleanupRunning("c-dc1-rack1-0"));
         assertThat(harness.replicas("c-dc1-rack1")).isEqualTo(4);
-        assertThat(annotations("c-dc1-rack1-0")).containsKeys(CleanupStep.OWED, CleanupStep.STARTED);
-        assertThat(annotations("c-dc1-rack1-1")).containsKey(CleanupStep.OWED).doesNotContainKey(CleanupStep.STARTED);
-        assertThat(annotations("c-dc1-rack1-3")).doesNotContainKey(CleanupStep.OWED);
+        assertThat(annotations("c-dc1-rack1-0")).containsKeys(Contract.Annotations.CLEANUP_RUN, Contract.Annotations.CLEANUP_STARTED);
+        assertThat(annotations("c-dc1-rack1-1")).containsKey(Contract.Annotations.CLEANUP_RUN).doesNotContainKey(Contract.Annotations.CLEANUP_STARTED);
+        assertThat(annotations("c-dc1-rack1-3")).doesNotContainKey(Contract.Annotations.CLEANUP_RUN);
         assertThat(harness.conditionIs("c", "Ready", "True")).isTrue();
         assertThat(harness.condition("c", "Progressing")).get().satisfies(c -> {
             assertThat(c.getReason()).isEqualTo("CleaningUp");
@@ -60,15 +51,15 @@ class CleanupTest {
                 && harness.agents.cleanupPosts("c-dc1-rack1-1") == 1);
 
         for (String next : List.of("c-dc1-rack1-1", "c-dc1-rack1-2")) {
-            harness.agents.finishCleanups("DONE");
+            harness.agents.finishCleanups(OperationState.DONE);
             await().atMost(STEP).until(() -> harness.agents.cleanupRunning(next));
         }
-        harness.agents.finishCleanups("DONE");
+        harness.agents.finishCleanups(OperationState.DONE);
         harness.awaitReady("c", 4);
         assertThat(harness.agents.cleanupOrder()).containsExactly("c-dc1-rack1-0", "c-dc1-rack1-1",
                 "c-dc1-rack1-0", "c-dc1-rack1-1", "c-dc1-rack1-2");
         for (int i = 0; i < 4; i++) {
-            assertThat(annotations("c-dc1-rack1-" + i)).doesNotContainKeys(CleanupStep.OWED, CleanupStep.STARTED, CleanupStep.FAILURE);
+            assertThat(annotations("c-dc1-rack1-" + i)).doesNotContainKeys(Contract.Annotations.CLEANUP_RUN, Contract.Annotations.CLEANUP_STARTED, Contract.Annotations.CLEANUP_FAILURE);
         }
         assertThat(harness.events("CleanupFinished")).hasSize(5);
     }
@@ -80,12 +71,12 @@ class CleanupTest {
         harness.create(cluster);
         harness.awaitReady("c", 3);
         assertThat(harness.agents.cleanupOrder()).isEmpty();
-        assertThat(annotations("c-dc1-rack1-0")).doesNotContainKey(CleanupStep.OWED);
+        assertThat(annotations("c-dc1-rack1-0")).doesNotContainKey(Contract.Annotations.CLEANUP_RUN);
     }
 
     @Test
     void aFailedCleanupIsReportedAndNotRepeated() {
-        harness.agents.cleanupOutcome = "RUNNING";
+        harness.agents.cleanupOutcome = OperationState.RUNNING;
         harness.create(TestClusters.cluster("c", NAMESPACE, 2));
         await().atMost(STEP).until(() -> harness.agents.cleanupRunning("c-dc1-rack1-0"));
         harness.agents.failCleanups("Cleanup cannot run while node has pending ranges");
@@ -95,14 +86,14 @@ class CleanupTest {
             assertThat(c.getReason()).isEqualTo("CleanupFailed");
             assertThat(c.getMessage()).contains("c-dc1-rack1-0").contains("pending ranges");
         });
-        assertThat(annotations("c-dc1-rack1-0")).containsEntry(CleanupStep.FAILURE, "Cleanup cannot run while node has pending ranges")
-                .doesNotContainKeys(CleanupStep.OWED, CleanupStep.STARTED);
+        assertThat(annotations("c-dc1-rack1-0")).containsEntry(Contract.Annotations.CLEANUP_FAILURE, "Cleanup cannot run while node has pending ranges")
+                .doesNotContainKeys(Contract.Annotations.CLEANUP_RUN, Contract.Annotations.CLEANUP_STARTED);
         assertThat(harness.events("CleanupFailed")).hasSize(1);
         assertThat(harness.conditionIs("c", "Ready", "True")).isTrue();
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> harness.agents.cleanupPosts("c-dc1-rack1-0") == 1);
 
         harness.api.client.services().inNamespace(NAMESPACE).withName("c-dc1-rack1-0")
-                .edit(s -> { s.getMetadata().getAnnotations().remove(CleanupStep.FAILURE); return s; });
+                .edit(s -> { s.getMetadata().getAnnotations().remove(Contract.Annotations.CLEANUP_FAILURE); return s; });
         await().atMost(STEP).until(() -> harness.conditionIs("c", "Degraded", "False"));
     }
 }

@@ -3,6 +3,7 @@ package io.cassandraoperator.operator;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.ClusterStatus;
 import io.cassandraoperator.api.Contract.Labels;
+import io.cassandraoperator.api.Contract;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -10,14 +11,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import static io.cassandraoperator.operator.OperatorHarness.NAMESPACE;
@@ -26,18 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /** Creating a cluster and growing it, with the operator in-process against the CRUD mock API server. */
 class ClusterLifecycleTest {
-    private OperatorHarness harness;
-
-    @BeforeEach
-    void start() throws Exception {
-        harness = new OperatorHarness();
-        harness.startOperator();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
+    @RegisterExtension
+    final OperatorHarness harness = new OperatorHarness();
 
     @Test
     void createsEveryObjectOwnedLabelledAndWithSeedsThenReportsReady() {
@@ -177,7 +167,7 @@ class ClusterLifecycleTest {
 
         harness.controllers.holdRollout = false;
         await().atMost(Duration.ofSeconds(20)).until(() -> image("u-dc1-rack2").endsWith(":5.0.7"));
-        assertThat(harness.statefulSet("u-dc1-rack2").getMetadata().getAnnotations()).containsEntry(RackStatefulSet.VERSION_ANNOTATION, "5.0.7");
+        assertThat(harness.statefulSet("u-dc1-rack2").getMetadata().getAnnotations()).containsEntry(Contract.Annotations.VERSION, "5.0.7");
         await().atMost(Duration.ofSeconds(20)).until(() -> harness.conditionIs("u", "Progressing", "False"));
     }
 

@@ -1,12 +1,12 @@
 package io.cassandraoperator.operator;
 
-import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.Contract.Labels;
+import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.RackStatus;
+import io.cassandraoperator.api.agent.OperationState;
 import io.fabric8.kubernetes.api.model.Service;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -17,18 +17,8 @@ import static org.awaitility.Awaitility.await;
 /** Scale-down through the decommission protocol, with the operator restarted between the steps. */
 class DecommissionTest {
     private static final Duration STEP = Duration.ofSeconds(20);
-    private OperatorHarness harness;
-
-    @BeforeEach
-    void start() throws Exception {
-        harness = new OperatorHarness();
-        harness.startOperator();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
+    @RegisterExtension
+    final OperatorHarness harness = new OperatorHarness();
 
     private String decommissionLabel(String member) {
         Service service = harness.service(member);
@@ -80,7 +70,7 @@ class DecommissionTest {
             assertThat(decommissionLabel(member)).isEqualTo("false");
 
             // Step 4: Cassandra reports it DECOMMISSIONED: recorded, then the StatefulSet shrinks; the pod is still terminating.
-            harness.agents.finishDecommission(member, "DONE", null);
+            harness.agents.finishDecommission(member, OperationState.DONE, null);
             harness.controllers.holdPodDeletion = true;
             harness.startOperator();
             await().atMost(STEP).until(() -> harness.replicas(set) == ordinal);
@@ -141,7 +131,7 @@ class DecommissionTest {
         assertThat(harness.agents.posts(member)).isEqualTo(1);
 
         // Cassandra finishes: the member leaves for good (its data must never rejoin), claim and Service included.
-        harness.agents.finishDecommission(member, "DONE", null);
+        harness.agents.finishDecommission(member, OperationState.DONE, null);
         harness.startOperator();
         await().atMost(STEP).until(() -> "true".equals(decommissionLabel(member)) || harness.service(member) == null
                 || !oldService.equals(harness.service(member).getMetadata().getUid()));
@@ -191,7 +181,7 @@ class DecommissionTest {
         harness.awaitReady("c", 4);
         String member = "c-dc1-rack1-3";
         String cassandraSays = "Not enough live nodes to maintain replication factor in keyspace ks";
-        harness.agents.finishDecommission(member, "FAILED", cassandraSays);
+        harness.agents.finishDecommission(member, OperationState.FAILED, cassandraSays);
 
         harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
         await().atMost(STEP).until(() -> harness.conditionIs("c", "Degraded", "True"));

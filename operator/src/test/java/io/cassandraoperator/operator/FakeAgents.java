@@ -1,47 +1,63 @@
 package io.cassandraoperator.operator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.cassandraoperator.api.Contract.AgentApi;
+import io.cassandraoperator.api.agent.AgentError;
+import io.cassandraoperator.api.agent.OperationReport;
+import io.cassandraoperator.api.agent.OperationState;
+import io.cassandraoperator.api.agent.RunReport;
+import io.cassandraoperator.api.agent.RunRequest;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Member agents as the operator sees them: one HTTP server per pod IP (distinct loopback addresses, one port),
- * answering the decommission API with states the test sets, and counting the calls.
+ * answering the decommission, cleanup and repair API with the shared wire types in states the test sets, and counting
+ * the calls.
  */
 final class FakeAgents implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     final int port;
     private final Supplier<String> token;
     private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
-    private final Map<String, String> states = new ConcurrentHashMap<>();
+    private final Map<String, OperationState> states = new ConcurrentHashMap<>();
     private final Map<String, String> failureMessages = new ConcurrentHashMap<>();
     /** What a started decommission turns into: RUNNING until the test says otherwise. */
-    private final Map<String, String> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, OperationState> outcomes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> posts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
     final AtomicInteger unauthorized = new AtomicInteger();
-    /** Cleanup runs by member and run id; a started run turns into {@link #cleanupOutcome}. */
-    private final Map<String, String> cleanupRuns = new ConcurrentHashMap<>();
+    /** Cleanup runs by {@code member/run id}; a started run turns into {@link #cleanupOutcome}. */
+    private final Map<String, OperationState> cleanupRuns = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> cleanupPosts = new ConcurrentHashMap<>();
-    private final java.util.List<String> cleanupOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
-    volatile String cleanupOutcome = "DONE";
-    /** Repair runs by member and run id; a started run turns into {@link #repairOutcome}. */
-    private final Map<String, String> repairRuns = new ConcurrentHashMap<>();
+    private final List<String> cleanupOrder = new CopyOnWriteArrayList<>();
+    volatile OperationState cleanupOutcome = OperationState.DONE;
+    /** Repair runs by {@code member/run id}; a started run turns into {@link #repairOutcome}. */
+    private final Map<String, OperationState> repairRuns = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> repairPosts = new ConcurrentHashMap<>();
-    volatile String repairOutcome = "DONE";
+    volatile OperationState repairOutcome = OperationState.DONE;
     private volatile boolean available = true;
 
     FakeAgents(Supplier<String> token) throws IOException {
         this.token = token;
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             this.port = probe.getLocalPort();
         }
     }
@@ -52,9 +68,9 @@ final class FakeAgents implements AutoCloseable {
             return;
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 0);
-        server.createContext("/v1/decommission", exchange -> handle(exchange, member));
-        server.createContext("/v1/cleanup", exchange -> handleRun(exchange, member, cleanupRuns, cleanupPosts, cleanupOutcome, cleanupOrder));
-        server.createContext("/v1/repair", exchange -> handleRun(exchange, member, repairRuns, repairPosts, repairOutcome, new java.util.ArrayList<>()));
+        server.createContext(AgentApi.DECOMMISSION, exchange -> handle(exchange, member));
+        server.createContext(AgentApi.CLEANUP, exchange -> handleRun(exchange, member, cleanupRuns, cleanupPosts, cleanupOutcome, cleanupOrder));
+        server.createContext(AgentApi.REPAIR, exchange -> handleRun(exchange, member, repairRuns, repairPosts, repairOutcome, new ArrayList<>()));
         server.start();
         servers.put(ip, server);
     }
@@ -63,12 +79,12 @@ final class FakeAgents implements AutoCloseable {
         this.available = available;
     }
 
-    void finishDecommission(String member, String state, String message) {
+    void finishDecommission(String member, OperationState state, String message) {
         outcomes.put(member, state);
         if (message != null) {
             failureMessages.put(member, message);
         }
-        states.computeIfPresent(member, (m, s) -> "RUNNING".equals(s) ? state : s);
+        states.computeIfPresent(member, (m, s) -> s == OperationState.RUNNING ? state : s);
     }
 
     int posts(String member) {
@@ -84,13 +100,13 @@ final class FakeAgents implements AutoCloseable {
     }
 
     /** The repair runs that started, as {@code member/run id}. */
-    java.util.Set<String> repairRuns() {
-        return java.util.Set.copyOf(repairRuns.keySet());
+    Set<String> repairRuns() {
+        return Set.copyOf(repairRuns.keySet());
     }
 
     /** Finishes every running repair run with this state. */
-    void finishRepairs(String state) {
-        repairRuns.replaceAll((run, current) -> "RUNNING".equals(current) ? state : current);
+    void finishRepairs(OperationState state) {
+        repairRuns.replaceAll((run, current) -> current == OperationState.RUNNING ? state : current);
     }
 
     int cleanupPosts(String member) {
@@ -98,27 +114,27 @@ final class FakeAgents implements AutoCloseable {
     }
 
     /** The members whose cleanup started, in the order they started. */
-    java.util.List<String> cleanupOrder() {
-        return java.util.List.copyOf(cleanupOrder);
+    List<String> cleanupOrder() {
+        return List.copyOf(cleanupOrder);
     }
 
     /** Finishes every running cleanup run with this state. */
-    void finishCleanups(String state) {
-        cleanupRuns.replaceAll((run, current) -> "RUNNING".equals(current) ? state : current);
+    void finishCleanups(OperationState state) {
+        cleanupRuns.replaceAll((run, current) -> current == OperationState.RUNNING ? state : current);
     }
 
     /** Makes every running cleanup fail with Cassandra's message. */
     void failCleanups(String message) {
         cleanupRuns.forEach((run, state) -> {
-            if ("RUNNING".equals(state)) {
+            if (state == OperationState.RUNNING) {
                 failureMessages.put(run.substring(0, run.indexOf('/')), message);
-                cleanupRuns.put(run, "FAILED");
+                cleanupRuns.put(run, OperationState.FAILED);
             }
         });
     }
 
     boolean cleanupRunning(String member) {
-        return cleanupRuns.entrySet().stream().anyMatch(e -> e.getKey().startsWith(member + "/") && "RUNNING".equals(e.getValue()));
+        return cleanupRuns.entrySet().stream().anyMatch(e -> e.getKey().startsWith(member + "/") && e.getValue() == OperationState.RUNNING);
     }
 
     int totalPosts() {
@@ -126,61 +142,61 @@ final class FakeAgents implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange, String member) throws IOException {
-        if (!available) {
-            answer(exchange, 503, "{\"message\":\"Cassandra is not reachable over JMX yet\"}");
-            return;
-        }
-        if (!("Bearer " + token.get()).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            unauthorized.incrementAndGet();
-            answer(exchange, 401, "{\"message\":\"unauthorized\"}");
+        if (refused(exchange)) {
             return;
         }
         int code = 200;
         if ("POST".equals(exchange.getRequestMethod())) {
             posts.computeIfAbsent(member, m -> new AtomicInteger()).incrementAndGet();
-            if (states.putIfAbsent(member, outcomes.getOrDefault(member, "RUNNING")) == null) {
+            if (states.putIfAbsent(member, outcomes.getOrDefault(member, OperationState.RUNNING)) == null) {
                 code = 202;
             }
         } else {
             gets.computeIfAbsent(member, m -> new AtomicInteger()).incrementAndGet();
         }
-        String state = states.getOrDefault(member, "NOT_STARTED");
-        String message = "FAILED".equals(state) ? ",\"message\":\"" + failureMessages.get(member) + "\"" : "";
-        answer(exchange, code, "{\"state\":\"" + state + "\"" + message + "}");
+        OperationState state = states.getOrDefault(member, OperationState.NOT_STARTED);
+        answer(exchange, code, new OperationReport(state, state == OperationState.FAILED ? failureMessages.get(member) : null));
     }
 
-    private void handleRun(HttpExchange exchange, String member, Map<String, String> runs, Map<String, AtomicInteger> postCounts,
-                           String outcome, java.util.List<String> order) throws IOException {
-        if (!available) {
-            answer(exchange, 503, "{\"message\":\"Cassandra is not reachable over JMX yet\"}");
-            return;
-        }
-        if (!("Bearer " + token.get()).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            unauthorized.incrementAndGet();
-            answer(exchange, 401, "{\"message\":\"unauthorized\"}");
+    private void handleRun(HttpExchange exchange, String member, Map<String, OperationState> runs, Map<String, AtomicInteger> postCounts,
+                           OperationState outcome, List<String> order) throws IOException {
+        if (refused(exchange)) {
             return;
         }
         String id;
         int code = 200;
         if ("POST".equals(exchange.getRequestMethod())) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            id = body.replaceAll(".*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+            id = JSON.readValue(exchange.getRequestBody(), RunRequest.class).id();
             postCounts.computeIfAbsent(member, m -> new AtomicInteger()).incrementAndGet();
             if (runs.putIfAbsent(member + "/" + id, outcome) == null) {
                 order.add(member);
                 code = 202;
             }
         } else {
-            String query = exchange.getRequestURI().getQuery();
-            id = query == null ? "" : query.replaceFirst("^id=", "");
+            String query = exchange.getRequestURI().getRawQuery();
+            id = query == null ? "" : URLDecoder.decode(query.replaceFirst("^id=", ""), StandardCharsets.UTF_8);
         }
-        String state = runs.getOrDefault(member + "/" + id, "NOT_STARTED");
-        String message = "FAILED".equals(state) ? ",\"message\":\"" + failureMessages.get(member) + "\"" : "";
-        answer(exchange, code, "{\"id\":\"" + id + "\",\"state\":\"" + state + "\"" + message + "}");
+        OperationState state = runs.getOrDefault(member + "/" + id, OperationState.NOT_STARTED);
+        answer(exchange, code, new RunReport(id, state, state == OperationState.FAILED ? failureMessages.get(member) : null,
+                null, null, null, null));
     }
 
-    private static void answer(HttpExchange exchange, int code, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    /** Answers for an agent whose Cassandra is not reachable, or a call without the token; true when it did. */
+    private boolean refused(HttpExchange exchange) throws IOException {
+        if (!available) {
+            answer(exchange, 503, new AgentError("Cassandra is not reachable over JMX yet"));
+            return true;
+        }
+        if (!("Bearer " + token.get()).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            unauthorized.incrementAndGet();
+            answer(exchange, 401, new AgentError("unauthorized"));
+            return true;
+        }
+        return false;
+    }
+
+    private static void answer(HttpExchange exchange, int code, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -1,6 +1,7 @@
 package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Contract.Labels;
+import io.cassandraoperator.operator.plan.MemberLoss;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;

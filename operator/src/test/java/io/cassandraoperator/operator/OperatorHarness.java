@@ -2,6 +2,8 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.ClusterStatus;
+import io.cassandraoperator.operator.model.AgentTokenSecret;
+import io.cassandraoperator.operator.plan.DesiredStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -10,6 +12,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,19 +26,25 @@ import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 
-/** The operator in-process against the mock API, with the fake controllers and agents a cluster would have. */
-final class OperatorHarness implements AutoCloseable {
+/**
+ * The operator in-process against the mock API, with the fake controllers and agents a cluster would have: a JUnit
+ * extension (register it on a field with {@code @RegisterExtension}) that starts all of it before each test and
+ * stops it after.
+ */
+final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
     static final String NAMESPACE = "test";
-    final MockApi api;
-    final FakeAgents agents;
-    final FakeControllers controllers;
+    MockApi api;
+    FakeAgents agents;
+    FakeControllers controllers;
     final AtomicInteger reconciles = new AtomicInteger();
     private ClusterOperator operator;
 
-    OperatorHarness() throws Exception {
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
         api = new MockApi(true);
         agents = new FakeAgents(this::token);
         controllers = new FakeControllers(api.client, NAMESPACE, agents);
+        startOperator();
     }
 
     void startOperator() {
@@ -119,7 +130,7 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterEach(ExtensionContext context) throws Exception {
         if (operator != null) {
             stopOperator();
         }

@@ -1,5 +1,6 @@
 package io.cassandraoperator.operator;
 
+import io.cassandraoperator.api.EventReason;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,9 +9,9 @@ class OperatorMetricsTest {
     @Test
     void everyRecordedDecisionIsCountedByTypeAndReason() {
         try (OperatorMetrics metrics = new OperatorMetrics()) {
-            OperatorMetrics.countEvent(ClusterEvents.NORMAL, "DecommissionStarted");
-            OperatorMetrics.countEvent(ClusterEvents.NORMAL, "DecommissionStarted");
-            OperatorMetrics.countEvent(ClusterEvents.WARNING, "VersionDowngradeRefused");
+            OperatorMetrics.countEvent(EventReason.Type.NORMAL.value(), EventReason.DecommissionStarted.name());
+            OperatorMetrics.countEvent(EventReason.Type.NORMAL.value(), EventReason.DecommissionStarted.name());
+            OperatorMetrics.countEvent(EventReason.Type.WARNING.value(), EventReason.VersionDowngradeRefused.name());
 
             assertThat(metrics.scrape())
                     .contains("cassandra_operator_events_total{reason=\"DecommissionStarted\",type=\"Normal\"} 2.0")

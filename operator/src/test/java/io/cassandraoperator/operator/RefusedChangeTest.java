@@ -2,11 +2,12 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.ClusterMode;
+import io.cassandraoperator.api.Contract;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,19 +24,13 @@ import static org.awaitility.Awaitility.await;
 
 /** Each change that would lose data or cannot work leaves every object as it was and says why. */
 class RefusedChangeTest {
-    private OperatorHarness harness;
+    @RegisterExtension
+    final OperatorHarness harness = new OperatorHarness();
 
     @BeforeEach
-    void start() throws Exception {
-        harness = new OperatorHarness();
-        harness.startOperator();
+    void createCluster() {
         harness.create(TestClusters.cluster("c", NAMESPACE, 3));
         harness.awaitReady("c", 3);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
     }
 
     static Stream<Arguments> refusedChanges() {
@@ -105,11 +100,11 @@ class RefusedChangeTest {
         harness.stopOperator();
         StatefulSet set = harness.statefulSet("c-dc1-rack1");
         harness.api.client.resource(new StatefulSetBuilder(set).editMetadata()
-                .addToAnnotations(RackStatefulSet.VERSION_ANNOTATION, "5.1.0").endMetadata().build()).update();
+                .addToAnnotations(Contract.Annotations.VERSION, "5.1.0").endMetadata().build()).update();
         harness.startOperator();
         await().atMost(Duration.ofSeconds(20)).until(() -> harness.condition("c", "Degraded")
                 .map(c -> "VersionDowngradeRefused".equals(c.getReason())).orElse(false));
-        assertThat(harness.statefulSet("c-dc1-rack1").getMetadata().getAnnotations()).containsEntry(RackStatefulSet.VERSION_ANNOTATION, "5.1.0");
+        assertThat(harness.statefulSet("c-dc1-rack1").getMetadata().getAnnotations()).containsEntry(Contract.Annotations.VERSION, "5.1.0");
     }
 
     private Map<String, String> resourceVersions() {

@@ -1,14 +1,15 @@
 package io.cassandraoperator.operator;
 
-import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.Contract.Labels;
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.agent.OperationState;
+import io.cassandraoperator.operator.plan.MemberLoss;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Service;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,18 +22,8 @@ import static org.awaitility.Awaitility.await;
 /** Replacement of a lost member on an empty disk under its own address, with the operator restarted between steps. */
 class ReplacementTest {
     private static final Duration STEP = Duration.ofSeconds(20);
-    private OperatorHarness harness;
-
-    @BeforeEach
-    void start() throws Exception {
-        harness = new OperatorHarness();
-        harness.startOperator();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
+    @RegisterExtension
+    final OperatorHarness harness = new OperatorHarness();
 
     private PersistentVolumeClaim claim(String member) {
         return harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + member).get();
@@ -60,7 +51,7 @@ class ReplacementTest {
         String member = "c-dc1-rack1-1";
         String address = harness.service(member).getSpec().getClusterIP();
         String lostNode = nodeOf(member);
-        harness.agents.repairOutcome = "RUNNING";
+        harness.agents.repairOutcome = OperationState.RUNNING;
 
         harness.api.client.nodes().withName(lostNode).delete();
 
@@ -74,12 +65,12 @@ class ReplacementTest {
         assertThat(harness.controllers.claimUids.get(member)).hasSize(2);
         assertThat(claim(member).getMetadata().getUid()).isEqualTo(harness.controllers.claimUids.get(member).get(1));
 
-        harness.agents.finishRepairs("DONE");
+        harness.agents.finishRepairs(OperationState.DONE);
         harness.awaitReady("c", 3);
-        await().atMost(STEP).until(() -> !membersConfig().containsKey(member + ".replace") && !records(member).containsKey(ReplaceStep.CAUSE));
+        await().atMost(STEP).until(() -> !membersConfig().containsKey(member + ".replace") && !records(member).containsKey(Contract.Annotations.REPLACE_CAUSE));
         assertThat(harness.service(member).getSpec().getClusterIP()).isEqualTo(address);
         assertThat(membersConfig()).containsEntry(member, address);
-        assertThat(records(member)).doesNotContainKeys(ReplaceStep.CLAIMS, ReplaceStep.REPAIR_RUN);
+        assertThat(records(member)).doesNotContainKeys(Contract.Annotations.REPLACE_CLAIMS, Contract.Annotations.REPAIR_RUN);
         assertThat(harness.events("ReplacementStarted")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains(lostNode));
         assertThat(harness.events("ReplacementFinished")).hasSize(1);
         assertThat(harness.agents.repairRuns()).hasSize(1);
@@ -96,15 +87,15 @@ class ReplacementTest {
         String address = harness.service(member).getSpec().getClusterIP();
         String firstClaim = claim(member).getMetadata().getUid();
         harness.controllers.autoReady = false;
-        harness.agents.repairOutcome = "RUNNING";
+        harness.agents.repairOutcome = OperationState.RUNNING;
 
         // Step 1: the record. The operator is stopped as soon as it is written.
         harness.api.client.services().inNamespace(NAMESPACE).withName(member)
                 .edit(s -> { s.getMetadata().getLabels().put(Labels.REPLACE, "disk errors"); return s; });
-        await().atMost(STEP).until(() -> records(member).containsKey(ReplaceStep.CAUSE));
+        await().atMost(STEP).until(() -> records(member).containsKey(Contract.Annotations.REPLACE_CAUSE));
         harness.stopOperator();
-        assertThat(records(member).get(ReplaceStep.CLAIMS)).isEqualTo(firstClaim);
-        String runId = records(member).get(ReplaceStep.REPAIR_RUN);
+        assertThat(records(member).get(Contract.Annotations.REPLACE_CLAIMS)).isEqualTo(firstClaim);
+        String runId = records(member).get(Contract.Annotations.REPAIR_RUN);
 
         // Steps 2 and 3: a new operator writes the mark, then gives up the claim and the pod, once.
         harness.startOperator();
@@ -112,7 +103,7 @@ class ReplacementTest {
                 && harness.api.client.pods().inNamespace(NAMESPACE).withName(member).get() != null);
         harness.stopOperator();
         assertThat(membersConfig()).containsEntry(member + ".replace", address);
-        assertThat(records(member)).containsEntry(ReplaceStep.REPAIR_RUN, runId);
+        assertThat(records(member)).containsEntry(Contract.Annotations.REPAIR_RUN, runId);
 
         // Step 4: a new operator waits for the member to be ready, then starts the repair.
         harness.startOperator();
@@ -123,9 +114,9 @@ class ReplacementTest {
 
         // Step 5: a new operator polls the running repair without starting another, then finishes.
         harness.startOperator();
-        await().during(Duration.ofMillis(500)).atMost(STEP).until(() -> records(member).containsKey(ReplaceStep.CAUSE));
-        harness.agents.finishRepairs("DONE");
-        await().atMost(STEP).until(() -> !records(member).containsKey(ReplaceStep.CAUSE));
+        await().during(Duration.ofMillis(500)).atMost(STEP).until(() -> records(member).containsKey(Contract.Annotations.REPLACE_CAUSE));
+        harness.agents.finishRepairs(OperationState.DONE);
+        await().atMost(STEP).until(() -> !records(member).containsKey(Contract.Annotations.REPLACE_CAUSE));
         harness.awaitReady("c", 3);
         Service service = harness.service(member);
         assertThat(service.getMetadata().getLabels()).doesNotContainKey(Labels.REPLACE);
@@ -160,20 +151,20 @@ class ReplacementTest {
 
         // A crash loop for any other reason: its data may be intact, nothing is given up.
         crashLoop(member, 3);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !records(member).containsKey(ReplaceStep.CAUSE));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !records(member).containsKey(Contract.Annotations.REPLACE_CAUSE));
         assertThat(harness.controllers.claimUids.get(member)).hasSize(1);
 
         // The agent's exit code says the volume is empty while the ring knows the address: replaced, resumed after a restart.
         crashLoop(member, Contract.AgentExit.VOLUME_LOST);
-        await().atMost(STEP).until(() -> records(member).containsKey(ReplaceStep.CAUSE));
+        await().atMost(STEP).until(() -> records(member).containsKey(Contract.Annotations.REPLACE_CAUSE));
         harness.stopOperator();
-        assertThat(records(member).get(ReplaceStep.CAUSE)).contains("exit code " + Contract.AgentExit.VOLUME_LOST);
+        assertThat(records(member).get(Contract.Annotations.REPLACE_CAUSE)).contains("exit code " + Contract.AgentExit.VOLUME_LOST);
         harness.startOperator();
         await().atMost(STEP).until(() -> harness.controllers.claimUids.get(member).size() == 2);
         assertThat(membersConfig()).containsEntry(member + ".replace", address);
         harness.controllers.markReady(member);
         harness.awaitReady("c", 3);
-        await().atMost(STEP).until(() -> !records(member).containsKey(ReplaceStep.CAUSE) && !membersConfig().containsKey(member + ".replace"));
+        await().atMost(STEP).until(() -> !records(member).containsKey(Contract.Annotations.REPLACE_CAUSE) && !membersConfig().containsKey(member + ".replace"));
         assertThat(harness.service(member).getSpec().getClusterIP()).isEqualTo(address);
         assertThat(harness.controllers.claimUids.get(member)).as("the claim was given up exactly once").hasSize(2);
         assertThat(harness.agents.repairRuns()).hasSize(1);
@@ -200,13 +191,13 @@ class ReplacementTest {
 
         await().atMost(STEP).until(() -> harness.condition("c", "Progressing").map(c -> c.getMessage().contains("must be replaced")
                 && c.getMessage().contains(down)).orElse(false));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !records(lost).containsKey(ReplaceStep.CAUSE));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !records(lost).containsKey(Contract.Annotations.REPLACE_CAUSE));
         assertThat(harness.controllers.claimUids.get(lost)).hasSize(1);
 
         harness.controllers.markReady(down);
         harness.controllers.markReady(lost);
         await().atMost(STEP).until(() -> harness.controllers.claimUids.get(lost).size() == 2);
         harness.awaitReady("c", 3);
-        await().atMost(STEP).until(() -> !records(lost).containsKey(ReplaceStep.CAUSE));
+        await().atMost(STEP).until(() -> !records(lost).containsKey(Contract.Annotations.REPLACE_CAUSE));
     }
 }

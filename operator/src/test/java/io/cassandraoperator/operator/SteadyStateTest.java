@@ -1,9 +1,8 @@
 package io.cassandraoperator.operator;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,18 +13,8 @@ import static org.awaitility.Awaitility.await;
 
 /** A reconcile with nothing to change costs no write request: reads come from the informer caches. */
 class SteadyStateTest {
-    private OperatorHarness harness;
-
-    @BeforeEach
-    void start() throws Exception {
-        harness = new OperatorHarness();
-        harness.startOperator();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
+    @RegisterExtension
+    final OperatorHarness harness = new OperatorHarness();
 
     @Test
     void aReconcileWithNothingToChangeWritesNothing() throws Exception {

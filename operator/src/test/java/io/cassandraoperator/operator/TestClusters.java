@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Cluster objects for tests: racks given as name=members. */
-final class TestClusters {
+public final class TestClusters {
     private TestClusters() {
     }
 
-    static Cluster cluster(String name, String namespace, int... membersPerRack) {
+    public static Cluster cluster(String name, String namespace, int... membersPerRack) {
         List<RackSpec> racks = new ArrayList<>();
         for (int i = 0; i < membersPerRack.length; i++) {
             racks.add(rack("rack" + (i + 1), membersPerRack[i]));
@@ -36,7 +36,7 @@ final class TestClusters {
         return cluster;
     }
 
-    static RackSpec rack(String name, int members) {
+    public static RackSpec rack(String name, int members) {
         RackSpec rack = new RackSpec();
         rack.setName(name);
         rack.setMembers(members);

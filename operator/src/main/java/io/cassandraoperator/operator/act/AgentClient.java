@@ -1,0 +1,95 @@
+package io.cassandraoperator.operator.act;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.agent.BusyAnswer;
+import io.cassandraoperator.api.agent.OperationReport;
+import io.cassandraoperator.api.agent.RunReport;
+import io.cassandraoperator.api.agent.RunRequest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Calls a member agent's operation API ({@link Contract.AgentApi}): bearer token, JSON bodies of the shared wire
+ * types in {@code io.cassandraoperator.api.agent}.
+ */
+public final class AgentClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The agent could not be reached or answered something other than the API says. */
+    static final class AgentUnavailableException extends IOException {
+        AgentUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The agent refused to start a run because another run of the same operation is still running. */
+    static final class AgentBusyException extends IOException {
+        AgentBusyException(String message) {
+            super(message);
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    public AgentClient() {
+    }
+
+    /** The state of a one-off operation (decommission). */
+    OperationReport get(URI agent, String path, String token) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(path)).GET(), token, OperationReport.class);
+    }
+
+    /** Starts a one-off operation; the agent starts nothing when it runs or finished and reports its state. */
+    OperationReport start(URI agent, String path, String token) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()), token, OperationReport.class);
+    }
+
+    /** The run with this id of a repeatable operation (cleanup, repair): NOT_STARTED when the agent never started it. */
+    RunReport getRun(URI agent, String path, String token, String runId) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(path + "?id=" + URLEncoder.encode(runId, StandardCharsets.UTF_8))).GET(),
+                token, RunReport.class);
+    }
+
+    /** Starts the run with this id unless it runs or finished; {@link AgentBusyException} while another run runs. */
+    RunReport startRun(URI agent, String path, String token, String runId) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(new RunRequest(runId));
+        return send(HttpRequest.newBuilder(agent.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), token, RunReport.class);
+    }
+
+    private <T> T send(HttpRequest.Builder request, String token, Class<T> report) throws IOException {
+        HttpRequest built = request.timeout(TIMEOUT).header("Authorization", "Bearer " + token).header("Accept", "application/json").build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentUnavailableException("interrupted calling " + built.uri(), e);
+        } catch (IOException e) {
+            throw new AgentUnavailableException(built.method() + " " + built.uri() + " failed: " + e, e);
+        }
+        try {
+            if (response.statusCode() == 409) {
+                throw new AgentBusyException(JSON.readValue(response.body(), BusyAnswer.class).message());
+            }
+            if (response.statusCode() != 200 && response.statusCode() != 202) {
+                throw new AgentUnavailableException(built.method() + " " + built.uri() + " answered " + response.statusCode() + ": "
+                        + response.body(), null);
+            }
+            return JSON.readValue(response.body(), report);
+        } catch (AgentBusyException | AgentUnavailableException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new AgentUnavailableException(built.method() + " " + built.uri() + " answered what the API does not say: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.cassandraoperator.operator.act;
+
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.agent.OperationReport;
+import io.cassandraoperator.api.agent.OperationState;
+import io.cassandraoperator.api.agent.RunReport;
+import io.cassandraoperator.operator.OperatorSettings;
+import io.cassandraoperator.operator.model.AgentTokenSecret;
+import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.cassandraoperator.operator.plan.ScaleStep;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The sequence every step shares to run a node operation through a member's agent: find the agent (pod IP and token),
+ * ask for the operation's state first, start it only when the agent reports NOT_STARTED (an operation started before
+ * an operator restart is never started twice; a run is keyed by the id recorded on the member Service), and turn the
+ * answer into the step's outcome. The step decides only what DONE and FAILED mean for its records and Events; a
+ * missing agent, an unreachable one, a busy one and a running operation all mean: look again after the poll interval.
+ */
+final class AgentOperation {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentOperation.class);
+
+    /**
+     * One call of one step.
+     *
+     * @param member   the member whose agent runs it
+     * @param path     the operation's path ({@link io.cassandraoperator.api.Contract.AgentApi})
+     * @param runId    the run's id for a repeatable operation; null for a one-off (decommission)
+     * @param doing    what the member is doing, for Progressing ("member m is decommissioning")
+     * @param purpose  what the agent is asked to do and why, for the log line when it is started
+     * @param step     the step to report in every outcome
+     * @param pollSoon whether the next step waits for this one's end (a decommission): looked at again sooner
+     */
+    record Call(String member, String path, String runId, String doing, String purpose, ScaleStep step, boolean pollSoon) {
+    }
+
+    private final Cluster cluster;
+    private final ObservedCluster observed;
+    private final OperatorSettings settings;
+    private final AgentClient client;
+
+    AgentOperation(Cluster cluster, ObservedCluster observed, OperatorSettings settings, AgentClient client) {
+        this.cluster = cluster;
+        this.observed = observed;
+        this.settings = settings;
+        this.client = client;
+    }
+
+    /** Runs the call; {@code done} and {@code failed} (given Cassandra's message) are the step's own. */
+    StepOutcome run(Call call, Function<RunReport, StepOutcome> done, Function<String, StepOutcome> failed) {
+        Pod pod = observed.pods().get(call.member());
+        Optional<URI> uri = pod == null ? Optional.empty() : settings.agent(pod);
+        Secret secret = observed.secrets().get(AgentTokenSecret.name(cluster));
+        if (uri.isEmpty() || secret == null) {
+            return new StepOutcome(call.doing() + ": waiting for its pod IP and the agent token to reach its agent", true, call.step());
+        }
+        String token = AgentTokenSecret.token(secret);
+        RunReport report;
+        try {
+            report = get(call, uri.get(), token);
+            if (report.state() == OperationState.NOT_STARTED) {
+                LOG.info("Cluster {}: asking the agent of {} at {} to {}", clusterName(), call.member(), uri.get(), call.purpose());
+                report = start(call, uri.get(), token);
+            }
+        } catch (AgentClient.AgentBusyException e) {
+            return new StepOutcome(call.doing() + " (its agent reports BUSY: " + e.getMessage() + ")", true, call.step(), call.pollSoon());
+        } catch (IOException e) {
+            LOG.info("Cluster {}: agent of {} not reachable, will retry: {}", clusterName(), call.member(), e.getMessage());
+            return new StepOutcome(call.doing() + ": its agent is not reachable yet (" + e.getMessage() + ")", true, call.step());
+        }
+        return switch (report.state()) {
+            case DONE -> done.apply(report);
+            case FAILED -> failed.apply(report.message() == null ? "no message" : report.message());
+            default -> new StepOutcome(call.doing() + " (its agent reports " + report.state()
+                    + (report.message() == null ? "" : ": " + report.message()) + ")", true, call.step(), call.pollSoon());
+        };
+    }
+
+    private RunReport get(Call call, URI uri, String token) throws IOException {
+        return call.runId() == null ? asRun(client.get(uri, call.path(), token)) : client.getRun(uri, call.path(), token, call.runId());
+    }
+
+    private RunReport start(Call call, URI uri, String token) throws IOException {
+        return call.runId() == null ? asRun(client.start(uri, call.path(), token)) : client.startRun(uri, call.path(), token, call.runId());
+    }
+
+    /** A one-off operation's report has no id and no loads. */
+    private static RunReport asRun(OperationReport report) {
+        return new RunReport(null, report.state(), report.message(), null, null, null, null);
+    }
+
+    private String clusterName() {
+        return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    }
+}

@@ -1,0 +1,132 @@
+package io.cassandraoperator.operator.act;
+
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.Contract.Labels;
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.EventReason;
+import io.cassandraoperator.operator.model.AgentTokenSecret;
+import io.cassandraoperator.operator.model.ClientService;
+import io.cassandraoperator.operator.model.ClusterDisruptionBudget;
+import io.cassandraoperator.operator.model.MemberService;
+import io.cassandraoperator.operator.model.MembersConfigMap;
+import io.cassandraoperator.operator.model.SuperuserSecret;
+import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.cassandraoperator.operator.plan.DesiredMembers;
+import io.cassandraoperator.operator.plan.RolloutGate;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** Writes the Cluster's children so that they match the desired objects the model builds and the plan admits. */
+public final class ClusterChildren {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterChildren.class);
+
+    private final Cluster cluster;
+    private final ObservedCluster observed;
+    private final ChildWriter writer;
+    private final ClusterEvents events;
+
+    ClusterChildren(Cluster cluster, ObservedCluster observed, ChildWriter writer, ClusterEvents events) {
+        this.cluster = cluster;
+        this.observed = observed;
+        this.writer = writer;
+        this.events = events;
+    }
+
+    /** The agent token and the superuser Secrets, created once and never updated (a user's own password stays). */
+    public void ensureSecrets() {
+        if (!observed.secrets().containsKey(AgentTokenSecret.name(cluster))) {
+            LOG.info("Cluster {}: creating the agent token Secret {}", clusterName(), AgentTokenSecret.name(cluster));
+            writer.create(AgentTokenSecret.build(cluster, AgentTokenSecret.newToken()));
+        }
+        if (!observed.secrets().containsKey(SuperuserSecret.name(cluster))) {
+            // Before any StatefulSet: a member pod's env refers to it.
+            LOG.info("Cluster {}: creating the superuser Secret {} with a generated password", clusterName(), SuperuserSecret.name(cluster));
+            writer.create(SuperuserSecret.build(cluster, SuperuserSecret.newPassword()));
+        }
+    }
+
+    /** The client Service and the disruption budget. */
+    public void ensureClusterObjects() {
+        writer.ensure(ClientService.build(cluster), observed.services().get(ClientService.name(cluster)), ChildWriter::mergeService);
+        writer.ensure(ClusterDisruptionBudget.build(cluster), observed.disruptionBudgets().get(ClusterDisruptionBudget.name(cluster)),
+                (actual, desired) -> new PodDisruptionBudgetBuilder(actual).withMetadata(ChildWriter.mergeMetadata(actual, desired))
+                        .withSpec(desired.getSpec()).build());
+    }
+
+    /** The rack StatefulSets the rollout admits; replicas are never written here, only by the membership steps. */
+    public void ensureRacks(RolloutGate.Rollout rollout) {
+        for (StatefulSet desired : rollout.admitted()) {
+            writer.ensure(desired, observed.statefulSets().get(desired.getMetadata().getName()), (current, wanted) -> new StatefulSetBuilder(current)
+                    .withMetadata(ChildWriter.mergeMetadata(current, wanted))
+                    .editSpec()
+                        .withTemplate(wanted.getSpec().getTemplate())
+                        .withUpdateStrategy(wanted.getSpec().getUpdateStrategy())
+                        .withPersistentVolumeClaimRetentionPolicy(wanted.getSpec().getPersistentVolumeClaimRetentionPolicy())
+                    .endSpec()
+                    .build());
+        }
+    }
+
+    /** Deletes the StatefulSets of racks that left the spec with no members ({@link io.cassandraoperator.operator.plan.RackRemoval}). */
+    public void removeRacks(List<StatefulSet> deletable) {
+        for (StatefulSet statefulSet : deletable) {
+            String rack = statefulSet.getMetadata().getLabels().get(Labels.RACK);
+            LOG.info("Cluster {}: rack {} left the spec and has no members; deleting StatefulSet {}", clusterName(), rack,
+                    statefulSet.getMetadata().getName());
+            writer.delete(statefulSet);
+            events.record(cluster, EventReason.RackRemoved, "rack " + rack + " left the spec with no members; its StatefulSet was deleted");
+        }
+    }
+
+    /** Creates or updates the Service of every desired member; returns them as the server now holds them, by member name. */
+    public Map<String, Service> ensureMemberServices(DesiredMembers members) {
+        Map<String, Service> services = new LinkedHashMap<>();
+        members.rackByMember().forEach((member, rack) -> {
+            Service desired = MemberService.build(cluster, rack, member, members.seeds().contains(member));
+            services.put(member, writer.ensure(desired, observed.services().get(member), ChildWriter::mergeService));
+        });
+        return services;
+    }
+
+    /**
+     * Writes seeds, member addresses and replace marks when they changed; returns the ConfigMap's data as it now is
+     * (an older ConfigMap found on create is returned as the server holds it: no member starts on an address it does
+     * not hold yet).
+     */
+    public Map<String, String> ensureMembersConfigMap(Map<String, Service> services, List<String> seeds, Set<String> replacing) {
+        Map<String, String> addresses = new LinkedHashMap<>();
+        services.forEach((member, service) -> {
+            String ip = MemberService.clusterIp(service);
+            if (ip != null) {
+                addresses.put(member, ip);
+            }
+        });
+        ConfigMap desired = MembersConfigMap.build(cluster, addresses, seeds, replacing);
+        ConfigMap actual = observed.configMaps().get(MembersConfigMap.name(cluster));
+        if (actual == null) {
+            LOG.info("Cluster {}: creating ConfigMap {} with seeds {}", clusterName(), desired.getMetadata().getName(), seeds);
+            return writer.create(desired).getData();
+        } else if (!Objects.equals(actual.getData(), desired.getData())) {
+            LOG.info("Cluster {}: updating ConfigMap {}: seeds {}, {} member addresses", clusterName(),
+                    desired.getMetadata().getName(), desired.getData().get(Contract.MembersConfig.SEEDS), addresses.size());
+            writer.update(new ConfigMapBuilder(actual).withData(desired.getData()).build());
+        }
+        return desired.getData();
+    }
+
+    private String clusterName() {
+        return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    }
+}

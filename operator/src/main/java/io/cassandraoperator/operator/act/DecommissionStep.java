@@ -1,0 +1,101 @@
+package io.cassandraoperator.operator.act;
+
+import io.cassandraoperator.api.Contract.Labels;
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.EventReason;
+import io.cassandraoperator.operator.model.RackStatefulSet;
+import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.cassandraoperator.operator.plan.ScaleStep;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One step of the decommission protocol (docs/architecture.md) for one member. Each step reads its record from the
+ * member Service, acts, and writes the next record before anything depends on it, so an operator restarted between
+ * any two steps resumes: label {@code false} (intent) → agent asked, once, after it reports NOT_STARTED → label
+ * {@code true} when Cassandra reports DONE → replicas lowered → pod gone → claim and Service deleted.
+ */
+final class DecommissionStep {
+    private static final Logger LOG = LoggerFactory.getLogger(DecommissionStep.class);
+
+    private final StepContext context;
+
+    DecommissionStep(StepContext context) {
+        this.context = context;
+    }
+
+    StepOutcome start(ScaleStep.StartDecommission start) {
+        if (context.service(start.member()) == null) {
+            return missingService(start.member(), start);
+        }
+        LOG.info("Cluster {}: rack {} has more members than the spec wants; decommissioning its highest member {}",
+                context.clusterName(), start.rack(), start.member());
+        context.writer().updateMetadata(context.service(start.member()), m -> m.addToLabels(Labels.DECOMMISSIONED, "false"));
+        context.events().record(context.cluster(), EventReason.DecommissionStarted, "decommissioning member " + start.member()
+                + " of rack " + start.rack() + ": the spec wants fewer members in it");
+        return new StepOutcome(null, true, start);
+    }
+
+    StepOutcome proceed(ScaleStep.ContinueDecommission step) {
+        String member = step.member();
+        if (context.service(member) == null) {
+            return missingService(member, step);
+        }
+        AgentOperation.Call call = new AgentOperation.Call(member, Contract.AgentApi.DECOMMISSION, null,
+                "member " + member + " is decommissioning", "decommission it", step, true);
+        return context.agents().run(call, done -> {
+            LOG.info("Cluster {}: Cassandra reports {} decommissioned; recording it", context.clusterName(), member);
+            context.writer().updateMetadata(context.service(member), m -> m.addToLabels(Labels.DECOMMISSIONED, "true"));
+            context.events().record(context.cluster(), EventReason.DecommissionFinished, "member " + member
+                    + " left the ring; removing its pod, Service and claim");
+            return new StepOutcome(null, false, step);
+        }, message -> {
+            LOG.warn("Cluster {}: decommission of {} failed, the member stays: {}", context.clusterName(), member, message);
+            context.writer().updateMetadata(context.service(member), m -> m.addToAnnotations(Contract.Annotations.DECOMMISSION_FAILURE, message));
+            context.events().record(context.cluster(), EventReason.DecommissionFailed, "decommission of member " + member
+                    + " failed, the member stays: " + message);
+            return new StepOutcome(null, false, new ScaleStep.DecommissionFailed(step.rack(), member, message));
+        });
+    }
+
+    StepOutcome remove(ScaleStep.RemoveMember remove) {
+        StatefulSet statefulSet = context.observed().statefulSets().get(RackStatefulSet.name(context.cluster(), remove.rack()));
+        if (statefulSet != null && ObservedCluster.replicas(statefulSet) > remove.ordinal()) {
+            LOG.info("Cluster {}: {} is decommissioned; lowering StatefulSet {} to {} replicas", context.clusterName(), remove.member(),
+                    statefulSet.getMetadata().getName(), remove.ordinal());
+            context.writer().update(new StatefulSetBuilder(statefulSet).editSpec().withReplicas(remove.ordinal()).endSpec().build());
+            return new StepOutcome(null, false, remove);
+        }
+        if (context.observed().pods().containsKey(remove.member())) {
+            return new StepOutcome("waiting for the pod of decommissioned member " + remove.member() + " to terminate", false, remove);
+        }
+        for (PersistentVolumeClaim claim : context.observed().claimsOf(remove.member())) {
+            LOG.info("Cluster {}: deleting claim {} of decommissioned member {}", context.clusterName(), claim.getMetadata().getName(),
+                    remove.member());
+            context.writer().delete(claim);
+        }
+        // The Service goes last: it holds the record that this member's decommission finished.
+        LOG.info("Cluster {}: deleting the Service of decommissioned member {}", context.clusterName(), remove.member());
+        context.writer().delete(context.service(remove.member()));
+        context.events().record(context.cluster(), EventReason.MemberRemoved, "member " + remove.member()
+                + " was decommissioned and removed with its claim");
+        return new StepOutcome(null, false, remove);
+    }
+
+    StepOutcome cancel(ScaleStep.CancelDecommission cancel) {
+        LOG.info("Cluster {}: the spec wants member {} again; clearing its failed decommission", context.clusterName(), cancel.member());
+        context.writer().updateMetadata(context.service(cancel.member()), m -> m.removeFromLabels(Labels.DECOMMISSIONED)
+                .removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE));
+        context.events().record(context.cluster(), EventReason.DecommissionCancelled, "member " + cancel.member()
+                + " stays: the spec wants it again");
+        return new StepOutcome(null, false, cancel);
+    }
+
+    /** The record lives on the member Service: without it in the cache, nothing may be decided. */
+    private StepOutcome missingService(String member, ScaleStep step) {
+        return new StepOutcome("waiting for the Service of member " + member + " to hold the decommission record", false, step);
+    }
+}

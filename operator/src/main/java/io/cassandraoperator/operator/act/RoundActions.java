@@ -1,0 +1,61 @@
+package io.cassandraoperator.operator.act;
+
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.operator.OperatorSettings;
+import io.cassandraoperator.operator.observe.MemberRecords;
+import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.cassandraoperator.operator.plan.Refusal;
+import io.cassandraoperator.operator.plan.ScaleStep;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/** Everything one reconcile of one Cluster may write, and nothing else: the only door from a decision to the world. */
+public final class RoundActions {
+    private static final Logger LOG = LoggerFactory.getLogger(RoundActions.class);
+
+    private final Cluster cluster;
+    private final ObservedCluster observed;
+    private final ChildWriter writer;
+    private final ClusterEvents events;
+    private final AgentOperation agents;
+    private final LiveReads live;
+    private final ClusterChildren children;
+
+    public RoundActions(Cluster cluster, ObservedCluster observed, KubernetesClient client, OperatorSettings settings, AgentClient agent) {
+        this.cluster = cluster;
+        this.observed = observed;
+        this.writer = new ChildWriter(client, cluster);
+        this.events = new ClusterEvents(client);
+        this.agents = new AgentOperation(cluster, observed, settings, agent);
+        this.live = new LiveReads(client, cluster.getMetadata().getNamespace());
+        this.children = new ClusterChildren(cluster, observed, writer, events);
+    }
+
+    /** The Cluster's children: Secrets, Services, disruption budget, rack StatefulSets, members ConfigMap. */
+    public ClusterChildren children() {
+        return children;
+    }
+
+    /**
+     * Takes the membership step the plan decided.
+     *
+     * @param records       the member records the plan decided from
+     * @param services      the member Services as written this round
+     * @param membersConfig the members ConfigMap's data as it now is
+     */
+    public StepOutcome take(ScaleStep step, MemberRecords records, Map<String, Service> services, Map<String, String> membersConfig) {
+        StepContext context = new StepContext(cluster, observed, records, writer, events, agents);
+        return step.accept(new MembershipSteps(context, live, services, membersConfig));
+    }
+
+    /** Says once, in a Warning Event and the log, that the spec is refused and nothing is changed. */
+    public void reportRefusal(Refusal refusal) {
+        LOG.warn("Cluster {}/{}: refusing the spec, changing nothing: {}", cluster.getMetadata().getNamespace(),
+                cluster.getMetadata().getName(), refusal.message());
+        events.record(cluster, refusal.reason(), refusal.message());
+    }
+}

@@ -1,0 +1,123 @@
+package io.cassandraoperator.operator.observe;
+
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.Contract.Annotations;
+import io.cassandraoperator.api.Contract.Labels;
+import io.cassandraoperator.api.Names;
+import io.cassandraoperator.api.RackSpec;
+import io.cassandraoperator.operator.model.MemberService;
+import io.cassandraoperator.operator.model.RackStatefulSet;
+import io.fabric8.kubernetes.api.model.Service;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's records on the member Services ({@link Annotations}, {@link Labels#DECOMMISSIONED}), parsed once per
+ * reconcile into typed values: what every multi-step operation has done so far. Members come in spec order (rack,
+ * then ordinal) and are the ones the rack StatefulSets have; a decommission record counts on any member Service, since
+ * it outlives the member's pod.
+ */
+public record MemberRecords(List<Member> members, List<Decommission> decommissions, List<Replacement> replacements,
+                            List<Cleanup> cleanups) {
+
+    /** A member the StatefulSets have, with its Service. */
+    public record Member(String name, String rack, int ordinal, Service service) {
+        /** Whether a user asked for this member to be replaced ({@link Labels#REPLACE}). */
+        public boolean replaceRequested() {
+            return labels(service).containsKey(Labels.REPLACE);
+        }
+    }
+
+    /** A member Service carrying the decommission label: intent ({@code done} false) or Cassandra's confirmation. */
+    public record Decommission(String rack, int ordinal, String member, boolean done, String failure) {
+    }
+
+    /**
+     * A replacement in progress: why, the UIDs of the claims it gives up and of the pod that ran on them, and the repair
+     * run it owes (null when none was recorded).
+     */
+    public record Replacement(String rack, String member, String cause, Set<String> claimUids, String podUid, String repairRun) {
+    }
+
+    /** A member owing a cleanup run after a scale-out (runId), asked for it (started), or carrying its failure. */
+    public record Cleanup(String rack, String member, String runId, boolean started, String failure) {
+    }
+
+    public static MemberRecords of(Cluster cluster, ObservedCluster observed) {
+        List<Member> members = new ArrayList<>();
+        for (RackSpec rack : cluster.getSpec().getDatacenter().getRacks()) {
+            for (int ordinal = 0; ordinal < observed.replicas(RackStatefulSet.name(cluster, rack.getName())); ordinal++) {
+                String name = Names.member(cluster.getMetadata().getName(), cluster.getSpec().getDatacenter().getName(), rack.getName(), ordinal);
+                Service service = observed.services().get(name);
+                if (service != null) {
+                    members.add(new Member(name, rack.getName(), ordinal, service));
+                }
+            }
+        }
+        List<Replacement> replacements = new ArrayList<>();
+        List<Cleanup> cleanups = new ArrayList<>();
+        for (Member member : members) {
+            Map<String, String> records = annotations(member.service());
+            String cause = records.get(Annotations.REPLACE_CAUSE);
+            if (cause != null) {
+                Set<String> claims = Arrays.stream(records.getOrDefault(Annotations.REPLACE_CLAIMS, "").split(","))
+                        .filter(uid -> !uid.isEmpty()).collect(Collectors.toUnmodifiableSet());
+                replacements.add(new Replacement(member.rack(), member.name(), cause, claims,
+                        records.get(Annotations.REPLACE_POD), records.get(Annotations.REPAIR_RUN)));
+            }
+            if (records.containsKey(Annotations.CLEANUP_RUN) || records.containsKey(Annotations.CLEANUP_FAILURE)) {
+                cleanups.add(new Cleanup(member.rack(), member.name(), records.get(Annotations.CLEANUP_RUN),
+                        records.containsKey(Annotations.CLEANUP_STARTED), records.get(Annotations.CLEANUP_FAILURE)));
+            }
+        }
+        return new MemberRecords(List.copyOf(members), decommissions(observed), List.copyOf(replacements), List.copyOf(cleanups));
+    }
+
+    private static List<Decommission> decommissions(ObservedCluster observed) {
+        List<Decommission> list = new ArrayList<>();
+        for (Service service : observed.services().values()) {
+            String value = labels(service).get(Labels.DECOMMISSIONED);
+            if (value == null || !MemberService.isMemberService(service)) {
+                continue;
+            }
+            String member = service.getMetadata().getName();
+            int ordinal = Integer.parseInt(member.substring(member.lastIndexOf('-') + 1));
+            list.add(new Decommission(labels(service).get(Labels.RACK), ordinal, member, "true".equals(value),
+                    annotations(service).get(Annotations.DECOMMISSION_FAILURE)));
+        }
+        return List.copyOf(list);
+    }
+
+    /** The members whose Service carries a decommission record: they are leaving, or must not be touched otherwise. */
+    public Set<String> leaving() {
+        return decommissions.stream().map(Decommission::member).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The members being replaced. */
+    public Set<String> replacing() {
+        return replacements.stream().map(Replacement::member).collect(Collectors.toUnmodifiableSet());
+    }
+
+    public Optional<Replacement> replacement(String member) {
+        return replacements.stream().filter(r -> r.member().equals(member)).findFirst();
+    }
+
+    /** Whether an operation already holds this member (a replacement or a decommission record). */
+    public boolean recorded(String member) {
+        return replacing().contains(member) || leaving().contains(member);
+    }
+
+    private static Map<String, String> labels(Service service) {
+        return service.getMetadata().getLabels() == null ? Map.of() : service.getMetadata().getLabels();
+    }
+
+    private static Map<String, String> annotations(Service service) {
+        return service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
+    }
+}

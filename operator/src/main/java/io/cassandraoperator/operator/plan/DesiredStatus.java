@@ -1,0 +1,172 @@
+package io.cassandraoperator.operator.plan;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.ClusterStatus;
+import io.cassandraoperator.api.Contract.Annotations;
+import io.cassandraoperator.api.Contract.Labels;
+import io.cassandraoperator.api.RackSpec;
+import io.cassandraoperator.api.RackStatus;
+import io.cassandraoperator.operator.model.RackStatefulSet;
+import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/** The status a Cluster should show, computed from what exists and what the operator decided this round. */
+public final class DesiredStatus {
+    public static final String READY = "Ready";
+    public static final String PROGRESSING = "Progressing";
+    public static final String DEGRADED = "Degraded";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DesiredStatus() {
+    }
+
+    /**
+     * @param refusal a refused change, if any (then nothing else was done)
+     * @param step    the membership step decided this round
+     * @param detail  what the step is actually waiting for, when more precise than the step itself (may be null)
+     * @param now     the time of a condition that changes status
+     */
+    public static ClusterStatus compute(Cluster cluster, ObservedCluster observed, Optional<Refusal> refusal, ScaleStep step,
+                                 String detail, Instant now) {
+        ClusterStatus status = new ClusterStatus();
+        status.setObservedGeneration(cluster.getMetadata().getGeneration());
+        Set<String> racks = new LinkedHashSet<>();
+        cluster.getSpec().getDatacenter().getRacks().forEach(r -> racks.add(r.getName()));
+        observed.statefulSets().values().stream().map(s -> s.getMetadata().getLabels().get(Labels.RACK)).filter(Objects::nonNull).forEach(racks::add);
+        String leavingRack = leavingRack(step);
+        int members = 0;
+        int ready = 0;
+        for (String rack : racks) {
+            String statefulSet = RackStatefulSet.name(cluster, rack);
+            int replicas = observed.replicas(statefulSet);
+            int readyMembers = (int) IntStream.range(0, replicas).filter(o -> observed.ready(statefulSet + "-" + o)).count();
+            RackStatus rackStatus = new RackStatus(replicas, readyMembers);
+            if (rack.equals(leavingRack)) {
+                rackStatus.getConditions().add(new RackStatus.RackCondition(RackStatus.RackCondition.MEMBER_LEAVING, "True"));
+            }
+            status.getRacks().put(rack, rackStatus);
+            members += replicas;
+            ready += readyMembers;
+        }
+        status.setMembers(members);
+        status.setReadyMembers(ready);
+        int desired = cluster.getSpec().getDatacenter().getRacks().stream().mapToInt(r -> r.getMembers() == null ? 0 : r.getMembers()).sum();
+        boolean complete = cluster.getSpec().getDatacenter().getRacks().stream()
+                .allMatch((RackSpec r) -> Integer.valueOf(observed.replicas(RackStatefulSet.name(cluster, r.getName()))).equals(r.getMembers()))
+                && members == desired;
+
+        List<Condition> conditions = new ArrayList<>();
+        String progress = detail != null ? detail : step.progress();
+        if (refusal.isPresent()) {
+            conditions.add(condition(READY, false, refusal.get().reason().name(), "change refused: " + refusal.get().message()));
+            conditions.add(condition(PROGRESSING, false, refusal.get().reason().name(), "nothing is changed until the spec is corrected"));
+            conditions.add(condition(DEGRADED, true, refusal.get().reason().name(), refusal.get().message()));
+        } else {
+            // A cleanup changes nothing a client sees: the cluster is ready while it runs.
+            boolean settled = step instanceof ScaleStep.Steady || step instanceof ScaleStep.StartCleanup
+                    || step instanceof ScaleStep.ContinueCleanup || step instanceof ScaleStep.CleanupFailed;
+            boolean allReady = complete && ready == members && settled;
+            conditions.add(allReady
+                    ? condition(READY, true, "AllMembersReady", ready + " of " + desired + " members ready")
+                    : condition(READY, false, "MembersNotReady", ready + " of " + members + " members ready, " + desired + " wanted"));
+            conditions.add(progress == null
+                    ? condition(PROGRESSING, false, "Steady", "nothing to change")
+                    : condition(PROGRESSING, true, progressReason(step), progress));
+            conditions.add(step instanceof ScaleStep.DecommissionFailed failed
+                    ? condition(DEGRADED, true, "DecommissionFailed", "the decommission of member " + failed.member()
+                        + " failed and the member stays: " + failed.message() + ". Set rack " + failed.rack()
+                        + " back to keep the member, or remove the annotation " + Annotations.DECOMMISSION_FAILURE
+                        + " from its Service to try again")
+                    : step instanceof ScaleStep.CleanupFailed cleanupFailed
+                    ? condition(DEGRADED, true, "CleanupFailed", "the cleanup of member " + cleanupFailed.member() + " after the scale-out failed: "
+                        + cleanupFailed.message() + ". Run nodetool cleanup on it, then remove the annotation " + Annotations.CLEANUP_FAILURE + " from its Service")
+                    : condition(DEGRADED, false, "AsExpected", "no refused change, no failed operation"));
+        }
+        conditions.forEach(c -> c.setLastTransitionTime(now.toString()));
+        status.setConditions(conditions);
+        return status;
+    }
+
+    /**
+     * The status after a reconcile failed with an error the operator did not expect (API refusal, permissions): the
+     * previous status with Degraded saying what failed, so a user sees it without reading the operator's log.
+     */
+    public static ClusterStatus failed(Cluster cluster, Exception error, Instant now) {
+        ClusterStatus status = cluster.getStatus() == null ? new ClusterStatus() : JSON.convertValue(cluster.getStatus(), ClusterStatus.class);
+        String message = "reconciling failed and is retried: " + (error.getMessage() == null ? error.toString() : error.getMessage());
+        List<Condition> conditions = new ArrayList<>(status.getConditions().stream().filter(c -> !DEGRADED.equals(c.getType())).toList());
+        Condition degraded = condition(DEGRADED, true, "ReconcileFailed", message);
+        degraded.setLastTransitionTime(now.toString());
+        conditions.add(degraded);
+        status.setConditions(conditions);
+        return carryTransitionTimes(cluster.getStatus(), status);
+    }
+
+    /** Keeps each condition's lastTransitionTime when its status did not change, as Kubernetes conventions want. */
+    public static ClusterStatus carryTransitionTimes(ClusterStatus previous, ClusterStatus next) {
+        if (previous == null || previous.getConditions() == null) {
+            return next;
+        }
+        for (Condition condition : next.getConditions()) {
+            previous.getConditions().stream()
+                    .filter(p -> p.getType().equals(condition.getType()) && p.getStatus().equals(condition.getStatus()))
+                    .findFirst()
+                    .ifPresent(p -> condition.setLastTransitionTime(p.getLastTransitionTime()));
+        }
+        return next;
+    }
+
+    public static boolean same(ClusterStatus a, ClusterStatus b) {
+        return a != null && b != null && JSON.valueToTree(a).equals(JSON.valueToTree(b));
+    }
+
+    public static Optional<Condition> condition(ClusterStatus status, String type) {
+        return status == null || status.getConditions() == null ? Optional.empty()
+                : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private static String leavingRack(ScaleStep step) {
+        if (step instanceof ScaleStep.StartDecommission s) {
+            return s.rack();
+        } else if (step instanceof ScaleStep.ContinueDecommission c) {
+            return c.rack();
+        } else if (step instanceof ScaleStep.RemoveMember r) {
+            return r.rack();
+        } else if (step instanceof ScaleStep.DecommissionFailed f) {
+            return f.rack();
+        }
+        return null;
+    }
+
+    private static String progressReason(ScaleStep step) {
+        if (step instanceof ScaleStep.AddMember) {
+            return "AddingMember";
+        } else if (step instanceof ScaleStep.StartDecommission || step instanceof ScaleStep.ContinueDecommission) {
+            return "Decommissioning";
+        } else if (step instanceof ScaleStep.RemoveMember) {
+            return "RemovingMember";
+        } else if (step instanceof ScaleStep.CancelDecommission) {
+            return "CancellingDecommission";
+        } else if (step instanceof ScaleStep.StartCleanup || step instanceof ScaleStep.ContinueCleanup) {
+            return "CleaningUp";
+        } else if (step instanceof ScaleStep.StartReplacement || step instanceof ScaleStep.ContinueReplacement) {
+            return "ReplacingMember";
+        }
+        return "Waiting";
+    }
+
+    private static Condition condition(String type, boolean status, String reason, String message) {
+        return new ConditionBuilder().withType(type).withStatus(status ? "True" : "False").withReason(reason).withMessage(message).build();
+    }
+}

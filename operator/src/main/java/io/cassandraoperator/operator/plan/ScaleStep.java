@@ -1,0 +1,165 @@
+package io.cassandraoperator.operator.plan;
+
+/** The one membership change the operator makes next, or why it makes none: decided by {@link ScalePlan}. */
+public sealed interface ScaleStep {
+    /** What status reports while this step is the next one; null when there is nothing to wait for. */
+    String progress();
+
+    /** Hands this step to the visitor's method for its kind: a new kind of step does not compile until every visitor handles it. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per kind of step. */
+    interface Visitor<R> {
+        R steady(Steady step);
+
+        R waitFor(Wait step);
+
+        R addMember(AddMember step);
+
+        R startDecommission(StartDecommission step);
+
+        R continueDecommission(ContinueDecommission step);
+
+        R removeMember(RemoveMember step);
+
+        R decommissionFailed(DecommissionFailed step);
+
+        R cancelDecommission(CancelDecommission step);
+
+        R startCleanup(StartCleanup step);
+
+        R continueCleanup(ContinueCleanup step);
+
+        R cleanupFailed(CleanupFailed step);
+
+        R startReplacement(StartReplacement step);
+
+        R continueReplacement(ContinueReplacement step);
+    }
+
+    record Steady() implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.steady(this);
+        }
+
+        public String progress() {
+            return null;
+        }
+    }
+
+    record Wait(String progress) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.waitFor(this);
+        }
+    }
+
+    record AddMember(String rack, int ordinal, String member) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.addMember(this);
+        }
+
+        public String progress() {
+            return "adding member " + member + " to rack " + rack;
+        }
+    }
+
+    record StartDecommission(String rack, int ordinal, String member) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.startDecommission(this);
+        }
+
+        public String progress() {
+            return "starting the decommission of member " + member + " of rack " + rack;
+        }
+    }
+
+    record ContinueDecommission(String rack, int ordinal, String member) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.continueDecommission(this);
+        }
+
+        public String progress() {
+            return "waiting for member " + member + " of rack " + rack + " to finish its decommission";
+        }
+    }
+
+    record RemoveMember(String rack, int ordinal, String member) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.removeMember(this);
+        }
+
+        public String progress() {
+            return "removing decommissioned member " + member + " of rack " + rack;
+        }
+    }
+
+    record DecommissionFailed(String rack, String member, String message) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.decommissionFailed(this);
+        }
+
+        public String progress() {
+            return null;
+        }
+    }
+
+    record CancelDecommission(String rack, String member) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.cancelDecommission(this);
+        }
+
+        public String progress() {
+            return "cancelling the failed decommission of member " + member + " (the spec wants it again)";
+        }
+    }
+
+    record StartCleanup(String rack, String member, String runId) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.startCleanup(this);
+        }
+
+        public String progress() {
+            return "starting the cleanup of member " + member + " after the scale-out";
+        }
+    }
+
+    record ContinueCleanup(String rack, String member, String runId) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.continueCleanup(this);
+        }
+
+        public String progress() {
+            return "waiting for the cleanup of member " + member + " to finish";
+        }
+    }
+
+    record CleanupFailed(String member, String message) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.cleanupFailed(this);
+        }
+
+        public String progress() {
+            return null;
+        }
+    }
+
+    record StartReplacement(String rack, String member, String cause) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.startReplacement(this);
+        }
+
+        public String progress() {
+            return "starting the replacement of member " + member + " on an empty disk: " + cause;
+        }
+    }
+
+    record ContinueReplacement(String rack, String member, String cause) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.continueReplacement(this);
+        }
+
+        public String progress() {
+            return "replacing member " + member + " on an empty disk (" + cause + ")";
+        }
+    }
+}

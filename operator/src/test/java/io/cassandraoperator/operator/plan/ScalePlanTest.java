@@ -1,0 +1,167 @@
+package io.cassandraoperator.operator.plan;
+
+import io.cassandraoperator.operator.observe.MemberRecords;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScalePlanTest {
+    private static final BiFunction<String, Integer, String> NAME = (rack, ordinal) -> rack + "-" + ordinal;
+
+    private static Set<String> ready(List<ScalePlan.Rack> racks) {
+        Set<String> ready = new HashSet<>();
+        racks.forEach(r -> { for (int o = 0; o < r.replicas(); o++) ready.add(NAME.apply(r.name(), o)); });
+        return ready;
+    }
+
+    @Test
+    void steadyWhenEveryRackHasItsCountAndEveryMemberIsReady() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 3));
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(), List.of(), NAME)).isInstanceOf(ScaleStep.Steady.class);
+    }
+
+    @Test
+    void growsTheRackFurthestBelowItsCountFirstTiesInSpecOrder() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 1), new ScalePlan.Rack("b", 3, 0), new ScalePlan.Rack("c", 3, 0));
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(), List.of(), NAME)).isEqualTo(new ScaleStep.AddMember("b", 0, "b-0"));
+        List<ScalePlan.Rack> tied = List.of(new ScalePlan.Rack("a", 2, 1), new ScalePlan.Rack("b", 2, 1));
+        assertThat(ScalePlan.next(tied, ready(tied), List.of(), List.of(), NAME)).isEqualTo(new ScaleStep.AddMember("a", 1, "a-1"));
+    }
+
+    @Test
+    void aNewClusterStartsWithOrdinalZeroOfTheFirstRack() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 1, 0), new ScalePlan.Rack("b", 1, 0), new ScalePlan.Rack("c", 1, 0));
+        assertThat(ScalePlan.next(racks, Set.of(), List.of(), List.of(), NAME)).isEqualTo(new ScaleStep.AddMember("a", 0, "a-0"));
+    }
+
+    @Test
+    void neverStartsAMemberWhileAnotherIsJoiningOrNotReady() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 5, 4), new ScalePlan.Rack("b", 3, 3));
+        Set<String> ready = ready(racks);
+        ready.remove("a-3");
+        ScaleStep step = ScalePlan.next(racks, ready, List.of(), List.of(), NAME);
+        assertThat(step).isInstanceOf(ScaleStep.Wait.class);
+        assertThat(step.progress()).contains("a-3");
+        ready.add("a-3");
+        ready.remove("b-0");
+        assertThat(ScalePlan.next(racks, ready, List.of(), List.of(), NAME).progress()).contains("b-0");
+    }
+
+    @Test
+    void shrinksByTheHighestOrdinalOfTheRackFurthestAboveItsCount() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4), new ScalePlan.Rack("b", 3, 5));
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(), List.of(), NAME)).isEqualTo(new ScaleStep.StartDecommission("b", 4, "b-4"));
+    }
+
+    @Test
+    void noDecommissionStartsWhileAMemberIsNotReady() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5));
+        Set<String> ready = ready(racks);
+        ready.remove("a-1");
+        assertThat(ScalePlan.next(racks, ready, List.of(), List.of(), NAME)).isInstanceOf(ScaleStep.Wait.class);
+    }
+
+    @Test
+    void aRecordedDecommissionIsABarrierForEveryOtherChange() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5), new ScalePlan.Rack("b", 4, 1));
+        MemberRecords.Decommission running = new MemberRecords.Decommission("a", 4, "a-4", false, null);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(running), List.of(), NAME)).isEqualTo(new ScaleStep.ContinueDecommission("a", 4, "a-4"));
+        // Even when the user wants the member back, a running decommission cannot be undone: it finishes first.
+        List<ScalePlan.Rack> wantedBack = List.of(new ScalePlan.Rack("a", 5, 5));
+        assertThat(ScalePlan.next(wantedBack, ready(wantedBack), List.of(running), List.of(), NAME)).isInstanceOf(ScaleStep.ContinueDecommission.class);
+    }
+
+    @Test
+    void aFinishedDecommissionRemovesTheMember() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5));
+        MemberRecords.Decommission done = new MemberRecords.Decommission("a", 4, "a-4", true, null);
+        assertThat(ScalePlan.next(racks, Set.of(), List.of(done), List.of(), NAME)).isEqualTo(new ScaleStep.RemoveMember("a", 4, "a-4"));
+        List<ScalePlan.Rack> lowered = List.of(new ScalePlan.Rack("a", 3, 4));
+        assertThat(ScalePlan.next(lowered, ready(lowered), List.of(done), List.of(), NAME)).isEqualTo(new ScaleStep.RemoveMember("a", 4, "a-4"));
+    }
+
+    @Test
+    void aFailedDecommissionStaysUntilTheSpecWantsTheMemberAgain() {
+        MemberRecords.Decommission failed = new MemberRecords.Decommission("a", 3, "a-3", false, "Not enough live nodes");
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4));
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(failed), List.of(), NAME))
+                .isEqualTo(new ScaleStep.DecommissionFailed("a", "a-3", "Not enough live nodes"));
+        List<ScalePlan.Rack> wanted = List.of(new ScalePlan.Rack("a", 4, 4));
+        assertThat(ScalePlan.next(wanted, ready(wanted), List.of(failed), List.of(), NAME)).isEqualTo(new ScaleStep.CancelDecommission("a", "a-3"));
+    }
+
+    @Test
+    void onlyTheHighestOrdinalMayLeave() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5));
+        MemberRecords.Decommission middle = new MemberRecords.Decommission("a", 2, "a-2", true, null);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(middle), List.of(), NAME)).isInstanceOf(ScaleStep.Wait.class);
+    }
+
+    @Test
+    void aMemberStoppedBeforeItsDecommissionFinishedKeepsItsData() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 3));
+        MemberRecords.Decommission unfinished = new MemberRecords.Decommission("a", 3, "a-3", false, null);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(unfinished), List.of(), NAME)).isInstanceOf(ScaleStep.Wait.class);
+    }
+
+    @Test
+    void owedCleanupsWaitUntilTheScaleOutIsCompleteThenRunOneAtATime() {
+        List<MemberRecords.Cleanup> owed = List.of(new MemberRecords.Cleanup("a", "a-0", "run1", false, null),
+                new MemberRecords.Cleanup("a", "a-1", "run1", false, null));
+        List<ScalePlan.Rack> growing = List.of(new ScalePlan.Rack("a", 5, 4));
+        assertThat(ScalePlan.next(growing, ready(growing), List.of(), owed, NAME)).isEqualTo(new ScaleStep.AddMember("a", 4, "a-4"));
+        List<ScalePlan.Rack> grown = List.of(new ScalePlan.Rack("a", 5, 5));
+        Set<String> joining = ready(grown);
+        joining.remove("a-4");
+        assertThat(ScalePlan.next(grown, joining, List.of(), owed, NAME)).isInstanceOf(ScaleStep.Wait.class);
+        assertThat(ScalePlan.next(grown, ready(grown), List.of(), owed, NAME)).isEqualTo(new ScaleStep.StartCleanup("a", "a-0", "run1"));
+    }
+
+    @Test
+    void aStartedCleanupIsABarrierAndAFailedOneIsReportedLast() {
+        List<ScalePlan.Rack> growing = List.of(new ScalePlan.Rack("a", 5, 4));
+        MemberRecords.Cleanup started = new MemberRecords.Cleanup("a", "a-1", "run1", true, null);
+        assertThat(ScalePlan.next(growing, ready(growing), List.of(), List.of(started), NAME))
+                .isEqualTo(new ScaleStep.ContinueCleanup("a", "a-1", "run1"));
+        MemberRecords.Cleanup failed = new MemberRecords.Cleanup("a", "a-0", null, false, "disk full");
+        MemberRecords.Cleanup owed = new MemberRecords.Cleanup("a", "a-2", "run1", false, null);
+        List<ScalePlan.Rack> steady = List.of(new ScalePlan.Rack("a", 4, 4));
+        assertThat(ScalePlan.next(steady, ready(steady), List.of(), List.of(failed, owed), NAME)).isEqualTo(new ScaleStep.StartCleanup("a", "a-2", "run1"));
+        assertThat(ScalePlan.next(steady, ready(steady), List.of(), List.of(failed), NAME)).isEqualTo(new ScaleStep.CleanupFailed("a-0", "disk full"));
+        assertThat(ScalePlan.next(growing, ready(growing), List.of(), List.of(failed), NAME)).isEqualTo(new ScaleStep.AddMember("a", 4, "a-4"));
+    }
+
+    @Test
+    void aLostMemberIsReplacedOnlyWhenEveryOtherMemberIsReady() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 3));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-1", "node n1 is gone"));
+        Set<String> othersReady = Set.of("a-0", "a-2");
+        assertThat(ScalePlan.next(racks, othersReady, List.of(), List.of(), lost, List.of(), NAME))
+                .isEqualTo(new ScaleStep.StartReplacement("a", "a-1", "node n1 is gone"));
+        assertThat(ScalePlan.next(racks, Set.of("a-0"), List.of(), List.of(), lost, List.of(), NAME))
+                .isInstanceOfSatisfying(ScaleStep.Wait.class, w -> assertThat(w.progress()).contains("a-1").contains("a-2"));
+    }
+
+    @Test
+    void aRecordedReplacementGoesOnBeforeScalingAndALaterLoss() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 4, 3));
+        List<MemberRecords.Replacement> running = List.of(new MemberRecords.Replacement("a", "a-2", "requested", Set.of(), "", null));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-0", "node n1 is gone"));
+        assertThat(ScalePlan.next(racks, Set.of("a-0", "a-1"), List.of(), running, lost, List.of(), NAME))
+                .isEqualTo(new ScaleStep.ContinueReplacement("a", "a-2", "requested"));
+    }
+
+    @Test
+    void aDecommissionInProgressComesBeforeAReplacement() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4));
+        List<MemberRecords.Decommission> leaving = List.of(new MemberRecords.Decommission("a", 3, "a-3", false, null));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-0", "node n1 is gone"));
+        assertThat(ScalePlan.next(racks, Set.of("a-1", "a-2", "a-3"), leaving, List.of(), lost, List.of(), NAME))
+                .isEqualTo(new ScaleStep.ContinueDecommission("a", 3, "a-3"));
+    }
+}
