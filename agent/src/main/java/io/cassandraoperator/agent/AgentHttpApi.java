@@ -1,11 +1,18 @@
 package io.cassandraoperator.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cassandraoperator.agent.CassandraNode.NodeUnreachableException;
 import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.agent.AgentError;
+import io.cassandraoperator.api.agent.BusyAnswer;
+import io.cassandraoperator.api.agent.RunRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +36,13 @@ import java.util.function.BooleanSupplier;
  */
 public final class AgentHttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentHttpApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A run's id must be a JSON string: a number or boolean is refused, not taken for its text. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .withCoercionConfig(LogicalType.Textual, config -> config
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .build();
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -80,37 +93,36 @@ public final class AgentHttpApi implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             if (path.equals(Contract.AgentApi.LIVENESS)) {
-                respondGetOnly(exchange, method, alive.getAsBoolean() ? 200 : 503,
-                        Map.of("alive", alive.getAsBoolean()));
+                boolean isAlive = alive.getAsBoolean();
+                respondGetOnly(exchange, method, isAlive ? 200 : 503, new LivenessAnswer(isAlive));
             } else if (path.equals(Contract.AgentApi.READINESS)) {
                 String reason = readiness.notReadyReason();
-                respondGetOnly(exchange, method, reason == null ? 200 : 503,
-                        reason == null ? Map.of("ready", true) : Map.of("ready", false, "message", reason));
+                respondGetOnly(exchange, method, reason == null ? 200 : 503, new ReadinessAnswer(reason == null, reason));
             } else if (path.startsWith("/v1/")) {
                 if (!authorized(exchange)) {
-                    respond(exchange, 401, Map.of("message", "missing or wrong bearer token"));
+                    respond(exchange, 401, new AgentError("missing or wrong bearer token"));
                 } else {
                     handleOperation(exchange, path, method);
                 }
             } else {
-                respond(exchange, 404, Map.of("message", "no such path: " + path));
+                respond(exchange, 404, new AgentError("no such path: " + path));
             }
         } catch (RuntimeException e) {
             LOG.error("Request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            respond(exchange, 500, Map.of("message", OperationFailure.message(e)));
+            respond(exchange, 500, new AgentError(OperationFailure.message(e)));
         }
     }
 
     private void handleOperation(HttpExchange exchange, String path, String method) throws IOException {
         if (path.equals(Contract.AgentApi.NODE)) {
             if (!method.equals("GET")) {
-                respond(exchange, 405, Map.of("message", "use GET"));
+                respond(exchange, 405, new AgentError("use GET"));
                 return;
             }
             try {
                 respond(exchange, 200, node.status());
             } catch (NodeUnreachableException e) {
-                respond(exchange, 503, Map.of("message", e.getMessage()));
+                respond(exchange, 503, new AgentError(e.getMessage()));
             }
             return;
         }
@@ -120,7 +132,7 @@ public final class AgentHttpApi implements AutoCloseable {
         }
         RepeatableOperation repeatable = repeatableOperations.get(path);
         if (repeatable == null) {
-            respond(exchange, 404, Map.of("message", "no such path: " + path));
+            respond(exchange, 404, new AgentError("no such path: " + path));
         } else {
             handleRepeatable(exchange, method, repeatable);
         }
@@ -134,10 +146,10 @@ public final class AgentHttpApi implements AutoCloseable {
                 NodeOperation.StartResult result = decommission.start();
                 respond(exchange, result.started() ? 202 : 200, result.report());
             } catch (NodeUnreachableException e) {
-                respond(exchange, 503, Map.of("message", e.getMessage()));
+                respond(exchange, 503, new AgentError(e.getMessage()));
             }
         } else {
-            respond(exchange, 405, Map.of("message", "use GET or POST"));
+            respond(exchange, 405, new AgentError("use GET or POST"));
         }
     }
 
@@ -152,7 +164,7 @@ public final class AgentHttpApi implements AutoCloseable {
         } else if (method.equals("POST")) {
             Optional<String> id = runId(exchange);
             if (id.isEmpty()) {
-                respond(exchange, 400, Map.of("message", "the body must be a JSON object with a non-empty \"id\""));
+                respond(exchange, 400, new AgentError("the body must be a JSON object with a non-empty \"id\""));
                 return;
             }
             try {
@@ -160,23 +172,22 @@ public final class AgentHttpApi implements AutoCloseable {
                 switch (result.outcome()) {
                     case STARTED -> respond(exchange, 202, result.report());
                     case EXISTING -> respond(exchange, 200, result.report());
-                    case BUSY -> respond(exchange, 409, Map.of(
-                            "message", "run " + result.report().id() + " is still running; one run at a time",
-                            "running", result.report()));
+                    case BUSY -> respond(exchange, 409, new BusyAnswer(
+                            "run " + result.report().id() + " is still running; one run at a time", result.report()));
                 }
             } catch (NodeUnreachableException e) {
-                respond(exchange, 503, Map.of("message", e.getMessage()));
+                respond(exchange, 503, new AgentError(e.getMessage()));
             }
         } else {
-            respond(exchange, 405, Map.of("message", "use GET or POST"));
+            respond(exchange, 405, new AgentError("use GET or POST"));
         }
     }
 
     private static Optional<String> runId(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         try {
-            JsonNode id = JSON.readTree(body).path("id");
-            return id.isTextual() && !id.asText().isBlank() ? Optional.of(id.asText()) : Optional.empty();
+            RunRequest request = JSON.readValue(body, RunRequest.class);
+            return Optional.ofNullable(request).map(RunRequest::id).filter(id -> !id.isBlank());
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -204,7 +215,7 @@ public final class AgentHttpApi implements AutoCloseable {
         if (method.equals("GET") || method.equals("HEAD")) {
             respond(exchange, status, body);
         } else {
-            respond(exchange, 405, Map.of("message", "use GET"));
+            respond(exchange, 405, new AgentError("use GET"));
         }
     }
 
@@ -218,5 +229,14 @@ public final class AgentHttpApi implements AutoCloseable {
                 out.write(bytes);
             }
         }
+    }
+
+    /** The body of {@code /healthz}. */
+    record LivenessAnswer(boolean alive) {
+    }
+
+    /** The body of {@code /readyz}: {@code message} says why not ready. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ReadinessAnswer(boolean ready, String message) {
     }
 }

@@ -1,6 +1,7 @@
 package io.cassandraoperator.agent;
 
-import io.cassandraoperator.agent.OperationReport.State;
+import io.cassandraoperator.api.agent.OperationReport;
+import io.cassandraoperator.api.agent.OperationState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,7 @@ public final class BackgroundOperation {
 
     private final String name;
     private final Task task;
-    private OperationReport report = OperationReport.of(State.NOT_STARTED);
+    private OperationReport report = OperationReport.of(OperationState.NOT_STARTED);
 
     public BackgroundOperation(String name, Task task) {
         this.name = name;
@@ -29,10 +30,10 @@ public final class BackgroundOperation {
 
     /** Starts the task unless it is running or done; returns whether it started. */
     public synchronized boolean startUnlessRunningOrDone() {
-        if (report.state() == State.RUNNING || report.state() == State.DONE) {
+        if (report.state() == OperationState.RUNNING || report.state() == OperationState.DONE) {
             return false;
         }
-        report = OperationReport.of(State.RUNNING);
+        report = OperationReport.of(OperationState.RUNNING);
         Thread thread = new Thread(this::runTask, name);
         thread.setDaemon(true);
         thread.start();
@@ -44,10 +45,10 @@ public final class BackgroundOperation {
         OperationReport outcome;
         try {
             task.run();
-            outcome = OperationReport.of(State.DONE);
+            outcome = OperationReport.of(OperationState.DONE);
             LOG.info("{} finished", name);
         } catch (Exception e) {
-            outcome = new OperationReport(State.FAILED, OperationFailure.message(e));
+            outcome = new OperationReport(OperationState.FAILED, OperationFailure.message(e));
             // Usually Cassandra refusing (e.g. too few nodes for a keyspace's RF): its message is the news.
             LOG.warn("{} failed: {}", name, outcome.message());
             LOG.debug("{} failure", name, e);

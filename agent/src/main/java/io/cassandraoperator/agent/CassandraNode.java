@@ -1,5 +1,7 @@
 package io.cassandraoperator.agent;
 
+import io.cassandraoperator.api.agent.NodeStatus;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -36,11 +38,6 @@ public interface CassandraNode {
 
     /** Cassandra's LoadString (e.g. "1.2 MiB") and the bytes it stands for (the Storage Load metric). */
     record Load(String text, long bytes) {
-    }
-
-    record NodeStatus(String operationMode, String hostId, String broadcastAddress, List<String> liveNodes,
-                      List<String> unreachableNodes, List<String> joiningNodes, List<String> leavingNodes,
-                      String load) {
     }
 
     final class NodeUnreachableException extends Exception {

@@ -1,7 +1,8 @@
 package io.cassandraoperator.agent;
 
 import io.cassandraoperator.agent.CassandraNode.NodeUnreachableException;
-import io.cassandraoperator.agent.OperationReport.State;
+import io.cassandraoperator.api.agent.OperationReport;
+import io.cassandraoperator.api.agent.OperationState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ public final class Decommission implements NodeOperation {
     @Override
     public synchronized OperationReport report() {
         if (marker.exists()) {
-            return OperationReport.of(State.DONE);
+            return OperationReport.of(OperationState.DONE);
         }
         Optional<String> mode = node.operationMode();
         return reportFor(mode);
@@ -37,14 +38,14 @@ public final class Decommission implements NodeOperation {
     @Override
     public synchronized StartResult start() throws NodeUnreachableException {
         if (marker.exists()) {
-            return new StartResult(false, OperationReport.of(State.DONE));
+            return new StartResult(false, OperationReport.of(OperationState.DONE));
         }
         Optional<String> mode = node.operationMode();
         if (mode.isEmpty()) {
             throw new NodeUnreachableException("Cassandra is not reachable over JMX; decommission not started", null);
         }
         OperationReport current = reportFor(mode);
-        if (current.state() == State.RUNNING || current.state() == State.DONE) {
+        if (current.state() == OperationState.RUNNING || current.state() == OperationState.DONE) {
             LOG.info("Decommission requested; not starting another: it is {} (Cassandra mode {})", current.state(), mode.get());
             return new StartResult(false, current);
         }
@@ -58,11 +59,11 @@ public final class Decommission implements NodeOperation {
                 marker.write();
                 LOG.info("Cassandra reports DECOMMISSIONED: wrote {}", marker.file());
             }
-            return OperationReport.of(State.DONE);
+            return OperationReport.of(OperationState.DONE);
         }
         OperationReport tracked = operation.report();
-        if (tracked.state() == State.RUNNING || mode.filter(OperationMode.LEAVING::equals).isPresent()) {
-            return OperationReport.of(State.RUNNING);
+        if (tracked.state() == OperationState.RUNNING || mode.filter(OperationMode.LEAVING::equals).isPresent()) {
+            return OperationReport.of(OperationState.RUNNING);
         }
         return tracked;
     }

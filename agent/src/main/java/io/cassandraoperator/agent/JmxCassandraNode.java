@@ -1,5 +1,6 @@
 package io.cassandraoperator.agent;
 
+import io.cassandraoperator.api.agent.NodeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

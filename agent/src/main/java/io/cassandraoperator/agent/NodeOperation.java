@@ -1,6 +1,7 @@
 package io.cassandraoperator.agent;
 
 import io.cassandraoperator.agent.CassandraNode.NodeUnreachableException;
+import io.cassandraoperator.api.agent.OperationReport;
 
 /** A node operation the operator starts with POST and follows with GET. */
 public interface NodeOperation {

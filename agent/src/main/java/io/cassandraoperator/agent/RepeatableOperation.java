@@ -2,7 +2,8 @@ package io.cassandraoperator.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cassandraoperator.agent.CassandraNode.NodeUnreachableException;
-import io.cassandraoperator.agent.OperationReport.State;
+import io.cassandraoperator.api.agent.OperationState;
+import io.cassandraoperator.api.agent.RunReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,19 +69,19 @@ public final class RepeatableOperation {
     }
 
     public synchronized StartResult start(String id) throws NodeUnreachableException {
-        if (current != null && current.state() == State.RUNNING) {
+        if (current != null && current.state() == OperationState.RUNNING) {
             if (current.id().equals(id)) {
                 return new StartResult(Outcome.EXISTING, current);
             }
             LOG.info("{} {} requested; not starting it while {} runs", name, id, current.id());
             return new StartResult(Outcome.BUSY, current);
         }
-        if (current != null && current.state() == State.DONE && current.id().equals(id)) {
+        if (current != null && current.state() == OperationState.DONE && current.id().equals(id)) {
             LOG.info("{} {} requested; it finished before, not running it again", name, id);
             return new StartResult(Outcome.EXISTING, current);
         }
         CassandraNode.Load before = node.load();
-        current = RunReport.running(id, before);
+        current = RunReport.running(id, before.text(), before.bytes());
         Thread thread = new Thread(() -> run(id), name + "-" + id);
         thread.setDaemon(true);
         thread.start();
@@ -89,13 +90,13 @@ public final class RepeatableOperation {
     }
 
     private void run(String id) {
-        State outcome;
+        OperationState outcome;
         String failure = null;
         try {
             task.run();
-            outcome = State.DONE;
+            outcome = OperationState.DONE;
         } catch (Exception e) {
-            outcome = State.FAILED;
+            outcome = OperationState.FAILED;
             failure = OperationFailure.message(e);
             LOG.debug("{} {} failure", name, id, e);
         }
@@ -107,13 +108,14 @@ public final class RepeatableOperation {
         }
         RunReport finished;
         synchronized (this) {
-            finished = current.finished(outcome, failure, after);
+            finished = current.finished(outcome, failure, after == null ? null : after.text(),
+                    after == null ? null : after.bytes());
             current = finished;
-            if (outcome == State.DONE) {
+            if (outcome == OperationState.DONE) {
                 writeLastFinished(finished);
             }
         }
-        if (outcome == State.DONE) {
+        if (outcome == OperationState.DONE) {
             LOG.info("{} {} finished; load before {}, after {}", name, id, finished.loadBefore(), finished.loadAfter());
         } else {
             LOG.warn("{} {} failed: {}", name, id, failure);

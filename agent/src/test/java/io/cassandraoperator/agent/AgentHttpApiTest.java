@@ -49,13 +49,17 @@ class AgentHttpApiTest {
 
     @Test
     void probesNeedNoTokenAndReadinessFollowsTheOperationMode() throws Exception {
-        assertThat(send("GET", "/healthz", null).statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> alive = send("GET", "/healthz", null);
+        assertThat(alive.statusCode()).isEqualTo(200);
+        assertThat(alive.body()).isEqualTo("{\"alive\":true}");
+        HttpResponse<String> ready = send("GET", "/readyz", null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"ready\":true}");
 
         node.mode = "JOINING";
         HttpResponse<String> joining = send("GET", "/readyz", null);
         assertThat(joining.statusCode()).isEqualTo(503);
-        assertThat(joining.body()).contains("JOINING");
+        assertThat(joining.body()).isEqualTo("{\"ready\":false,\"message\":\"Cassandra's operation mode is JOINING\"}");
 
         node.mode = "DECOMMISSION_FAILED";
         assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(200);
@@ -116,6 +120,8 @@ class AgentHttpApiTest {
         HttpResponse<String> other = send("POST", "/v1/cleanup", "Bearer s3cret", "{\"id\":\"round-2\"}");
         assertThat(other.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(other.body()).at("/running/id").asText()).isEqualTo("round-1");
+        assertThat(JSON.readTree(other.body()).get("message").asText())
+                .isEqualTo("run round-1 is still running; one run at a time");
 
         node.loadBytes = 1024;
         node.holdOperation.countDown();
@@ -142,6 +148,8 @@ class AgentHttpApiTest {
         assertThat(send("POST", "/v1/repair", "Bearer s3cret", "{\"id\":\"\"}").statusCode()).isEqualTo(400);
         assertThat(send("POST", "/v1/repair", "Bearer s3cret", "[\"x\"]").statusCode()).isEqualTo(400);
         assertThat(send("POST", "/v1/repair", "Bearer s3cret", "not json").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/v1/repair", "Bearer s3cret", "{\"id\":7}").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/v1/repair", "Bearer s3cret", "null").statusCode()).isEqualTo(400);
         assertThat(node.cleanupCalls).hasValue(0);
         assertThat(node.repairCalls).hasValue(0);
     }

@@ -1,7 +1,8 @@
 package io.cassandraoperator.agent;
 
 import io.cassandraoperator.agent.CassandraNode.NodeUnreachableException;
-import io.cassandraoperator.agent.OperationReport.State;
+import io.cassandraoperator.api.agent.OperationReport;
+import io.cassandraoperator.api.agent.OperationState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,18 +23,18 @@ class DecommissionTest {
     @Test
     void runsOnceAndWritesTheMarkerWhenCassandraIsDecommissioned() throws Exception {
         Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
-        assertThat(decommission.report().state()).isEqualTo(State.NOT_STARTED);
+        assertThat(decommission.report().state()).isEqualTo(OperationState.NOT_STARTED);
 
         NodeOperation.StartResult first = decommission.start();
         assertThat(first.started()).isTrue();
-        assertThat(first.report().state()).isEqualTo(State.RUNNING);
+        assertThat(first.report().state()).isEqualTo(OperationState.RUNNING);
 
         NodeOperation.StartResult second = decommission.start();
         assertThat(second.started()).isFalse();
-        assertThat(second.report().state()).isEqualTo(State.RUNNING);
+        assertThat(second.report().state()).isEqualTo(OperationState.RUNNING);
 
         node.releaseDecommission.countDown();
-        await().until(() -> decommission.report().state() == State.DONE);
+        await().until(() -> decommission.report().state() == OperationState.DONE);
         assertThat(VolumeMarker.decommissioned(dataDir).exists()).isTrue();
         assertThat(decommission.start().started()).isFalse();
         assertThat(node.decommissionCalls).hasValue(1);
@@ -46,7 +47,7 @@ class DecommissionTest {
         Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
 
         decommission.start();
-        await().until(() -> decommission.report().state() == State.FAILED);
+        await().until(() -> decommission.report().state() == OperationState.FAILED);
         assertThat(decommission.report().message())
                 .isEqualTo("Not enough live nodes to maintain replication factor in keyspace ks (RF = 2, N = 2).");
         assertThat(VolumeMarker.decommissioned(dataDir).exists()).isFalse();
@@ -54,7 +55,7 @@ class DecommissionTest {
         node.refusal = null;
         node.releaseDecommission.countDown();
         assertThat(decommission.start().started()).isTrue();
-        await().until(() -> decommission.report().state() == State.DONE);
+        await().until(() -> decommission.report().state() == OperationState.DONE);
         assertThat(node.decommissionCalls).hasValue(2);
     }
 
@@ -63,11 +64,11 @@ class DecommissionTest {
         node.mode = "LEAVING";
         Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
 
-        assertThat(decommission.report().state()).isEqualTo(State.RUNNING);
+        assertThat(decommission.report().state()).isEqualTo(OperationState.RUNNING);
         assertThat(decommission.start().started()).isFalse();
 
         node.mode = "DECOMMISSIONED";
-        assertThat(decommission.report().state()).isEqualTo(State.DONE);
+        assertThat(decommission.report().state()).isEqualTo(OperationState.DONE);
         assertThat(VolumeMarker.decommissioned(dataDir).exists()).isTrue();
         assertThat(node.decommissionCalls).hasValue(0);
     }
@@ -78,8 +79,8 @@ class DecommissionTest {
         node.mode = null;
         Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
 
-        assertThat(decommission.report().state()).isEqualTo(State.DONE);
-        assertThat(decommission.start()).isEqualTo(new NodeOperation.StartResult(false, OperationReport.of(State.DONE)));
+        assertThat(decommission.report().state()).isEqualTo(OperationState.DONE);
+        assertThat(decommission.start()).isEqualTo(new NodeOperation.StartResult(false, OperationReport.of(OperationState.DONE)));
         assertThat(node.decommissionCalls).hasValue(0);
     }
 

@@ -1,5 +1,7 @@
 package io.cassandraoperator.agent;
 
+import io.cassandraoperator.api.agent.NodeStatus;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
