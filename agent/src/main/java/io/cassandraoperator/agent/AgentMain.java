@@ -87,7 +87,7 @@ public final class AgentMain {
                     decommissioned.file());
             return;
         }
-        CassandraCommandLine.ConfigFiles config = CassandraConfigDirectory.write(settings, membership.broadcastAddress(), seeds);
+        ConfigFiles config = CassandraConfigDirectory.write(settings, membership.broadcastAddress(), seeds);
         Optional<String> replaced = Replacement.addressToReplace(membership, joined);
         if (membership.replaceRequested()) {
             LOG.info(replaced.isPresent()

@@ -1,7 +1,6 @@
 package io.cassandraoperator.agent;
 
 import java.io.File;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,9 +98,5 @@ public final class CassandraCommandLine {
         return settings.pluginsDir()
                 .map(plugins -> settings.cassandraClasspath() + File.pathSeparator + plugins.resolve("*"))
                 .orElse(settings.cassandraClasspath());
-    }
-
-    /** Where the rendered configuration lives. */
-    public record ConfigFiles(Path cassandraYaml, Path rackDcProperties, Path logbackXml) {
     }
 }

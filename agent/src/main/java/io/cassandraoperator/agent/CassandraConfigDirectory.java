@@ -45,10 +45,10 @@ public final class CassandraConfigDirectory {
         return CassandraYaml.write(yaml);
     }
 
-    public static CassandraCommandLine.ConfigFiles write(AgentSettings settings, String broadcastAddress,
+    public static ConfigFiles write(AgentSettings settings, String broadcastAddress,
                                                          List<String> seeds) {
         Path dir = confDir(settings);
-        CassandraCommandLine.ConfigFiles files = new CassandraCommandLine.ConfigFiles(
+        ConfigFiles files = new ConfigFiles(
                 dir.resolve("cassandra.yaml"), dir.resolve("cassandra-rackdc.properties"), dir.resolve("logback.xml"));
         try {
             Files.createDirectories(dir);

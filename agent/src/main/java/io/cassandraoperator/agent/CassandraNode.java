@@ -8,6 +8,9 @@ import java.util.Optional;
 /** The operations the agent performs on its Cassandra node; implemented over JMX by {@link JmxCassandraNode}. */
 public interface CassandraNode {
 
+    /** The keyspace of Cassandra's roles, repaired with the others (see {@link #repairAllKeyspaces}). */
+    String AUTH_KEYSPACE = "system_auth";
+
     /** Cassandra's operation mode (STARTING, JOINING, NORMAL, LEAVING, DECOMMISSIONED, DRAINING, DRAINED...), empty when unreachable. */
     Optional<String> operationMode();
 

@@ -34,7 +34,6 @@ public final class JmxCassandraNode implements CassandraNode {
     private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
     private static final ObjectName GOSSIPER = objectName("org.apache.cassandra.net:type=Gossiper");
     private static final ObjectName STORAGE_LOAD = objectName("org.apache.cassandra.metrics:type=Storage,name=Load");
-    static final String AUTH_KEYSPACE = "system_auth";
     private static final Duration REPAIR_POLL = Duration.ofSeconds(1);
     /**
      * A full repair of all the node's ranges (a replaced node must catch up on every range it holds, not only its

@@ -135,7 +135,7 @@ public final class SuperuserRole {
         LOG.info("system_auth replication raised from {} to NetworkTopologyStrategy {}: min({}, {} node(s) in {}), so that "
                 + "from 3 members on losing one locks no role out; repairing system_auth on this member so the new replicas "
                 + "hold every role", current, raised.get(), AuthReplication.WANTED_REPLICAS, nodes, datacenter);
-        node.repairKeyspace(JmxCassandraNode.AUTH_KEYSPACE);
+        node.repairKeyspace(CassandraNode.AUTH_KEYSPACE);
         LOG.info("Superuser role {} in place; system_auth repaired", superuser.username());
     }
 

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CassandraCommandLineTest {
 
-    private static final CassandraCommandLine.ConfigFiles CONFIG = new CassandraCommandLine.ConfigFiles(
+    private static final ConfigFiles CONFIG = new ConfigFiles(
             Path.of("/data/conf/cassandra.yaml"), Path.of("/data/conf/cassandra-rackdc.properties"),
             Path.of("/data/conf/logback.xml"));
     private static final JmxAccess JMX = new JmxAccess(41234, JmxAccess.USER, "pw",
