@@ -1,7 +1,0 @@
-package io.cassandraoperator.agent;
-
-import java.nio.file.Path;
-
-/** Where the rendered configuration lives. */
-public record ConfigFiles(Path cassandraYaml, Path rackDcProperties, Path logbackXml) {
-}
