@@ -45,8 +45,7 @@ public final class CassandraConfigDirectory {
         return CassandraYaml.write(yaml);
     }
 
-    public static ConfigFiles write(AgentSettings settings, String broadcastAddress,
-                                                         List<String> seeds) {
+    public static ConfigFiles write(AgentSettings settings, String broadcastAddress, List<String> seeds) {
         Path dir = confDir(settings);
         ConfigFiles files = new ConfigFiles(
                 dir.resolve("cassandra.yaml"), dir.resolve("cassandra-rackdc.properties"), dir.resolve("logback.xml"));
