@@ -1,5 +1,28 @@
 package io.cassandraoperator.agent;
 
+import io.cassandraoperator.agent.auth.SuperuserRole;
+import io.cassandraoperator.agent.cassandra.CassandraClassLoader;
+import io.cassandraoperator.agent.cassandra.CassandraCommandLine;
+import io.cassandraoperator.agent.cassandra.CassandraNode;
+import io.cassandraoperator.agent.cassandra.CassandraProcess;
+import io.cassandraoperator.agent.cassandra.JmxAccess;
+import io.cassandraoperator.agent.cassandra.JmxCassandraNode;
+import io.cassandraoperator.agent.cassandra.OperationFailure;
+import io.cassandraoperator.agent.cassandra.OperationMode;
+import io.cassandraoperator.agent.config.AgentSettings;
+import io.cassandraoperator.agent.config.CassandraConfigDirectory;
+import io.cassandraoperator.agent.config.ConfigFiles;
+import io.cassandraoperator.agent.http.AgentHttpApi;
+import io.cassandraoperator.agent.http.Readiness;
+import io.cassandraoperator.agent.membership.JoinRecorder;
+import io.cassandraoperator.agent.membership.LostVolume;
+import io.cassandraoperator.agent.membership.Membership;
+import io.cassandraoperator.agent.membership.Replacement;
+import io.cassandraoperator.agent.membership.SeedRefresher;
+import io.cassandraoperator.agent.membership.VolumeMarker;
+import io.cassandraoperator.agent.metrics.MetricsExporter;
+import io.cassandraoperator.agent.operations.Decommission;
+import io.cassandraoperator.agent.operations.RepeatableOperation;
 import io.cassandraoperator.api.Contract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +48,7 @@ public final class AgentMain {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
 
     /** Cassandra's startup error on the data of a decommissioned node (StorageService, Cassandra 4 and 5). */
-    static final String DECOMMISSIONED_REFUSAL = "This node was decommissioned and will not rejoin the ring";
+    public static final String DECOMMISSIONED_REFUSAL = "This node was decommissioned and will not rejoin the ring";
 
     private final AgentSettings settings;
     private volatile boolean shuttingDown;
@@ -87,7 +110,7 @@ public final class AgentMain {
                     decommissioned.file());
             return;
         }
-        CassandraCommandLine.ConfigFiles config = CassandraConfigDirectory.write(settings, membership.broadcastAddress(), seeds);
+        ConfigFiles config = CassandraConfigDirectory.write(settings, membership.broadcastAddress(), seeds);
         Optional<String> replaced = Replacement.addressToReplace(membership, joined);
         if (membership.replaceRequested()) {
             LOG.info(replaced.isPresent()

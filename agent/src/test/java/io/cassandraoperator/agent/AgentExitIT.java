@@ -1,5 +1,6 @@
 package io.cassandraoperator.agent;
 
+import io.cassandraoperator.agent.config.AgentSettings;
 import io.cassandraoperator.api.Contract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.cassandraoperator.agent;
 
+import io.cassandraoperator.agent.cassandra.CassandraCommandLine;
+import io.cassandraoperator.agent.config.AgentSettings;
 import io.cassandraoperator.api.Contract;
 
 import java.io.IOException;

@@ -1,0 +1,58 @@
+package io.cassandraoperator.agent.membership;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * A file on the data volume recording a fact about the Cassandra data on it; it goes when the volume is wiped, which
+ * is exactly when the fact stops being true.
+ */
+public final class VolumeMarker {
+    /** This member left the ring: Cassandra refuses to start on this data, so the agent does not start it. */
+    public static final String DECOMMISSIONED = "cassandra-operator-decommissioned";
+    /** This data joined the ring (Cassandra reached NORMAL on it): it never bootstraps again. */
+    public static final String JOINED = "cassandra-operator-joined";
+
+    /**
+     * This volume was found empty under an address the ring knows (see {@link LostVolume}): reported to the operator,
+     * which replaces the member on a new volume.
+     */
+    public static final String LOST = "cassandra-operator-lost";
+
+    private final Path file;
+
+    private VolumeMarker(Path file) {
+        this.file = file;
+    }
+
+    public static VolumeMarker decommissioned(Path dataDir) {
+        return new VolumeMarker(dataDir.resolve(DECOMMISSIONED));
+    }
+
+    public static VolumeMarker joined(Path dataDir) {
+        return new VolumeMarker(dataDir.resolve(JOINED));
+    }
+
+    public static VolumeMarker lost(Path dataDir) {
+        return new VolumeMarker(dataDir.resolve(LOST));
+    }
+
+    public boolean exists() {
+        return Files.exists(file);
+    }
+
+    public void write() {
+        try {
+            Files.writeString(file, Instant.now() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the marker " + file, e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+}
