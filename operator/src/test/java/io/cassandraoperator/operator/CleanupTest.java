@@ -1,6 +1,7 @@
 package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.agent.OperationState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,8 +26,7 @@ class CleanupTest {
 
     @Test
     void theMembersThatWereThereCleanUpOneAtATimeAcrossRestarts() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
-        harness.awaitReady("c", 3);
+        harness.createReady("c", 3);
         // While the cluster was created, members 0 and 1 handed ranges to later members.
         assertThat(harness.agents.cleanupOrder()).containsExactly("c-dc1-rack1-0", "c-dc1-rack1-1");
 
@@ -61,7 +61,7 @@ class CleanupTest {
         for (int i = 0; i < 4; i++) {
             assertThat(annotations("c-dc1-rack1-" + i)).doesNotContainKeys(Contract.Annotations.CLEANUP_RUN, Contract.Annotations.CLEANUP_STARTED, Contract.Annotations.CLEANUP_FAILURE);
         }
-        assertThat(harness.events("CleanupFinished")).hasSize(5);
+        assertThat(harness.events(EventReason.CleanupFinished)).hasSize(5);
     }
 
     @Test
@@ -88,7 +88,7 @@ class CleanupTest {
         });
         assertThat(annotations("c-dc1-rack1-0")).containsEntry(Contract.Annotations.CLEANUP_FAILURE, "Cleanup cannot run while node has pending ranges")
                 .doesNotContainKeys(Contract.Annotations.CLEANUP_RUN, Contract.Annotations.CLEANUP_STARTED);
-        assertThat(harness.events("CleanupFailed")).hasSize(1);
+        assertThat(harness.events(EventReason.CleanupFailed)).hasSize(1);
         assertThat(harness.conditionIs("c", "Ready", "True")).isTrue();
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> harness.agents.cleanupPosts("c-dc1-rack1-0") == 1);
 

@@ -4,6 +4,7 @@ import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.ClusterStatus;
 import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.EventReason;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -31,8 +32,7 @@ class ClusterLifecycleTest {
 
     @Test
     void createsEveryObjectOwnedLabelledAndWithSeedsThenReportsReady() {
-        Cluster created = harness.create(TestClusters.cluster("c", NAMESPACE, 3));
-        harness.awaitReady("c", 3);
+        Cluster created = harness.createReady("c", 3);
 
         List<HasMetadata> owned = new ArrayList<>();
         owned.add(harness.statefulSet("c-dc1-rack1"));
@@ -69,7 +69,7 @@ class ClusterLifecycleTest {
         assertThat(status.getObservedGeneration()).isEqualTo(harness.cluster("c").get().getMetadata().getGeneration());
         assertThat(harness.condition("c", "Progressing")).get().extracting("status").isEqualTo("False");
         assertThat(harness.condition("c", "Degraded")).get().extracting("status").isEqualTo("False");
-        assertThat(harness.events("MemberAdded")).hasSize(3);
+        assertThat(harness.events(EventReason.MemberAdded)).hasSize(3);
         assertThat(harness.controllers.violations).isEmpty();
     }
 
@@ -79,16 +79,14 @@ class ClusterLifecycleTest {
                 .withNewMetadata().withName("s-superuser").withNamespace(NAMESPACE).endMetadata()
                 .addToData("username", encoded("dba")).addToData("password", encoded("users-own-password-0123456789"))
                 .build()).create();
-        harness.create(TestClusters.cluster("s", NAMESPACE, 3));
-        harness.awaitReady("s", 3);
+        harness.createReady("s", 3);
 
         Secret kept = harness.api.client.secrets().inNamespace(NAMESPACE).withName("s-superuser").get();
         assertThat(kept.getMetadata().getOwnerReferences()).as("not taken over").isNullOrEmpty();
         assertThat(decoded(kept, "username")).isEqualTo("dba");
         assertThat(decoded(kept, "password")).isEqualTo("users-own-password-0123456789");
 
-        harness.create(TestClusters.cluster("g", NAMESPACE, 1));
-        harness.awaitReady("g", 1);
+        harness.createReady("g", 1);
         String generated = decoded(harness.api.client.secrets().inNamespace(NAMESPACE).withName("g-superuser").get(), "password");
         String shown = Serialization.asJson(harness.cluster("g").get()) + Serialization.asJson(
                 harness.api.client.v1().events().inNamespace(NAMESPACE).list().getItems());
@@ -105,13 +103,12 @@ class ClusterLifecycleTest {
 
     @Test
     void seedsSpreadOverRacksAndMembersJoinInFairOrder() {
-        harness.create(TestClusters.cluster("m", NAMESPACE, 2, 2, 1));
-        harness.awaitReady("m", 5);
+        harness.createReady("m", 2, 2, 1);
         assertThat(List.of("m-dc1-rack1-0", "m-dc1-rack2-0", "m-dc1-rack3-0"))
                 .allSatisfy(s -> assertThat(harness.service(s).getMetadata().getLabels()).containsEntry(Labels.SEED, "true"));
         assertThat(List.of("m-dc1-rack1-1", "m-dc1-rack2-1"))
                 .allSatisfy(s -> assertThat(harness.service(s).getMetadata().getLabels()).doesNotContainKey(Labels.SEED));
-        List<String> order = harness.events("MemberAdded").stream()
+        List<String> order = harness.events(EventReason.MemberAdded).stream()
                 .sorted(java.util.Comparator.comparing(e -> java.time.Instant.parse(e.getLastTimestamp())))
                 .map(e -> e.getMessage().split(" ")[2]).toList();
         // The rack furthest below its count first, ties in spec order.
@@ -124,8 +121,7 @@ class ClusterLifecycleTest {
 
     @Test
     void scalesUpOneMemberAtATime() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
-        harness.awaitReady("c", 3);
+        harness.createReady("c", 3);
         String token = harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get().getData().get("token");
         harness.controllers.autoReady = false;
 
@@ -153,8 +149,7 @@ class ClusterLifecycleTest {
 
     @Test
     void aNewVersionRollsOutOneRackAtATime() {
-        harness.create(TestClusters.cluster("u", NAMESPACE, 2, 2));
-        harness.awaitReady("u", 4);
+        harness.createReady("u", 2, 2);
         harness.controllers.holdRollout = true;
 
         harness.editSpec("u", c -> c.getSpec().setVersion("5.0.7"));

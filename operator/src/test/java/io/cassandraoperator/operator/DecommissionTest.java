@@ -2,6 +2,7 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.RackStatus;
 import io.cassandraoperator.api.agent.OperationState;
 import io.fabric8.kubernetes.api.model.Service;
@@ -35,8 +36,7 @@ class DecommissionTest {
 
     @Test
     void scaleDownFiveToThreeFollowsTheProtocolAcrossRestarts() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 5));
-        harness.awaitReady("c", 5);
+        harness.createReady("c", 5);
         String set = "c-dc1-rack1";
 
         for (String member : new String[]{"c-dc1-rack1-4", "c-dc1-rack1-3"}) {
@@ -93,9 +93,9 @@ class DecommissionTest {
         assertThat(harness.agents.unauthorized).hasValue(0);
         assertThat(harness.api.client.configMaps().inNamespace(NAMESPACE).withName("c-members").get().getData())
                 .doesNotContainKeys("c-dc1-rack1-3", "c-dc1-rack1-4").containsKeys("c-dc1-rack1-0", "c-dc1-rack1-2");
-        assertThat(harness.events("DecommissionStarted")).hasSize(2);
-        assertThat(harness.events("DecommissionFinished")).hasSize(2);
-        assertThat(harness.events("MemberRemoved")).hasSize(2);
+        assertThat(harness.events(EventReason.DecommissionStarted)).hasSize(2);
+        assertThat(harness.events(EventReason.DecommissionFinished)).hasSize(2);
+        assertThat(harness.events(EventReason.MemberRemoved)).hasSize(2);
         assertThat(harness.status("c").getRacks().get("rack1").getConditions()).isEmpty();
         assertThat(harness.controllers.violations).isEmpty();
     }
@@ -107,8 +107,7 @@ class DecommissionTest {
      */
     @Test
     void aScaleDownReversedMidDecommissionFinishesItThenAddsTheMemberAgainOnAFreshClaim() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 4));
-        harness.awaitReady("c", 4);
+        harness.createReady("c", 4);
         String set = "c-dc1-rack1";
         String member = "c-dc1-rack1-3";
         String oldClaim = harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + member).get()
@@ -146,7 +145,7 @@ class DecommissionTest {
                 .getMetadata().getUid()).isNotEqualTo(oldClaim);
         assertThat(harness.agents.posts(member)).as("one decommission, never repeated").isEqualTo(1);
         // At most once: an operator stopped between deleting the Service and creating the Event loses the Event (seen once).
-        assertThat(harness.events("MemberRemoved")).hasSizeLessThanOrEqualTo(1);
+        assertThat(harness.events(EventReason.MemberRemoved)).hasSizeLessThanOrEqualTo(1);
         assertThat(harness.controllers.violations).isEmpty();
     }
 
@@ -160,8 +159,7 @@ class DecommissionTest {
 
     @Test
     void aFinishedDecommissionRecordedBeforeACrashIsNotRepeated() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 4));
-        harness.awaitReady("c", 4);
+        harness.createReady("c", 4);
         harness.stopOperator();
         // The state an operator leaves when it crashes right after recording DONE.
         harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
@@ -177,8 +175,7 @@ class DecommissionTest {
 
     @Test
     void aDecommissionCassandraRejectsLeavesTheMemberAndSaysWhy() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 4));
-        harness.awaitReady("c", 4);
+        harness.createReady("c", 4);
         String member = "c-dc1-rack1-3";
         String cassandraSays = "Not enough live nodes to maintain replication factor in keyspace ks";
         harness.agents.finishDecommission(member, OperationState.FAILED, cassandraSays);
@@ -190,7 +187,7 @@ class DecommissionTest {
             assertThat(c.getMessage()).contains(member).contains(cassandraSays);
         });
         assertThat(harness.service(member).getMetadata().getAnnotations()).containsEntry(Contract.Annotations.DECOMMISSION_FAILURE, cassandraSays);
-        assertThat(harness.events("DecommissionFailed")).singleElement().satisfies(e -> {
+        assertThat(harness.events(EventReason.DecommissionFailed)).singleElement().satisfies(e -> {
             assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getMessage()).contains(cassandraSays);
         });

@@ -2,6 +2,7 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.ClusterStatus;
+import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.operator.model.AgentTokenSecret;
 import io.cassandraoperator.operator.plan.DesiredStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +71,13 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
         return api.client.resource(cluster).create();
     }
 
+    /** A Cluster of this name in {@link #NAMESPACE} with these members per rack, created and awaited Ready. */
+    Cluster createReady(String name, int... membersPerRack) {
+        Cluster created = create(TestClusters.cluster(name, NAMESPACE, membersPerRack));
+        awaitReady(name, Arrays.stream(membersPerRack).sum());
+        return created;
+    }
+
     Resource<Cluster> cluster(String name) {
         return api.client.resources(Cluster.class).inNamespace(NAMESPACE).withName(name);
     }
@@ -118,9 +127,9 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
         return api.client.services().inNamespace(NAMESPACE).withName(name).get();
     }
 
-    List<Event> events(String reason) {
+    List<Event> events(EventReason reason) {
         return api.client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-                .filter(e -> reason.equals(e.getReason())).toList();
+                .filter(e -> reason.name().equals(e.getReason())).toList();
     }
 
     private String token() {
@@ -134,8 +143,11 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
         if (operator != null) {
             stopOperator();
         }
-        controllers.close();
-        agents.close();
-        api.close();
+        // Each may be missing when beforeEach failed part-way.
+        for (AutoCloseable part : new AutoCloseable[]{controllers, agents, api}) {
+            if (part != null) {
+                part.close();
+            }
+        }
     }
 }

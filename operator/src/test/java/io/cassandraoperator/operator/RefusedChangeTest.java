@@ -3,6 +3,7 @@ package io.cassandraoperator.operator;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.ClusterMode;
 import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.EventReason;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -29,8 +30,7 @@ class RefusedChangeTest {
 
     @BeforeEach
     void createCluster() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
-        harness.awaitReady("c", 3);
+        harness.createReady("c", 3);
     }
 
     static Stream<Arguments> refusedChanges() {
@@ -60,7 +60,7 @@ class RefusedChangeTest {
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getReason()).isEqualTo(reason);
         });
-        assertThat(harness.events(reason)).singleElement().satisfies(e -> {
+        assertThat(harness.events(EventReason.valueOf(reason))).singleElement().satisfies(e -> {
             assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getMessage()).contains(messagePart);
             assertThat(e.getInvolvedObject().getName()).isEqualTo("c");

@@ -2,6 +2,7 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.agent.OperationState;
 import io.cassandraoperator.operator.plan.MemberLoss;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -45,8 +46,7 @@ class ReplacementTest {
 
     @Test
     void aMemberWhoseNodeIsDeletedIsReplacedOnAnotherNodeKeepingItsAddress() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
-        harness.awaitReady("c", 3);
+        harness.createReady("c", 3);
         await().atMost(STEP).until(() -> harness.controllers.claimUids.size() == 3 && harness.agents.repairRuns().isEmpty());
         String member = "c-dc1-rack1-1";
         String address = harness.service(member).getSpec().getClusterIP();
@@ -71,8 +71,8 @@ class ReplacementTest {
         assertThat(harness.service(member).getSpec().getClusterIP()).isEqualTo(address);
         assertThat(membersConfig()).containsEntry(member, address);
         assertThat(records(member)).doesNotContainKeys(Contract.Annotations.REPLACE_CLAIMS, Contract.Annotations.REPAIR_RUN);
-        assertThat(harness.events("ReplacementStarted")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains(lostNode));
-        assertThat(harness.events("ReplacementFinished")).hasSize(1);
+        assertThat(harness.events(EventReason.ReplacementStarted)).singleElement().satisfies(e -> assertThat(e.getMessage()).contains(lostNode));
+        assertThat(harness.events(EventReason.ReplacementFinished)).hasSize(1);
         assertThat(harness.agents.repairRuns()).hasSize(1);
         assertThat(harness.controllers.claimUids.get("c-dc1-rack1-0")).hasSize(1);
         assertThat(harness.controllers.claimUids.get("c-dc1-rack1-2")).hasSize(1);
@@ -81,8 +81,7 @@ class ReplacementTest {
 
     @Test
     void aRequestedReplacementResumesAfterRestartsAtEveryStepAndHappensOnce() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
-        harness.awaitReady("c", 3);
+        harness.createReady("c", 3);
         String member = "c-dc1-rack1-2";
         String address = harness.service(member).getSpec().getClusterIP();
         String firstClaim = claim(member).getMetadata().getUid();
@@ -124,8 +123,8 @@ class ReplacementTest {
         await().atMost(STEP).until(() -> !membersConfig().containsKey(member + ".replace"));
         assertThat(harness.controllers.claimUids.get(member)).as("the claim was given up exactly once").hasSize(2);
         assertThat(harness.agents.repairRuns()).containsExactly(member + "/" + runId);
-        assertThat(harness.events("ReplacementStarted")).hasSize(1);
-        assertThat(harness.events("ReplacementFinished")).hasSize(1);
+        assertThat(harness.events(EventReason.ReplacementStarted)).hasSize(1);
+        assertThat(harness.events(EventReason.ReplacementFinished)).hasSize(1);
         assertThat(harness.controllers.violations).isEmpty();
     }
 
@@ -143,8 +142,7 @@ class ReplacementTest {
 
     @Test
     void aMemberWhoseAgentReportsALostVolumeIsReplacedOnceAndAnyOtherCrashLoopIsNot() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
-        harness.awaitReady("c", 3);
+        harness.createReady("c", 3);
         String member = "c-dc1-rack1-1";
         String address = harness.service(member).getSpec().getClusterIP();
         harness.controllers.autoReady = false;
@@ -168,9 +166,9 @@ class ReplacementTest {
         assertThat(harness.service(member).getSpec().getClusterIP()).isEqualTo(address);
         assertThat(harness.controllers.claimUids.get(member)).as("the claim was given up exactly once").hasSize(2);
         assertThat(harness.agents.repairRuns()).hasSize(1);
-        assertThat(harness.events("ReplacementStarted")).singleElement()
+        assertThat(harness.events(EventReason.ReplacementStarted)).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains("exit code " + Contract.AgentExit.VOLUME_LOST));
-        assertThat(harness.events("ReplacementFinished")).hasSize(1);
+        assertThat(harness.events(EventReason.ReplacementFinished)).hasSize(1);
         assertThat(harness.controllers.claimUids.get("c-dc1-rack1-0")).hasSize(1);
         assertThat(harness.controllers.claimUids.get("c-dc1-rack1-2")).hasSize(1);
         assertThat(harness.controllers.violations).isEmpty();
@@ -178,8 +176,7 @@ class ReplacementTest {
 
     @Test
     void noReplacementWhileAnotherMemberIsDown() {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 3));
-        harness.awaitReady("c", 3);
+        harness.createReady("c", 3);
         harness.controllers.autoReady = false;
         String down = "c-dc1-rack1-0";
         String lost = "c-dc1-rack1-2";

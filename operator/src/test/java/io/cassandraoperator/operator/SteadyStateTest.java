@@ -18,8 +18,7 @@ class SteadyStateTest {
 
     @Test
     void aReconcileWithNothingToChangeWritesNothing() throws Exception {
-        harness.create(TestClusters.cluster("c", NAMESPACE, 3, 1));
-        harness.awaitReady("c", 4);
+        harness.createReady("c", 3, 1);
         // Let the last writes' own events settle before counting.
         await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> true);
         harness.api.drainRequests();

@@ -1,8 +1,8 @@
 package io.cassandraoperator.operator.plan;
 
 import io.cassandraoperator.api.Cluster;
-import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.ClusterMode;
+import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.RackSpec;
 import io.cassandraoperator.operator.TestClusters;
 import io.cassandraoperator.operator.model.RackStatefulSet;
