@@ -43,6 +43,11 @@ public final class Contract {
     public static final class Annotations {
         /** On a member Service: Cassandra's own message when its decommission failed. */
         public static final String DECOMMISSION_FAILURE = "cassandra.rook.io/decommission-failure";
+        /**
+         * On a member Service, written with the decommission intent: when this attempt started (epoch seconds), so that
+         * the Events of a second attempt after a cancelled one are told from the first's.
+         */
+        public static final String DECOMMISSION_STARTED = "cassandra.rook.io/decommission-started";
         /** On a member Service: the id of the cleanup run it owes since a scale-out (written before the new member starts). */
         public static final String CLEANUP_RUN = "cassandra.rook.io/cleanup-run";
         /** On a member Service: the id of the cleanup run the agent was asked for (written before it is asked). */

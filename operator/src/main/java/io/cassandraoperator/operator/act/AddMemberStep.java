@@ -51,9 +51,10 @@ final class AddMemberStep {
         }
         LOG.info("Cluster {}: every member is ready and rack {} is furthest below its count; starting member {} at {}",
                 context.clusterName(), add.rack(), add.member(), ip);
+        // Before the write: a round repeated after a stop decides the same member, whose Service names the Event.
+        context.events().record(context.cluster(), EventReason.MemberAdded, services.get(add.member()).getMetadata().getUid(),
+                "starting member " + add.member() + " of rack " + add.rack() + " at address " + ip);
         context.writer().update(new StatefulSetBuilder(statefulSet).editSpec().withReplicas(add.ordinal() + 1).endSpec().build());
-        context.events().record(context.cluster(), EventReason.MemberAdded, "starting member " + add.member() + " of rack " + add.rack()
-                + " at address " + ip);
         return new StepOutcome(null, false, add);
     }
 

@@ -66,17 +66,19 @@ final class CleanupStep {
                 "member " + member + " is cleaning up", "run cleanup " + step.runId(), step, false);
         return context.agents().run(call, done -> {
             LOG.info("Cluster {}: cleanup {} of {} finished", context.clusterName(), step.runId(), member);
+            String loads = done.loadBefore() == null ? "" : " (load before " + done.loadBefore() + ", after " + done.loadAfter() + ")";
+            // Before the write that removes the record: a round repeated after a stop finds the same run and Event name.
+            context.events().record(context.cluster(), EventReason.CleanupFinished, member + "/" + step.runId(), "member " + member
+                    + " dropped the data it handed over in the scale-out" + loads);
             context.writer().updateMetadata(context.service(member), m -> m.removeFromAnnotations(Annotations.CLEANUP_RUN)
                     .removeFromAnnotations(Annotations.CLEANUP_STARTED));
-            String loads = done.loadBefore() == null ? "" : " (load before " + done.loadBefore() + ", after " + done.loadAfter() + ")";
-            context.events().record(context.cluster(), EventReason.CleanupFinished, "member " + member
-                    + " dropped the data it handed over in the scale-out" + loads);
             return new StepOutcome(null, false, step);
         }, message -> {
             LOG.warn("Cluster {}: cleanup {} of {} failed: {}", context.clusterName(), step.runId(), member, message);
+            context.events().record(context.cluster(), EventReason.CleanupFailed, member + "/" + step.runId(),
+                    "cleanup of member " + member + " failed: " + message);
             context.writer().updateMetadata(context.service(member), m -> m.removeFromAnnotations(Annotations.CLEANUP_RUN)
                     .removeFromAnnotations(Annotations.CLEANUP_STARTED).addToAnnotations(Annotations.CLEANUP_FAILURE, message));
-            context.events().record(context.cluster(), EventReason.CleanupFailed, "cleanup of member " + member + " failed: " + message);
             return new StepOutcome(null, false, new ScaleStep.CleanupFailed(member, message));
         });
     }

@@ -85,8 +85,9 @@ public final class ClusterChildren {
             String rack = statefulSet.getMetadata().getLabels().get(Labels.RACK);
             LOG.info("Cluster {}: rack {} left the spec and has no members; deleting StatefulSet {}", clusterName(), rack,
                     statefulSet.getMetadata().getName());
+            events.record(cluster, EventReason.RackRemoved, statefulSet.getMetadata().getUid(),
+                    "rack " + rack + " left the spec with no members; its StatefulSet is deleted");
             writer.delete(statefulSet);
-            events.record(cluster, EventReason.RackRemoved, "rack " + rack + " left the spec with no members; its StatefulSet was deleted");
         }
     }
 

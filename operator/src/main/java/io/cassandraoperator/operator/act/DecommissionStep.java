@@ -4,13 +4,17 @@ import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.operator.model.RackStatefulSet;
+import io.cassandraoperator.operator.observe.MemberRecords;
 import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.fabric8.kubernetes.api.model.Service;
 import io.cassandraoperator.operator.plan.ScaleStep;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
 
 /**
  * One step of the decommission protocol (docs/architecture.md) for one member. Each step reads its record from the
@@ -33,10 +37,35 @@ final class DecommissionStep {
         }
         LOG.info("Cluster {}: rack {} has more members than the spec wants; decommissioning its highest member {}",
                 context.clusterName(), start.rack(), start.member());
-        context.writer().updateMetadata(context.service(start.member()), m -> m.addToLabels(Labels.DECOMMISSIONED, "false"));
-        context.events().record(context.cluster(), EventReason.DecommissionStarted, "decommissioning member " + start.member()
-                + " of rack " + start.rack() + ": the spec wants fewer members in it");
+        Service intent = context.writer().updateMetadata(context.service(start.member()), m -> m.addToLabels(Labels.DECOMMISSIONED, "false")
+                .addToAnnotations(Contract.Annotations.DECOMMISSION_STARTED, String.valueOf(Instant.now().getEpochSecond())));
+        recordStarted(intent, start.member(), start.rack());
         return new StepOutcome(null, true, start);
+    }
+
+    /** Recorded after the intent, and again on every later round: an operator stopped in between did not record it. */
+    private void recordStarted(Service service, String member, String rack) {
+        context.events().record(context.cluster(), EventReason.DecommissionStarted, MemberRecords.decommissionAttempt(service),
+                "decommissioning member " + member + " of rack " + rack + ": the spec wants fewer members in it");
+    }
+
+    private void recordFinished(Service service, String member) {
+        context.events().record(context.cluster(), EventReason.DecommissionFinished, MemberRecords.decommissionAttempt(service),
+                "member " + member + " left the ring; removing its pod, Service and claim");
+    }
+
+    private void recordFailed(Service service, String member, String message) {
+        context.events().record(context.cluster(), EventReason.DecommissionFailed, MemberRecords.decommissionAttempt(service),
+                "decommission of member " + member + " failed, the member stays: " + message);
+    }
+
+    /** A failed decommission waits for the user; its Event is made sure of while it does. */
+    StepOutcome failed(ScaleStep.DecommissionFailed step) {
+        Service service = context.service(step.member());
+        if (service != null) {
+            recordFailed(service, step.member(), step.message());
+        }
+        return StepOutcome.nothingToDo(step);
     }
 
     StepOutcome proceed(ScaleStep.ContinueDecommission step) {
@@ -44,24 +73,25 @@ final class DecommissionStep {
         if (context.service(member) == null) {
             return missingService(member, step);
         }
+        recordStarted(context.service(member), member, step.rack());
         AgentOperation.Call call = new AgentOperation.Call(member, Contract.AgentApi.DECOMMISSION, null,
                 "member " + member + " is decommissioning", "decommission it", step, true);
         return context.agents().run(call, done -> {
             LOG.info("Cluster {}: Cassandra reports {} decommissioned; recording it", context.clusterName(), member);
             context.writer().updateMetadata(context.service(member), m -> m.addToLabels(Labels.DECOMMISSIONED, "true"));
-            context.events().record(context.cluster(), EventReason.DecommissionFinished, "member " + member
-                    + " left the ring; removing its pod, Service and claim");
+            recordFinished(context.service(member), member);
             return new StepOutcome(null, false, step);
         }, message -> {
             LOG.warn("Cluster {}: decommission of {} failed, the member stays: {}", context.clusterName(), member, message);
             context.writer().updateMetadata(context.service(member), m -> m.addToAnnotations(Contract.Annotations.DECOMMISSION_FAILURE, message));
-            context.events().record(context.cluster(), EventReason.DecommissionFailed, "decommission of member " + member
-                    + " failed, the member stays: " + message);
+            recordFailed(context.service(member), member, message);
             return new StepOutcome(null, false, new ScaleStep.DecommissionFailed(step.rack(), member, message));
         });
     }
 
     StepOutcome remove(ScaleStep.RemoveMember remove) {
+        Service service = context.service(remove.member());
+        recordFinished(service, remove.member());
         StatefulSet statefulSet = context.observed().statefulSets().get(RackStatefulSet.name(context.cluster(), remove.rack()));
         if (statefulSet != null && ObservedCluster.replicas(statefulSet) > remove.ordinal()) {
             LOG.info("Cluster {}: {} is decommissioned; lowering StatefulSet {} to {} replicas", context.clusterName(), remove.member(),
@@ -77,20 +107,23 @@ final class DecommissionStep {
                     remove.member());
             context.writer().delete(claim);
         }
+        // The Event before the Service: once the Service is gone nothing is left to say that it is owed.
+        context.events().record(context.cluster(), EventReason.MemberRemoved, MemberRecords.decommissionAttempt(service),
+                "member " + remove.member() + " was decommissioned and removed with its claim");
         // The Service goes last: it holds the record that this member's decommission finished.
         LOG.info("Cluster {}: deleting the Service of decommissioned member {}", context.clusterName(), remove.member());
-        context.writer().delete(context.service(remove.member()));
-        context.events().record(context.cluster(), EventReason.MemberRemoved, "member " + remove.member()
-                + " was decommissioned and removed with its claim");
+        context.writer().delete(service);
         return new StepOutcome(null, false, remove);
     }
 
     StepOutcome cancel(ScaleStep.CancelDecommission cancel) {
         LOG.info("Cluster {}: the spec wants member {} again; clearing its failed decommission", context.clusterName(), cancel.member());
-        context.writer().updateMetadata(context.service(cancel.member()), m -> m.removeFromLabels(Labels.DECOMMISSIONED)
-                .removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE));
-        context.events().record(context.cluster(), EventReason.DecommissionCancelled, "member " + cancel.member()
-                + " stays: the spec wants it again");
+        Service service = context.service(cancel.member());
+        // Before the write: the write removes the attempt the Event is named after.
+        context.events().record(context.cluster(), EventReason.DecommissionCancelled, MemberRecords.decommissionAttempt(service),
+                "member " + cancel.member() + " stays: the spec wants it again");
+        context.writer().updateMetadata(service, m -> m.removeFromLabels(Labels.DECOMMISSIONED)
+                .removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE).removeFromAnnotations(Contract.Annotations.DECOMMISSION_STARTED));
         return new StepOutcome(null, false, cancel);
     }
 

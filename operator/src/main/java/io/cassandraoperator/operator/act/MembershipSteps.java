@@ -55,7 +55,7 @@ final class MembershipSteps implements ScaleStep.Visitor<StepOutcome> {
 
     @Override
     public StepOutcome decommissionFailed(ScaleStep.DecommissionFailed step) {
-        return StepOutcome.nothingToDo(step);
+        return decommission.failed(step);
     }
 
     @Override

@@ -70,14 +70,25 @@ final class ReplaceStep {
         context.writer().updateMetadata(service, m -> m.addToAnnotations(Annotations.REPLACE_CAUSE, confirmed.get())
                 .addToAnnotations(Annotations.REPLACE_CLAIMS, claimUids).addToAnnotations(Annotations.REPLACE_POD, podUid)
                 .addToAnnotations(Annotations.REPAIR_RUN, runId).removeFromAnnotations(Annotations.REPAIR_FAILURE));
-        context.events().record(context.cluster(), EventReason.ReplacementStarted, "replacing member " + member
-                + " on an empty disk, keeping its address: " + confirmed.get());
+        recordStarted(member, runId, confirmed.get());
         return new StepOutcome(null, false, new ScaleStep.ContinueReplacement(start.rack(), member, confirmed.get()));
+    }
+
+    /** Recorded after the records, and again on every later round: an operator stopped in between did not record it. */
+    private void recordStarted(String member, String runId, String cause) {
+        context.events().record(context.cluster(), EventReason.ReplacementStarted, occurrence(member, runId),
+                "replacing member " + member + " on an empty disk, keeping its address: " + cause);
+    }
+
+    /** A replacement is named by its repair run id, which is unique to it; one an older operator recorded without a run by its member. */
+    private static String occurrence(String member, String runId) {
+        return member + "/" + (runId == null ? "" : runId);
     }
 
     StepOutcome proceed(ScaleStep.ContinueReplacement step, Map<String, String> membersConfig) {
         String member = step.member();
         MemberRecords.Replacement record = context.records().replacement(member).orElseThrow();
+        recordStarted(member, record.repairRun(), record.cause());
         if (!membersConfig.containsKey(member + Contract.MembersConfig.REPLACE_SUFFIX)) {
             return new StepOutcome("replacing member " + member + ": waiting for its replace mark in ConfigMap "
                     + MembersConfigMap.name(context.cluster()), false, step);
@@ -108,7 +119,7 @@ final class ReplaceStep {
                     + context.observed().podState(member) + ")", false, step);
         }
         if (record.repairRun() == null) {
-            return finish(step, "no repair was recorded");
+            return finish(step, null, "no repair was recorded");
         }
         return repair(step, record.repairRun());
     }
@@ -119,26 +130,27 @@ final class ReplaceStep {
                 "replacing member " + member + ": repairing it after its replacement",
                 "repair it (run " + runId + "): writes during its absence and its replacement may have reached it only as hints, "
                         + "which expire after max_hint_window", step, false);
-        return context.agents().run(call, done -> finish(step, "repaired"), message -> {
+        return context.agents().run(call, done -> finish(step, runId, "repaired"), message -> {
             LOG.warn("Cluster {}: the repair of replaced member {} failed: {}", context.clusterName(), member, message);
-            context.events().record(context.cluster(), EventReason.RepairFailed, "the repair of replaced member " + member
-                    + " failed: " + message + ". Run a full repair on it");
+            context.events().record(context.cluster(), EventReason.RepairFailed, occurrence(member, runId), "the repair of replaced member "
+                    + member + " failed: " + message + ". Run a full repair on it");
             context.writer().updateMetadata(context.service(member), m -> m.addToAnnotations(Annotations.REPAIR_FAILURE, message));
-            return finish(step, "repair failed: " + message);
+            return finish(step, runId, "repair failed: " + message);
         });
     }
 
-    private StepOutcome finish(ScaleStep.ContinueReplacement step, String repair) {
+    private StepOutcome finish(ScaleStep.ContinueReplacement step, String runId, String repair) {
         LOG.info("Cluster {}: member {} is replaced and ready ({}); removing the replacement record and mark", context.clusterName(),
                 step.member(), repair);
+        // Before the write that removes the records the Event is named after.
+        context.events().record(context.cluster(), EventReason.ReplacementFinished, occurrence(step.member(), runId), "member "
+                + step.member() + " was replaced on an empty disk and is ready (" + repair + ")");
         // Read live: the failure record written just before is not in the cache yet.
         Service current = live.service(step.member());
         context.writer().updateMetadata(current == null ? context.service(step.member()) : current, m -> m
                 .removeFromAnnotations(Annotations.REPLACE_CAUSE).removeFromAnnotations(Annotations.REPLACE_CLAIMS)
                 .removeFromAnnotations(Annotations.REPAIR_RUN).removeFromAnnotations(Annotations.REPLACE_POD)
                 .removeFromLabels(Labels.REPLACE));
-        context.events().record(context.cluster(), EventReason.ReplacementFinished, "member " + step.member()
-                + " was replaced on an empty disk and is ready (" + repair + ")");
         return new StepOutcome(null, false, new ScaleStep.Steady());
     }
 }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.Set;
 
 /** Everything one reconcile of one Cluster may write, and nothing else: the only door from a decision to the world. */
 public final class RoundActions {
@@ -25,11 +26,13 @@ public final class RoundActions {
     private final LiveReads live;
     private final ClusterChildren children;
 
-    public RoundActions(Cluster cluster, ObservedCluster observed, KubernetesClient client, OperatorSettings settings, AgentClient agent) {
+    /** @param recordedEvents the names of the Events this process recorded or found, shared by every round */
+    public RoundActions(Cluster cluster, ObservedCluster observed, KubernetesClient client, OperatorSettings settings, AgentClient agent,
+                        Set<String> recordedEvents) {
         this.cluster = cluster;
         this.observed = observed;
         this.writer = new ChildWriter(client, cluster);
-        this.events = new ClusterEvents(client);
+        this.events = new ClusterEvents(client, recordedEvents);
         this.agents = new AgentOperation(cluster, observed, settings, agent);
         this.live = new LiveReads(client, cluster.getMetadata().getNamespace());
         this.children = new ClusterChildren(cluster, observed, writer, events);
@@ -56,6 +59,6 @@ public final class RoundActions {
     public void reportRefusal(Refusal refusal) {
         LOG.warn("Cluster {}/{}: refusing the spec, changing nothing: {}", cluster.getMetadata().getNamespace(),
                 cluster.getMetadata().getName(), refusal.message());
-        events.record(cluster, refusal.reason(), refusal.message());
+        events.record(cluster, refusal.reason(), "refused/generation-" + cluster.getMetadata().getGeneration(), refusal.message());
     }
 }

@@ -39,6 +39,15 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
     }
 
     /**
+     * One attempt to decommission a member, as its Events name it: the member Service's UID (a member that leaves and
+     * comes back has a new Service) and when the attempt started ({@link Annotations#DECOMMISSION_STARTED}; empty for
+     * an attempt an older operator started).
+     */
+    public static String decommissionAttempt(Service service) {
+        return service.getMetadata().getUid() + "/" + annotations(service).getOrDefault(Annotations.DECOMMISSION_STARTED, "");
+    }
+
+    /**
      * A replacement in progress: why, the UIDs of the claims it gives up and of the pod that ran on them, and the repair
      * run it owes (null when none was recorded).
      */

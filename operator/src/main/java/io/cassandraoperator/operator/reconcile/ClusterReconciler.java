@@ -34,6 +34,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reconciles one Cluster in named phases: <b>observe</b> the informer caches and the member records, <b>refuse</b> a
@@ -48,6 +50,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
 
     private final OperatorSettings settings;
     private final AgentClient agent = new AgentClient();
+    /** Events already on the server, by name; each reports one occurrence and is recorded once (act.ClusterEvents). */
+    private final Set<String> recordedEvents = ConcurrentHashMap.newKeySet();
 
     public ClusterReconciler(OperatorSettings settings) {
         this.settings = settings;
@@ -61,7 +65,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     @Override
     public UpdateControl<Cluster> reconcile(Cluster cluster, Context<Cluster> context) {
         ObservedCluster observed = ObservedCluster.from(context);
-        RoundActions act = new RoundActions(cluster, observed, context.getClient(), settings, agent);
+        RoundActions act = new RoundActions(cluster, observed, context.getClient(), settings, agent, recordedEvents);
         Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values());
         if (refusal.isPresent()) {
             return refuse(cluster, observed, refusal.get(), act);
