@@ -1,7 +1,7 @@
-package io.cassandraoperator.local.cli;
+package io.cassandraoperator.local.e2e;
 
 /** examples/cluster-multirack.yaml: three racks of one member; the ring's rack names are the spec's. */
-class MultiRackEndToEndTest extends ClusterEndToEnd {
+class MultiRackEndToEndTest extends ExampleEndToEnd {
     MultiRackEndToEndTest() {
         super("cluster-multirack.yaml");
     }

@@ -1,4 +1,4 @@
-package io.cassandraoperator.local.cli;
+package io.cassandraoperator.local.e2e;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.RackSpec;
+import io.cassandraoperator.local.cli.CliProcess;
+import io.cassandraoperator.local.cli.CliView;
+import io.cassandraoperator.local.cli.SuperuserLogin;
 import io.cassandraoperator.local.kubelet.RecordedProcess;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,7 +57,7 @@ import static org.awaitility.Awaitility.await;
  * Subclasses name the example; each shares one runtime across its steps (a Cassandra node costs ~1 GB and ~20 s).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ClusterEndToEnd {
+abstract class ExampleEndToEnd {
     private static final int ROWS = 10_000;
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(15);
 
@@ -62,7 +65,7 @@ abstract class ClusterEndToEnd {
     private final Path state;
     private final Set<ProcessHandle> seen = new HashSet<>();
 
-    ClusterEndToEnd(String example) {
+    ExampleEndToEnd(String example) {
         this.example = example;
         try {
             this.state = Files.createTempDirectory("cassandra-local-e2e-");
@@ -88,7 +91,7 @@ abstract class ClusterEndToEnd {
         SuperuserLogin superuser;
         String clusterName;
         String memberIp;
-        try (KubernetesClient client = RuntimeClient.of(new StateDirectory(state))) {
+        try (KubernetesClient client = CliView.client(state)) {
             Cluster cluster = client.resources(Cluster.class).inNamespace("default").list().getItems().get(0);
             assertThat(cluster.getStatus().getReadyMembers()).isEqualTo(3);
             racks = cluster.getSpec().getDatacenter().getRacks().stream().map(RackSpec::getName)
@@ -119,9 +122,8 @@ abstract class ClusterEndToEnd {
                     assertThat(node.path("leavingNodes")).as(node.toString()).isEmpty();
                 });
             }
-            contactPoints = ClusterProgress.contactPoints(cluster, client.services().inNamespace("default").list()
-                    .getItems()).stream().map(point -> new InetSocketAddress(point.split(":")[0], Contract.Ports.CQL))
-                    .toList();
+            contactPoints = CliView.contactPoints(cluster, client.services().inNamespace("default").list()
+                    .getItems());
         }
         assertThat(contactPoints).hasSize(3);
 
@@ -160,11 +162,10 @@ abstract class ClusterEndToEnd {
                 "--timeout", UP_TIMEOUT.toString());
         rememberProcesses();
         assertThat(again.exitCode()).as(again.output()).isZero();
-        try (KubernetesClient client = RuntimeClient.of(new StateDirectory(state))) {
+        try (KubernetesClient client = CliView.client(state)) {
             Cluster cluster = client.resources(Cluster.class).inNamespace("default").list().getItems().get(0);
-            List<InetSocketAddress> after = ClusterProgress.contactPoints(cluster, client.services()
-                    .inNamespace("default").list().getItems()).stream()
-                    .map(point -> new InetSocketAddress(point.split(":")[0], Contract.Ports.CQL)).toList();
+            List<InetSocketAddress> after = CliView.contactPoints(cluster, client.services()
+                    .inNamespace("default").list().getItems());
             assertThat(after).as("members keep their ClusterIPs across down/up").isEqualTo(contactPoints);
         }
         try (CqlSession session = session(contactPoints, superuser)) {
@@ -214,7 +215,7 @@ abstract class ClusterEndToEnd {
 
     /** Every recorded process of the state directory and all their descendants (Cassandra runs under its agent). */
     private void rememberProcesses() {
-        for (ProcessHandle process : new StateDirectory(state).recordedProcesses()) {
+        for (ProcessHandle process : CliView.recordedProcesses(state)) {
             seen.add(process);
             process.descendants().forEach(seen::add);
         }

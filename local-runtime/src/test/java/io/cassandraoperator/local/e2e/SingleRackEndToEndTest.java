@@ -1,7 +1,7 @@
-package io.cassandraoperator.local.cli;
+package io.cassandraoperator.local.e2e;
 
 /** examples/cluster.yaml: one rack, three members. */
-class SingleRackEndToEndTest extends ClusterEndToEnd {
+class SingleRackEndToEndTest extends ExampleEndToEnd {
     SingleRackEndToEndTest() {
         super("cluster.yaml");
     }

@@ -1,4 +1,4 @@
-package io.cassandraoperator.local.cli;
+package io.cassandraoperator.local.e2e;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.local.cli.CliProcess;
+import io.cassandraoperator.local.cli.CliView;
+import io.cassandraoperator.local.cli.SuperuserLogin;
 import io.cassandraoperator.local.kubelet.RecordedProcess;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -73,14 +76,14 @@ class ReplacementEndToEndTest {
         rememberProcesses();
         assertThat(up.exitCode()).as(up.output()).isZero();
 
-        try (KubernetesClient client = RuntimeClient.of(new StateDirectory(state))) {
+        try (KubernetesClient client = CliView.client(state)) {
             Cluster cluster = client.resources(Cluster.class).inNamespace("default").list().getItems().get(0);
             String name = cluster.getMetadata().getName();
             String prefix = name + "-dc1-" + cluster.getSpec().getDatacenter().getRacks().get(0).getName() + "-";
             String token = new String(Base64.getDecoder().decode(client.secrets().inNamespace("default")
                     .withName(name + Contract.AgentSecret.SUFFIX).get().getData().get(Contract.AgentSecret.TOKEN)), StandardCharsets.UTF_8);
-            List<InetSocketAddress> contactPoints = ClusterProgress.contactPoints(cluster, client.services().inNamespace("default")
-                    .list().getItems()).stream().map(p -> new InetSocketAddress(p.split(":")[0], Contract.Ports.CQL)).toList();
+            List<InetSocketAddress> contactPoints = CliView.contactPoints(cluster, client.services().inNamespace("default")
+                    .list().getItems());
             Set<String> addresses = contactPoints.stream().map(a -> a.getAddress().getHostAddress()).collect(Collectors.toSet());
             SuperuserLogin superuser = SuperuserLogin.read(client, "default", name);
             try (CqlSession session = session(contactPoints, superuser)) {
@@ -302,7 +305,7 @@ class ReplacementEndToEndTest {
     }
 
     private void rememberProcesses() {
-        for (ProcessHandle process : new StateDirectory(state).recordedProcesses()) {
+        for (ProcessHandle process : CliView.recordedProcesses(state)) {
             seen.add(process);
             process.descendants().forEach(seen::add);
         }
