@@ -17,6 +17,7 @@ import io.cassandraoperator.agent.config.CassandraConfigDirectory;
 import io.cassandraoperator.agent.membership.Membership;
 import io.cassandraoperator.agent.membership.VolumeMarker;
 import io.cassandraoperator.api.Contract;
+import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -38,14 +38,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -501,9 +499,7 @@ class AgentClusterIT {
 
     private static void deleteRecursively(Path dir) throws IOException {
         if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+            PathUtils.deleteDirectory(dir);
         }
     }
 }

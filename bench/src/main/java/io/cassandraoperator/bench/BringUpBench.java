@@ -3,6 +3,7 @@ package io.cassandraoperator.bench;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.local.baseline.BareMembers;
 import io.fabric8.kubernetes.api.model.Pod;
+import org.apache.commons.io.file.PathUtils;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,9 @@ final class BringUpBench {
     /** The bare baseline: seconds until the third member is ready; per-member times printed. */
     double bareSeconds() throws IOException, InterruptedException {
         Path dir = workDir.resolve("bare-start");
-        BenchFiles.deleteTree(dir);
+        if (Files.exists(dir)) {
+            PathUtils.deleteDirectory(dir);
+        }
         try (BareMembers bare = new BareMembers(project, dir, BARE_ADDRESSES.get(0))) {
             long started = System.nanoTime();
             long previous = started;
@@ -47,7 +50,9 @@ final class BringUpBench {
             }
             return (previous - started) / 1e9;
         } finally {
-            BenchFiles.deleteTree(dir);
+            if (Files.exists(dir)) {
+                PathUtils.deleteDirectory(dir);
+            }
         }
     }
 

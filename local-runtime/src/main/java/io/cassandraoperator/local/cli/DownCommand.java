@@ -1,19 +1,16 @@
 package io.cassandraoperator.local.cli;
 
 import io.cassandraoperator.local.kubelet.RecordedProcess;
+import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Stops the runtime: SIGTERM to the daemon, which stops the operator, every pod within its grace period and then the
@@ -54,22 +51,13 @@ final class DownCommand implements Callable<Integer> {
             RecordedProcess.killTree(process);
         }
         if (purge) {
-            deleteTree(state.root());
+            if (Files.exists(state.root())) {
+                PathUtils.deleteDirectory(state.root());
+            }
             System.out.println("deleted " + state.root());
         } else {
             System.out.println("stopped; data kept in " + state.root());
         }
         return 0;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.cassandraoperator.local.cli;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -10,7 +11,6 @@ import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -37,11 +37,10 @@ final class WipeDiskCommand implements Callable<Integer> {
                 return 1;
             }
             Path directory = Path.of(volume.getSpec().getLocal().getPath());
-            try (Stream<Path> paths = Files.walk(directory)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    if (!path.equals(directory)) {
-                        Files.delete(path);
-                    }
+            // Not PathUtils.cleanDirectory: that deletes the files only and leaves the subdirectories behind.
+            try (Stream<Path> children = Files.list(directory)) {
+                for (Path child : children.toList()) {
+                    PathUtils.delete(child);
                 }
             }
             System.out.println("wiped " + volume.getMetadata().getName() + " (" + directory + ")");

@@ -2,47 +2,32 @@ package io.cassandraoperator.local.e2e;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.RackStatus;
 import io.cassandraoperator.local.cli.CliProcess;
-import io.cassandraoperator.local.cli.SuperuserLogin;
-import io.cassandraoperator.local.kubelet.RecordedProcess;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -59,7 +44,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -71,10 +55,8 @@ import static org.awaitility.Awaitility.await;
  * runtime shared by the ordered steps (a Cassandra node costs ~1 GB and ~15 s to join). The steps build on each other:
  * 3→5→3 under a QUORUM writer (the operator process killed at each step of both decommissions of 5→3), then a refused 3→2, then a 3→2 that Cassandra itself refuses, then the logs.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ScalingEndToEndTest {
-    private static final String NAMESPACE = "default";
+class ScalingEndToEndTest extends EndToEndTest {
     /**
      * Not the example's name: Cassandra gossips with any node of the same cluster name, and another runtime on this
      * machine may run the example on addresses this one hands out later.
@@ -83,77 +65,36 @@ class ScalingEndToEndTest {
     private static final String RACK = "rack1";
     private static final String STATEFUL_SET = CLUSTER + "-dc1-" + RACK;
     private static final int MIN_ACKNOWLEDGED = 10_000;
-    private static final Duration UP_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration SCALE_TIMEOUT = Duration.ofMinutes(10);
-    /** The operator's records on a member Service of a cleanup owed and of one started (operator/README.md). */
-    private static final String CLEANUP_OWED = "cassandra.rook.io/cleanup-run";
-    private static final String CLEANUP_STARTED = "cassandra.rook.io/cleanup-started";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The Events of a decommission, in protocol order. */
+    private static final List<String> DECOMMISSION_EVENTS = Stream.of(EventReason.DecommissionStarted,
+            EventReason.DecommissionFinished, EventReason.MemberRemoved).map(EventReason::name).toList();
 
-    private final Path state;
-    private final Path project;
-    private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
     private KubernetesClient client;
-    private String token;
+    private MemberAgents agents;
     private List<InetSocketAddress> contactPoints;
 
     private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
 
+    /** On a project snapshot: this test runs long enough to see a build on this machine rewrite the agent's image. */
     ScalingEndToEndTest() throws IOException {
-        state = Files.createTempDirectory("cassandra-local-scaling-");
-        project = Files.createTempDirectory("cassandra-local-scaling-project-");
-    }
-
-    /**
-     * The project as the CLI sees it, with a copy of the agent's image: other builds on this machine rewrite
-     * agent/target/image, and a jar replaced under a running agent fails its next class load.
-     */
-    private void snapshotProject() throws IOException {
-        for (String shared : List.of("examples", "deploy")) {
-            Files.createSymbolicLink(project.resolve(shared), CliProcess.PROJECT.resolve(shared));
-        }
-        Path image = CliProcess.PROJECT.resolve("agent/target/image");
-        Path copy = project.resolve("agent/target/image");
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
-            deleteTree(copy);
-            Files.createDirectories(copy.getParent());
-            try (Stream<Path> files = Files.walk(image)) {
-                for (Path file : files.toList()) {
-                    Files.copy(file, copy.resolve(image.relativize(file).toString()));
-                }
-            }
-            try (Stream<Path> jars = Files.walk(copy)) {
-                for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                    new java.util.zip.ZipFile(jar.toFile()).close();
-                }
-            }
-        });
+        super(LocalRuntimeFixture.ofProjectSnapshot("scaling"));
     }
 
     @BeforeAll
     void upWithThreeMembersAndAnRf3Keyspace() throws Exception {
-        snapshotProject();
-        Path manifest = project.resolve("scaling.yaml");
-        String example = Files.readString(project.resolve("examples").resolve("cluster.yaml"));
+        Path manifest = runtime.project().resolve("scaling.yaml");
+        String example = Files.readString(runtime.project().resolve("examples").resolve("cluster.yaml"));
         assertThat(example).contains("  name: cassandra\n");
         Files.writeString(manifest, example.replace("  name: cassandra\n", "  name: " + CLUSTER + "\n"));
-        CliProcess.Result up = CliProcess.run(project, state, UP_TIMEOUT.plusMinutes(1), "up", "-f", manifest.toString(),
-                "--timeout", UP_TIMEOUT.toString());
-        rememberProcesses();
+        CliProcess.Result up = runtime.up(manifest);
         assertThat(up.exitCode()).as(up.output()).isZero();
-        client = new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(Files.readString(state.resolve("kubeconfig")))).build();
-        token = new String(Base64.getDecoder().decode(client.secrets().inNamespace(NAMESPACE)
-                .withName(CLUSTER + Contract.AgentSecret.SUFFIX).get().getData().get(Contract.AgentSecret.TOKEN)),
-                StandardCharsets.UTF_8);
-        contactPoints = memberServices().stream()
-                .map(s -> new InetSocketAddress(s.getSpec().getClusterIP(), Contract.Ports.CQL)).toList();
+        client = runtime.client();
+        agents = agents(CLUSTER, Duration.ofSeconds(10));
+        contactPoints = runtime.contactPoints(cluster());
         assertThat(contactPoints).hasSize(3);
         try (CqlSession session = session()) {
-            session.execute("CREATE KEYSPACE e2e WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}");
-            session.execute("CREATE TABLE e2e.rows (id int PRIMARY KEY, value text)");
-            assertThat(session.checkSchemaAgreement()).isTrue();
+            RowsTable.create(session);
         }
     }
 
@@ -201,7 +142,7 @@ class ScalingEndToEndTest {
             assertThat(sampler.samples.subList(afterUp, sampler.samples.size()))
                     .as("MemberLeaving while scaling down").anyMatch(Sample::memberLeaving);
 
-            Set<Integer> read = readAllIds(session, ConsistencyLevel.ALL);
+            Set<Integer> read = RowsTable.readIds(session, ConsistencyLevel.ALL);
             assertThat(missing(acknowledged, read)).as("acknowledged rows that do not read back at ALL").isEmpty();
         }
 
@@ -212,11 +153,10 @@ class ScalingEndToEndTest {
             // An operator killed between writing a record and creating its Event loses that Event (Events are best effort;
             // the record on the Service is the truth): each at most once, in protocol order.
             List<String> reasons = reasonsFor(removed).stream()
-                    .filter(r -> List.of("DecommissionStarted", "DecommissionFinished", "MemberRemoved").contains(r)).toList();
-            assertThat(reasons).as("events about " + removed).doesNotHaveDuplicates()
-                    .isSubsetOf("DecommissionStarted", "DecommissionFinished", "MemberRemoved");
+                    .filter(DECOMMISSION_EVENTS::contains).toList();
+            assertThat(reasons).as("events about " + removed).doesNotHaveDuplicates().isSubsetOf(DECOMMISSION_EVENTS);
             assertThat(reasons).as("events about " + removed + " in protocol order")
-                    .isSortedAccordingTo(Comparator.comparing(List.of("DecommissionStarted", "DecommissionFinished", "MemberRemoved")::indexOf));
+                    .isSortedAccordingTo(Comparator.comparing(DECOMMISSION_EVENTS::indexOf));
             assertThat(client.services().inNamespace(NAMESPACE).withName(removed).get()).isNull();
             assertThat(client.pods().inNamespace(NAMESPACE).withName(removed).get()).isNull();
             assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + removed).get())
@@ -244,11 +184,11 @@ class ScalingEndToEndTest {
         await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
             Condition degraded = condition("Degraded").orElseThrow();
             assertThat(degraded.getStatus()).isEqualTo("True");
-            assertThat(degraded.getReason()).isEqualTo("ScaleDownBelowReplicationFactor");
+            assertThat(degraded.getReason()).isEqualTo(EventReason.ScaleDownBelowReplicationFactor.name());
             assertThat(degraded.getMessage()).contains("3");
         });
         assertThat(condition("Ready").orElseThrow().getStatus()).isEqualTo("False");
-        assertThat(reasons()).contains("ScaleDownBelowReplicationFactor");
+        assertThat(reasons()).contains(EventReason.ScaleDownBelowReplicationFactor.name());
         // A few reconciles and agent polls pass meanwhile; not one member object may change.
         await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(resourceVersions()).isEqualTo(before));
@@ -285,8 +225,8 @@ class ScalingEndToEndTest {
             assertThat(degraded.getMessage()).contains(leaving, cassandraMessage);
         });
         assertThat(events()).anySatisfy(event -> {
-            assertThat(event.getType()).isEqualTo("Warning");
-            assertThat(event.getReason()).isEqualTo("DecommissionFailed");
+            assertThat(event.getType()).isEqualTo(EventReason.DecommissionFailed.type().value());
+            assertThat(event.getReason()).isEqualTo(EventReason.DecommissionFailed.name());
             assertThat(event.getMessage()).contains(leaving, cassandraMessage);
         });
         assertThat(client.pods().inNamespace(NAMESPACE).withName(leaving).get()).isNotNull();
@@ -299,7 +239,7 @@ class ScalingEndToEndTest {
             rack(c).setMembers(3);
         });
         awaitSettled(3);
-        assertThat(reasonsFor(leaving)).contains("DecommissionCancelled");
+        assertThat(reasonsFor(leaving)).contains(EventReason.DecommissionCancelled.name());
         assertThat(client.services().inNamespace(NAMESPACE).withName(leaving).get().getMetadata().getLabels())
                 .doesNotContainKey(Contract.Labels.DECOMMISSIONED);
     }
@@ -311,7 +251,7 @@ class ScalingEndToEndTest {
         String since = java.time.Instant.now().toString();
         StatusSampler sampler = new StatusSampler();
         sampler.start();
-        CliProcess.Result kill = CliProcess.run(project, state, Duration.ofMinutes(2), "kill-pod", member(1));
+        CliProcess.Result kill = runtime.cli(Duration.ofMinutes(2), "kill-pod", member(1));
         assertThat(kill.exitCode()).as(kill.output()).isZero();
         editCluster(c -> rack(c).setMembers(4));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -328,7 +268,7 @@ class ScalingEndToEndTest {
         assertThat(sampler.samples).as("at most one cleanup started at a time")
                 .allSatisfy(s -> assertThat(s.cleanupStarted()).hasSizeLessThanOrEqualTo(1));
         List<Event> cleanups = events().stream().filter(e -> e.getFirstTimestamp().compareTo(since) > 0)
-                .filter(e -> "CleanupFinished".equals(e.getReason())).toList();
+                .filter(e -> EventReason.CleanupFinished.name().equals(e.getReason())).toList();
         cleanups.forEach(e -> System.out.println("MEASURED event " + e.getReason() + ": " + e.getMessage()));
         assertThat(cleanups).hasSize(3).allSatisfy(e -> assertThat(e.getMessage()).contains("load before"));
         assertThat(cleanups).extracting(e -> e.getMessage().split(" ")[1])
@@ -353,14 +293,14 @@ class ScalingEndToEndTest {
         List<String> reasons = events().stream().filter(e -> e.getFirstTimestamp().compareTo(since) > 0)
                 .filter(e -> (e.getMessage() + " ").contains(leaving + " ")).map(Event::getReason).toList();
         System.out.println("events about " + leaving + ": " + reasons);
-        assertThat(reasons).containsSubsequence("DecommissionStarted", "DecommissionFinished", "MemberRemoved",
-                "MemberAdded");
+        assertThat(reasons).containsSubsequence(EventReason.DecommissionStarted.name(),
+                EventReason.DecommissionFinished.name(), EventReason.MemberRemoved.name(), EventReason.MemberAdded.name());
         String newHostId = agent(leaving, Contract.AgentApi.NODE).path("hostId").asText();
         assertThat(newHostId).isNotBlank().isNotEqualTo(oldHostId);
         assertThat(assertRing(4)).contains(java.util.UUID.fromString(newHostId))
                 .doesNotContain(java.util.UUID.fromString(oldHostId));
         try (CqlSession session = session()) {
-            assertThat(missing(acknowledged, readAllIds(session, ConsistencyLevel.ALL)))
+            assertThat(missing(acknowledged, RowsTable.readIds(session, ConsistencyLevel.ALL)))
                     .as("acknowledged rows that do not read back at ALL").isEmpty();
         }
     }
@@ -368,25 +308,8 @@ class ScalingEndToEndTest {
     @Test
     @Order(6)
     void kubectlLogsOfAMemberShowCassandraStarting() throws Exception {
-        String logs = kubectl("logs", member(1));
+        String logs = runtime.kubectl("logs", member(1));
         assertThat(logs).contains("Startup complete");
-    }
-
-    @AfterAll
-    void downAndPurge() throws Exception {
-        try {
-            if (client != null) {
-                client.close();
-            }
-            rememberProcesses();
-            CliProcess.run(project, state, Duration.ofMinutes(6), "down", "--purge");
-        } finally {
-            seen.stream().filter(ProcessHandle::isAlive).forEach(RecordedProcess::killTree);
-            processesOfThisRuntime().forEach(RecordedProcess::killTree);
-            deleteTree(state);
-            deleteTree(project);
-        }
-        assertThat(seen).noneMatch(ProcessHandle::isAlive);
     }
 
     /** One sample of what a user sees while scaling: the Cluster's rack status next to the members' objects. */
@@ -468,13 +391,13 @@ class ScalingEndToEndTest {
     /** The operator process the runtime runs (its PID file, {@code run/operator.pid}), other than the one with that PID. */
     private ProcessHandle runningOperator(long notPid) {
         return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> RecordedProcess.read(state.resolve("run/operator.pid")).filter(p -> p.pid() != notPid), Optional::isPresent)
+                .until(() -> runtime.operator().filter(p -> p.pid() != notPid), Optional::isPresent)
                 .orElseThrow();
     }
 
     /** How many decommissions the member's agent started, from its container log (kept until a new pod of that name). */
     private long decommissionRuns(String member) throws IOException {
-        try (Stream<String> lines = Files.lines(state.resolve("pods").resolve(NAMESPACE).resolve(member).resolve("logs/cassandra.log"))) {
+        try (Stream<String> lines = Files.lines(runtime.cassandraLog(member))) {
             return lines.filter(l -> l.contains("[agent]") && l.contains("BackgroundOperation - Started decommission")).count();
         }
     }
@@ -508,7 +431,7 @@ class ScalingEndToEndTest {
 
         private Sample sample() {
             long time = System.nanoTime();
-            Cluster cluster = client.resources(Cluster.class).inNamespace(NAMESPACE).withName(CLUSTER).get();
+            Cluster cluster = cluster();
             RackStatus rack = cluster.getStatus().getRacks().get(RACK);
             boolean leaving = rack.getConditions() != null && rack.getConditions().stream()
                     .anyMatch(c -> RackStatus.RackCondition.MEMBER_LEAVING.equals(c.getType())
@@ -521,7 +444,7 @@ class ScalingEndToEndTest {
             Set<String> cleaning = new HashSet<>();
             for (Service service : services) {
                 Map<String, String> annotations = service.getMetadata().getAnnotations();
-                if (annotations != null && annotations.containsKey(CLEANUP_STARTED)) {
+                if (annotations != null && annotations.containsKey(Contract.Annotations.CLEANUP_STARTED)) {
                     cleaning.add(service.getMetadata().getName());
                 }
                 String label = service.getMetadata().getLabels().get(Contract.Labels.DECOMMISSIONED);
@@ -559,7 +482,7 @@ class ScalingEndToEndTest {
         private final Thread thread;
 
         QuorumWriter(CqlSession session, Set<Integer> acknowledged) {
-            PreparedStatement insert = session.prepare("INSERT INTO e2e.rows (id, value) VALUES (?, ?)");
+            PreparedStatement insert = RowsTable.prepareInsert(session);
             Semaphore inFlight = new Semaphore(IN_FLIGHT);
             thread = new Thread(() -> {
                 for (int id = 0; running.get(); id++) {
@@ -619,7 +542,7 @@ class ScalingEndToEndTest {
                     .containsExactlyInAnyOrderElementsOf(members(members));
             assertThat(services).allSatisfy(s -> assertThat(s.getMetadata().getAnnotations() == null
                     ? Map.of() : s.getMetadata().getAnnotations())
-                    .doesNotContainKeys(CLEANUP_OWED, CLEANUP_STARTED));
+                    .doesNotContainKeys(Contract.Annotations.CLEANUP_RUN, Contract.Annotations.CLEANUP_STARTED));
             assertThat(client.pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list()
                     .getItems()).hasSize(members).allMatch(ScalingEndToEndTest::podReady);
         });
@@ -668,7 +591,7 @@ class ScalingEndToEndTest {
                     run.path("loadAfter").asText(), run.path("loadBytesAfter").asText());
             assertThat(run.path("state").asText()).as(member + ": " + run).isEqualTo("DONE");
         }
-        assertThat(reasons()).contains("CleanupFinished");
+        assertThat(reasons()).contains(EventReason.CleanupFinished.name());
     }
 
     private Map<String, String> resourceVersions() {
@@ -698,7 +621,7 @@ class ScalingEndToEndTest {
     }
 
     private Cluster cluster() {
-        return client.resources(Cluster.class).inNamespace(NAMESPACE).withName(CLUSTER).get();
+        return cluster(CLUSTER);
     }
 
     private Optional<Condition> condition(String type) {
@@ -758,30 +681,12 @@ class ScalingEndToEndTest {
     private JsonNode agent(String member, String path) throws IOException, InterruptedException {
         Pod pod = client.pods().inNamespace(NAMESPACE).withName(member).get();
         assertThat(pod).as(member).isNotNull();
-        HttpResponse<String> response;
-        try {
-            response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + pod.getStatus().getPodIP() + ":"
-                                    + Contract.Ports.AGENT + path))
-                            .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError("GET " + path + " on " + member + " failed: " + e, e);
-        }
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        return agents.get(pod.getStatus().getPodIP(), path);
     }
 
     /** As the cluster's superuser, read from its Secret. */
     private CqlSession session() {
-        Supplier<DriverConfigLoader> config = () -> DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(30))
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.QUORUM.name())
-                .build();
-        return SuperuserLogin.read(client, NAMESPACE, CLUSTER).session(() -> CqlSession.builder()
-                .addContactPoints(contactPoints).withLocalDatacenter("dc1").withConfigLoader(config.get()));
+        return runtime.session(runtime.superuser(CLUSTER), contactPoints);
     }
 
     /**
@@ -792,52 +697,5 @@ class ScalingEndToEndTest {
         Set<Integer> missing = new HashSet<>(acknowledged);
         missing.removeAll(read);
         return missing;
-    }
-
-    private static Set<Integer> readAllIds(CqlSession session, ConsistencyLevel consistency) {
-        Set<Integer> ids = new HashSet<>();
-        for (Row row : session.execute(SimpleStatement.newInstance("SELECT id, value FROM e2e.rows")
-                .setConsistencyLevel(consistency).setPageSize(1000))) {
-            assertThat(row.getString("value")).isEqualTo("value-" + row.getInt("id"));
-            ids.add(row.getInt("id"));
-        }
-        return ids;
-    }
-
-    private String kubectl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", state.resolve("kubeconfig").toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
-    }
-
-    /** The runtime's processes (their command lines name the state directory) and all their descendants. */
-    private void rememberProcesses() {
-        for (ProcessHandle process : processesOfThisRuntime()) {
-            seen.add(process);
-            process.descendants().forEach(seen::add);
-        }
-    }
-
-    private List<ProcessHandle> processesOfThisRuntime() {
-        String marker = state.toString();
-        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            return all.filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
-                    .filter(p -> p.pid() != ProcessHandle.current().pid())
-                    .toList();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (Stream<Path> paths = Files.walk(root)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
-        }
     }
 }

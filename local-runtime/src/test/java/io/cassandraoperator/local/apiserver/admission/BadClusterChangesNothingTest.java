@@ -3,6 +3,7 @@ package io.cassandraoperator.local.apiserver.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.local.ControlPlane;
 import io.cassandraoperator.operator.ClusterOperator;
 import io.cassandraoperator.operator.OperatorSettings;
@@ -158,7 +159,7 @@ class BadClusterChangesNothingTest {
     /** Kind/name → resourceVersion of every Pod, Service, StatefulSet and claim of the cluster. */
     private Map<String, String> children(String cluster) {
         Map<String, String> versions = new TreeMap<>();
-        Map<String, String> selector = Map.of("cassandra.rook.io/cluster", cluster);
+        Map<String, String> selector = Map.of(Contract.Labels.CLUSTER, cluster);
         Stream.of(client.pods().withLabels(selector).list().getItems(), client.services().withLabels(selector).list().getItems(),
                         client.apps().statefulSets().withLabels(selector).list().getItems(),
                         client.persistentVolumeClaims().withLabels(selector).list().getItems())

@@ -1,6 +1,7 @@
-package io.cassandraoperator.local.cli;
+package io.cassandraoperator.local.e2e;
 
 import io.cassandraoperator.local.baseline.BareMembers;
+import io.cassandraoperator.local.cli.CliProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,60 @@
+package io.cassandraoperator.local.e2e;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The end-to-end tests' data: table e2e.rows (RF 3 in dc1), row {@code id} holding {@code "value-" + id}. */
+final class RowsTable {
+    private RowsTable() {
+    }
+
+    static void create(CqlSession session) {
+        session.execute("CREATE KEYSPACE e2e WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}");
+        session.execute("CREATE TABLE e2e.rows (id int PRIMARY KEY, value text)");
+        assertThat(session.checkSchemaAgreement()).isTrue();
+    }
+
+    static PreparedStatement prepareInsert(CqlSession session) {
+        return session.prepare("INSERT INTO e2e.rows (id, value) VALUES (?, ?)");
+    }
+
+    /** Rows 0 to {@code rows - 1} at QUORUM, 64 in flight; every write must succeed. */
+    static void write(CqlSession session, int rows) throws InterruptedException {
+        PreparedStatement insert = prepareInsert(session);
+        Semaphore inFlight = new Semaphore(64);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int id = 0; id < rows && failure.get() == null; id++) {
+            inFlight.acquire();
+            session.executeAsync(insert.bind(id, "value-" + id).setConsistencyLevel(ConsistencyLevel.QUORUM))
+                    .whenComplete((result, error) -> {
+                        if (error != null) {
+                            failure.compareAndSet(null, error);
+                        }
+                        inFlight.release();
+                    });
+        }
+        inFlight.acquire(64);
+        assertThat(failure.get()).isNull();
+    }
+
+    /** The ids of every row read at that consistency; each row's value must be its id's. */
+    static Set<Integer> readIds(CqlSession session, ConsistencyLevel consistency) {
+        Set<Integer> ids = new HashSet<>();
+        for (Row row : session.execute(SimpleStatement.newInstance("SELECT id, value FROM e2e.rows")
+                .setConsistencyLevel(consistency).setPageSize(1000))) {
+            assertThat(row.getString("value")).isEqualTo("value-" + row.getInt("id"));
+            ids.add(row.getInt("id"));
+        }
+        return ids;
+    }
+}
