@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.cassandraoperator.local.apiserver.registry.SystemMetadata;
+import io.cassandraoperator.local.apiserver.storage.ObjectStore;
+import io.cassandraoperator.local.apiserver.storage.StoredObjectListener;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Field;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -37,9 +39,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,10 +49,9 @@ import java.util.regex.Pattern;
  * Service ClusterIPs allocated in the create request, graceful deletion of pods bound to a node, pod logs and
  * validation of custom resources against their CRD's schema and CEL rules.
  * <p>
- * Writes take the mock's own write lock, so that a read-modify-write here is atomic with respect to the mock's
- * handlers, its lists and the initial events of its watches.
+ * Every read-modify-write holds the {@link ObjectStore}'s write lock.
  */
-public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
+public final class LocalApiDispatcher extends Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(LocalApiDispatcher.class);
     private static final ObjectMapper JSON = Serialization.jsonMapper();
     private static final String CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
@@ -66,33 +64,17 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     /** Added to every claim, as the API server's StorageObjectInUseProtection admission does. */
     private static final String PVC_PROTECTION = "kubernetes.io/pvc-protection";
 
-    /** Told of every change to the stored objects, with the old and new JSON (null when absent). */
-    public interface StoredObjectListener {
-        void changed(String path, String before, String after);
-    }
-
-    /** One stored object and the path it lives at. */
-    public record StoredObject(String path, String json) {
-    }
-
-    private final Lock writeLock;
-    private final KubernetesAttributesExtractor extractor;
+    private final ObjectStore store;
     private final ApiDiscovery discovery;
     private final ServiceClusterIps clusterIps;
-    private final List<StoredObjectListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, CustomResourceValidator> validators = new ConcurrentHashMap<>();
     private volatile PodLogSource podLogs;
 
-    public LocalApiDispatcher(ApiDiscovery discovery, LoopbackAddressPool serviceAddresses) {
-        this.writeLock = mockWriteLock();
-        this.extractor = (KubernetesAttributesExtractor) attributeExtractor;
+    public LocalApiDispatcher(ObjectStore store, ApiDiscovery discovery, LoopbackAddressPool serviceAddresses) {
+        this.store = store;
         this.discovery = discovery;
         this.clusterIps = new ServiceClusterIps(serviceAddresses);
-        listeners.add(clusterIps::changed);
-    }
-
-    public void addListener(StoredObjectListener listener) {
-        listeners.add(listener);
+        store.addListener(clusterIps::changed);
     }
 
     public void setPodLogSource(PodLogSource podLogs) {
@@ -173,9 +155,9 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         } else if (isLogPath(p)) {
             return podLog(path);
         }
-        MockResponse response = query(path).containsKey("watch") ? handleGet(path) : listOrGet(path);
+        MockResponse response = query(path).containsKey("watch") ? getOrWatch(path) : listOrGet(path);
         if (response.code() == 404) {
-            Map<String, String> attrs = extractor.fromKubernetesPath(path);
+            Map<String, String> attrs = store.attributes(path);
             return ApiError.notFound(attrs.get(KubernetesAttributesExtractor.PLURAL),
                     attrs.get(KubernetesAttributesExtractor.NAME)).response();
         }
@@ -199,7 +181,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
                 separator = "&";
             }
         }
-        MockResponse response = handleGet(rest.toString());
+        MockResponse response = getOrWatch(rest.toString());
         if (response.code() != 200) {
             return response;
         }
@@ -216,7 +198,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         });
         list.set("items", items);
         // Typed clients (kubectl describe's events) decode a list only when it is called by its kind, e.g. EventList.
-        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        Map<String, String> attrs = store.attributes(path);
         String group = attrs.get(KubernetesAttributesExtractor.API);
         String version = attrs.get(KubernetesAttributesExtractor.VERSION);
         discovery.resources(group == null ? "" : group, version, crds()).flatMap(r -> r.getResources().stream()
@@ -250,7 +232,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     }
 
     private Map<String, Object> table(String path, List<JsonNode> objects, String resourceVersion) {
-        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        Map<String, String> attrs = store.attributes(path);
         String group = attrs.get(KubernetesAttributesExtractor.API);
         String plural = attrs.get(KubernetesAttributesExtractor.PLURAL);
         JsonNode crd = group == null ? null : crds().stream()
@@ -269,7 +251,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
      * @return closes the watch
      */
     AutoCloseable watchOverHttp(String path, String accept, java.util.function.Consumer<String> events) {
-        AttributeSet query = getKey(path);
+        AttributeSet query = store.key(path);
         boolean asTable = accept != null && accept.contains("as=Table");
         String from = query(path).getOrDefault("resourceVersion", "");
         java.util.function.BiFunction<String, String, String> event = (type, json) -> {
@@ -279,28 +261,22 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             return Serialization.asJson(Map.of("type", type, "object", shown)) + "\n";
         };
         StoredObjectListener listener = (objectPath, before, after) -> {
-            boolean was = before != null && keyOf(objectPath, before).matches(query);
-            boolean is = after != null && keyOf(objectPath, after).matches(query);
+            boolean was = before != null && store.keyOf(objectPath, before).matches(query);
+            boolean is = after != null && store.keyOf(objectPath, after).matches(query);
             if (was || is) {
                 events.accept(event.apply(was && is ? "MODIFIED" : was ? "DELETED" : "ADDED", is ? after : before));
             }
         };
-        writeLock.lock();
-        try {
+        store.read(() -> {
             if (from.isEmpty() || from.equals("0")) {
-                for (Map.Entry<AttributeSet, String> entry : matching(query)) {
+                for (Map.Entry<AttributeSet, String> entry : store.matching(query)) {
                     events.accept(event.apply("ADDED", entry.getValue()));
                 }
             }
-            listeners.add(listener);
-        } finally {
-            writeLock.unlock();
-        }
-        return () -> listeners.remove(listener);
-    }
-
-    private AttributeSet keyOf(String objectPath, String json) {
-        return AttributeSet.merge(getKey(objectPath), extractor.fromResource(json));
+            store.addListener(listener);
+            return null;
+        });
+        return () -> store.removeListener(listener);
     }
 
     /** A log request resolved against the stored pod: whose log, and which kubelet serves it. */
@@ -417,7 +393,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
                 || !object.path("metadata").isObject()) {
             throw ApiError.invalid("kind, apiVersion and metadata are required");
         }
-        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        Map<String, String> attrs = store.attributes(path);
         String plural = attrs.get(KubernetesAttributesExtractor.PLURAL);
         String namespace = attrs.get(KubernetesAttributesExtractor.NAMESPACE);
         ObjectNode metadata = (ObjectNode) object.get("metadata");
@@ -435,8 +411,8 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             throw new ApiError(400, "BadRequest", "the namespace of the object (" + requestedNamespace
                     + ") does not match the namespace on the URL (" + namespace + ")", plural, name, List.of());
         }
-        AttributeSet key = getKey(withoutQuery(path)).add(new Attribute(KubernetesAttributesExtractor.NAME, name));
-        if (findResource(key) != null) {
+        AttributeSet key = store.key(withoutQuery(path)).add(new Attribute(KubernetesAttributesExtractor.NAME, name));
+        if (store.find(key) != null) {
             throw new ApiError(409, "AlreadyExists", plural + " \"" + name + "\" already exists", plural, name,
                     List.of());
         }
@@ -447,7 +423,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         // Random uids, as the API server: the mock counts from 1 in every process, which would repeat restored uids.
         metadata.put("uid", UUID.randomUUID().toString());
         metadata.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        metadata.put("resourceVersion", String.valueOf(requestResourceVersion()));
+        metadata.put("resourceVersion", String.valueOf(store.nextResourceVersion()));
         metadata.put("generation", 1);
         metadata.remove("deletionTimestamp");
         metadata.remove("deletionGracePeriodSeconds");
@@ -457,7 +433,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         }
         if ("pods".equals(plural)) {
             object.putObject("status").put("phase", "Pending");
-        } else if (isStatusSubresourceEnabledForResource(path)) {
+        } else if (store.hasStatusSubresource(path)) {
             object.remove("status");
         }
         ObjectDefaults.apply(plural, object);
@@ -465,7 +441,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         try {
             validateCustomResource(path, object, null);
             String json = object.toString();
-            processEvent(path, key, null, null, json);
+            store.change(path, key, null, json);
             return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json").setBody(json);
         } catch (RuntimeException e) {
             clusterIps.release(allocated);
@@ -492,7 +468,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         return s.toString();
     }
 
-    private MockResponse update(String path, String body) throws KubernetesCrudDispatcherException {
+    private MockResponse update(String path, String body) {
         Map.Entry<AttributeSet, String> entry = existing(path);
         JsonNode current = asNode(entry.getValue());
         ObjectNode requested = asObject(body);
@@ -500,7 +476,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         return store(path, entry, current, applyToObjectOrStatus(path, current, requested));
     }
 
-    private MockResponse patch(String path, String contentType, String body) throws KubernetesCrudDispatcherException {
+    private MockResponse patch(String path, String contentType, String body) {
         Map.Entry<AttributeSet, String> entry = existing(path);
         JsonNode current = asNode(entry.getValue());
         JsonNode patch = asNode(body);
@@ -529,13 +505,13 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
 
     /** A write to {@code /status} changes only the status; a write to the object leaves a subresource status alone. */
     private ObjectNode applyToObjectOrStatus(String path, JsonNode current, ObjectNode requested) {
-        String plural = extractor.fromKubernetesPath(path).get(KubernetesAttributesExtractor.PLURAL);
+        String plural = store.attributes(path).get(KubernetesAttributesExtractor.PLURAL);
         if (withoutQuery(path).endsWith("/status")) {
             ObjectNode result = current.deepCopy();
             setOrRemove(result, "status", requested.get("status"));
             return result;
         }
-        if (ApiDiscovery.STATUS_SUBRESOURCE.contains(plural) || isStatusSubresourceEnabledForResource(path)) {
+        if (ApiDiscovery.STATUS_SUBRESOURCE.contains(plural) || store.hasStatusSubresource(path)) {
             setOrRemove(requested, "status", current.get("status"));
         }
         if ("services".equals(plural)) {
@@ -544,46 +520,45 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         return requested;
     }
 
-    private MockResponse store(String path, Map.Entry<AttributeSet, String> entry, JsonNode current, ObjectNode updated)
-            throws KubernetesCrudDispatcherException {
+    private MockResponse store(String path, Map.Entry<AttributeSet, String> entry, JsonNode current, ObjectNode updated) {
         if (!updated.path("metadata").isObject()) {
             throw ApiError.invalid("metadata is required");
         }
-        String pathName = extractor.fromKubernetesPath(path).get(KubernetesAttributesExtractor.NAME);
+        String pathName = store.attributes(path).get(KubernetesAttributesExtractor.NAME);
         String name = updated.path("metadata").path("name").asText();
         if (!name.isEmpty() && !name.equals(pathName)) {
             throw new ApiError(400, "BadRequest", "the name of the object (" + name
                     + ") does not match the name on the URL (" + pathName + ")", null, pathName, List.of());
         }
         boolean statusWrite = withoutQuery(path).endsWith("/status");
-        preserveMetadata(current, updated);
+        SystemMetadata.preserve(current, updated);
         ObjectNode metadata = (ObjectNode) updated.get("metadata");
         metadata.put("name", pathName);
         for (String field : List.of("deletionTimestamp", "deletionGracePeriodSeconds")) {
             setOrRemove(metadata, field, current.path("metadata").get(field));
         }
         if (!statusWrite) {
-            ObjectDefaults.apply(extractor.fromKubernetesPath(path).get(KubernetesAttributesExtractor.PLURAL), updated);
+            ObjectDefaults.apply(store.attributes(path).get(KubernetesAttributesExtractor.PLURAL), updated);
             // Validation prunes unknown fields first, as the API server does, so they never bump the generation.
             validateCustomResource(path, updated, current);
-            touchGeneration(current, updated);
+            SystemMetadata.touchGeneration(current, updated);
         }
-        touchResourceVersion(current, updated);
+        SystemMetadata.touchResourceVersion(current, updated, store::nextResourceVersion);
         String json = updated.toString();
         if (isMarkedForDeletion(updated) && updated.path("metadata").path("finalizers").isEmpty()
                 && updated.path("metadata").path("deletionGracePeriodSeconds").asLong(0) <= 0) {
-            processEvent(path, getKey(path), entry.getKey(), null, null);
+            store.change(path, store.key(path), entry.getKey(), null);
         } else {
-            processEvent(path, getKey(path), entry.getKey(), null, json);
+            store.change(path, store.key(path), entry.getKey(), json);
         }
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(json);
     }
 
     private MockResponse delete(String path, String body) {
-        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        Map<String, String> attrs = store.attributes(path);
         String name = attrs.get(KubernetesAttributesExtractor.NAME);
         String plural = attrs.get(KubernetesAttributesExtractor.PLURAL);
-        List<Map.Entry<AttributeSet, String>> matches = matching(getKey(path));
+        List<Map.Entry<AttributeSet, String>> matches = store.matching(store.key(path));
         if (name != null && matches.isEmpty()) {
             throw ApiError.notFound(plural, name);
         }
@@ -617,7 +592,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         ObjectNode metadata = (ObjectNode) object.get("metadata");
         boolean finalizers = !metadata.path("finalizers").isEmpty();
         if (grace <= 0 && !finalizers) {
-            processEvent(path, entry.getKey(), entry.getKey(), null, null);
+            store.change(path, entry.getKey(), entry.getKey(), null);
             return object.toString();
         }
         if (metadata.hasNonNull("deletionTimestamp")) {
@@ -628,9 +603,9 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         }
         metadata.put("deletionTimestamp", Instant.now().plusSeconds(grace).truncatedTo(ChronoUnit.SECONDS).toString());
         metadata.put("deletionGracePeriodSeconds", grace);
-        metadata.put("resourceVersion", String.valueOf(requestResourceVersion()));
+        metadata.put("resourceVersion", String.valueOf(store.nextResourceVersion()));
         String json = object.toString();
-        processEvent(path, entry.getKey(), entry.getKey(), null, json);
+        store.change(path, entry.getKey(), entry.getKey(), json);
         return json;
     }
 
@@ -649,7 +624,7 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     // ---- custom resource validation
 
     private void validateCustomResource(String path, ObjectNode object, JsonNode old) {
-        Map<String, String> attrs = extractor.fromKubernetesPath(path);
+        Map<String, String> attrs = store.attributes(path);
         String group = attrs.get(KubernetesAttributesExtractor.API);
         String version = attrs.get(KubernetesAttributesExtractor.VERSION);
         String plural = attrs.get(KubernetesAttributesExtractor.PLURAL);
@@ -680,81 +655,25 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
-    // ---- change notification and persistence
-
-    @Override
-    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
-            GenericKubernetesResource resource, String newState) {
-        String before = oldAttributes == null ? null : map.get(oldAttributes);
-        super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
-        String objectPath = newState != null ? pathOf(asNode(newState), withoutQuery(path)) : withoutQuery(path);
-        for (StoredObjectListener listener : listeners) {
-            try {
-                listener.changed(objectPath, before, newState);
-            } catch (RuntimeException e) {
-                LOG.warn("a listener failed on a change of {}", objectPath, e);
-            }
-        }
-    }
-
-    /** Every stored object with its path, CRDs first, for a snapshot. */
-    public List<StoredObject> snapshot() {
-        List<StoredObject> objects = new ArrayList<>();
-        List<StoredObject> rest = new ArrayList<>();
-        for (Map.Entry<AttributeSet, String> entry : matching(new AttributeSet())) {
-            StoredObject o = new StoredObject(pathOf(entry.getKey()), entry.getValue());
-            (o.path().startsWith(CRDS_PATH) ? objects : rest).add(o);
-        }
-        objects.addAll(rest);
-        return objects;
-    }
-
-    /** Puts objects back as they were (uids, resourceVersions, timestamps kept), before the server serves anyone. */
-    public void restore(List<StoredObject> objects) {
-        locked(() -> {
-            long highest = 0;
-            for (StoredObject o : objects) {
-                processEvent(o.path(), getKey(o.path()), null, null, o.json());
-                highest = Math.max(highest, asNode(o.json()).path("metadata").path("resourceVersion").asLong(0));
-            }
-            while (requestResourceVersion() < highest) {
-                // resourceVersions only grow, also across a restart
-            }
-            return null;
-        });
-    }
-
     // ---- helpers
 
     private Map.Entry<AttributeSet, String> existing(String path) {
-        Map.Entry<AttributeSet, String> entry = findResource(getKey(path));
+        Map.Entry<AttributeSet, String> entry = store.find(store.key(path));
         if (entry == null) {
-            Map<String, String> attrs = extractor.fromKubernetesPath(path);
+            Map<String, String> attrs = store.attributes(path);
             throw ApiError.notFound(attrs.get(KubernetesAttributesExtractor.PLURAL),
                     attrs.get(KubernetesAttributesExtractor.NAME));
         }
         return entry;
     }
 
-    private List<Map.Entry<AttributeSet, String>> matching(AttributeSet query) {
-        List<Map.Entry<AttributeSet, String>> out = new ArrayList<>();
-        synchronized (map) {
-            for (Map.Entry<AttributeSet, String> e : map.entrySet()) {
-                if (e.getKey().matches(query)) {
-                    out.add(Map.entry(e.getKey(), e.getValue()));
-                }
-            }
-        }
-        return out;
-    }
-
     private JsonNode stored(String path) {
-        List<Map.Entry<AttributeSet, String>> found = matching(getKey(path));
-        return found.isEmpty() ? null : asNode(found.get(0).getValue());
+        Map.Entry<AttributeSet, String> found = store.find(store.key(path));
+        return found == null ? null : asNode(found.getValue());
     }
 
     private List<JsonNode> crds() {
-        return matching(getKey(CRDS_PATH)).stream().map(e -> asNode(e.getValue())).toList();
+        return store.crds().stream().map(LocalApiDispatcher::asNode).toList();
     }
 
     private void checkResourceVersion(JsonNode current, JsonNode requested) {
@@ -772,68 +691,20 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
         return object.path("metadata").hasNonNull("deletionTimestamp");
     }
 
-    private static String pathOf(AttributeSet key) {
-        return path(value(key, KubernetesAttributesExtractor.API), value(key, KubernetesAttributesExtractor.VERSION),
-                value(key, KubernetesAttributesExtractor.NAMESPACE), value(key, KubernetesAttributesExtractor.PLURAL),
-                value(key, KubernetesAttributesExtractor.NAME));
+
+    private MockResponse write(Supplier<MockResponse> action) {
+        return store.write(action);
     }
 
-    /** The object's own path, using the plural of the request path it was written through. */
-    private static String pathOf(JsonNode object, String requestPath) {
-        String apiVersion = object.path("apiVersion").asText();
-        int slash = apiVersion.indexOf('/');
-        String plural = new KubernetesAttributesExtractor().fromKubernetesPath(requestPath)
-                .get(KubernetesAttributesExtractor.PLURAL);
-        return path(slash < 0 ? null : apiVersion.substring(0, slash), apiVersion.substring(slash + 1),
-                object.path("metadata").path("namespace").asText(null), plural,
-                object.path("metadata").path("name").asText());
-    }
-
-    private static String path(String group, String version, String namespace, String plural, String name) {
-        StringBuilder p = new StringBuilder(group == null ? "/api/" + version : "/apis/" + group + "/" + version);
-        if (namespace != null && !namespace.isEmpty()) {
-            p.append("/namespaces/").append(namespace);
-        }
-        return p.append('/').append(plural).append('/').append(name).toString();
-    }
-
-    private static String value(AttributeSet key, String name) {
-        Attribute a = key.getAttribute(name);
-        return a == null || a.getValues().isEmpty() ? null : a.getValues().get(0).toString();
-    }
-
-    private MockResponse locked(Supplier<MockResponse> action) {
-        writeLock.lock();
+    /** A watch when the query asks for one as the mock reads it ({@code watch=true}), else a get or list. */
+    private MockResponse getOrWatch(String path) {
+        String query;
         try {
-            return action.get();
-        } finally {
-            writeLock.unlock();
+            query = new URI(path).getQuery();
+        } catch (URISyntaxException e) {
+            query = null;
         }
-    }
-
-    private interface Write {
-        MockResponse run() throws KubernetesCrudDispatcherException;
-    }
-
-    private MockResponse write(Write action) {
-        return locked((Supplier<MockResponse>) () -> {
-            try {
-                return action.run();
-            } catch (KubernetesCrudDispatcherException e) {
-                return new MockResponse().setResponseCode(e.getCode()).setBody(e.toStatusBody());
-            }
-        });
-    }
-
-    private Lock mockWriteLock() {
-        // The mock keeps its lock private; our writes must hold the same one (see the class comment).
-        try {
-            Field field = KubernetesCrudDispatcher.class.getDeclaredField("lock");
-            field.setAccessible(true);
-            return ((ReadWriteLock) field.get(this)).writeLock();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("this fabric8 mock has no lock field; check the mock's version", e);
-        }
+        return query != null && query.contains("watch=true") ? store.watch(path) : store.get(path);
     }
 
     private static String withoutQuery(String path) {
@@ -856,19 +727,14 @@ public final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     }
 
     private static ObjectNode asObject(String body) {
-        JsonNode node = asNodeOrInvalid(body);
+        JsonNode node = asNode(body);
         if (!node.isObject()) {
             throw ApiError.invalid("the body must be an object");
         }
         return (ObjectNode) node;
     }
 
-    @Override
-    public JsonNode asNode(String body) {
-        return asNodeOrInvalid(body);
-    }
-
-    private static JsonNode asNodeOrInvalid(String body) {
+    private static JsonNode asNode(String body) {
         try {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {

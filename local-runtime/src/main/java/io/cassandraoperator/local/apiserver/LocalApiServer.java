@@ -1,5 +1,6 @@
 package io.cassandraoperator.local.apiserver;
 
+import io.cassandraoperator.local.apiserver.storage.ObjectStore;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
 import io.fabric8.kubernetes.api.model.NamedContextBuilder;
@@ -19,9 +20,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The local API server: the fabric8 CRUD mock's dispatcher extended by {@link LocalApiDispatcher}, served over plain
- * HTTP on 127.0.0.1 by {@link ApiHttpServer}, its
- * objects restored from and kept in {@code <state-dir>/api/objects.json}, and a kubeconfig at
+ * The local API server: {@link LocalApiDispatcher} over an {@link ObjectStore}, served over plain HTTP on 127.0.0.1 by
+ * {@link ApiHttpServer}, its objects restored from and kept in {@code <state-dir>/api/objects.json}, and a kubeconfig at
  * {@code <state-dir>/kubeconfig} for kubectl and the operator.
  */
 public final class LocalApiServer implements AutoCloseable {
@@ -30,15 +30,15 @@ public final class LocalApiServer implements AutoCloseable {
 
     private final ApiHttpServer server;
     private final LocalApiDispatcher dispatcher;
-    private final ApiSnapshots snapshots;
+    private final ObjectStore store;
     private final Path kubeconfig;
     private final String url;
 
-    private LocalApiServer(ApiHttpServer server, LocalApiDispatcher dispatcher, ApiSnapshots snapshots,
+    private LocalApiServer(ApiHttpServer server, LocalApiDispatcher dispatcher, ObjectStore store,
             Path kubeconfig, String url) {
         this.server = server;
         this.dispatcher = dispatcher;
-        this.snapshots = snapshots;
+        this.store = store;
         this.kubeconfig = kubeconfig;
         this.url = url;
     }
@@ -48,19 +48,18 @@ public final class LocalApiServer implements AutoCloseable {
      */
     public static LocalApiServer start(Path stateDir, int port, LoopbackAddressPool serviceAddresses) {
         try {
-            Path snapshotFile = stateDir.resolve("api").resolve("objects.json");
+            ObjectStore store = new ObjectStore(stateDir.resolve("api").resolve("objects.json"));
             AtomicReference<String> address = new AtomicReference<>();
-            LocalApiDispatcher dispatcher = new LocalApiDispatcher(new ApiDiscovery(address::get), serviceAddresses);
-            dispatcher.restore(ApiSnapshots.read(snapshotFile));
-            ApiSnapshots snapshots = new ApiSnapshots(snapshotFile, dispatcher::snapshot);
-            dispatcher.addListener((path, before, after) -> snapshots.changed());
+            LocalApiDispatcher dispatcher = new LocalApiDispatcher(store, new ApiDiscovery(address::get),
+                    serviceAddresses);
+            store.load();
             ApiHttpServer server = new ApiHttpServer(dispatcher);
             address.set("127.0.0.1:" + server.start("127.0.0.1", port));
             String url = "http://" + address.get();
             Path kubeconfig = stateDir.resolve("kubeconfig");
             writeKubeconfig(kubeconfig, url);
             LOG.info("API server listening on {}; kubeconfig {}", url, kubeconfig);
-            return new LocalApiServer(server, dispatcher, snapshots, kubeconfig, url);
+            return new LocalApiServer(server, dispatcher, store, kubeconfig, url);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,10 +71,6 @@ public final class LocalApiServer implements AutoCloseable {
 
     public Path kubeconfig() {
         return kubeconfig;
-    }
-
-    public LocalApiDispatcher dispatcher() {
-        return dispatcher;
     }
 
     public void setPodLogSource(PodLogSource source) {
@@ -92,7 +87,7 @@ public final class LocalApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        snapshots.close();
+        store.close();
     }
 
     private static void writeKubeconfig(Path file, String url) throws IOException {
