@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The HTTP side of the local API server: a Vert.x server handing each request to the {@link LocalApiDispatcher}
+ * The HTTP side of the local API server: a Vert.x server handing each request to the {@link ApiRouter}
  * through the mock's own request handler (so watches upgrade to WebSockets as fabric8 clients expect), except what
- * the mock cannot answer because it answers with whole bodies only: {@code pods/{name}/log?follow=true}
+ * the mock's handler cannot answer because it answers with whole bodies only: {@code pods/{name}/log?follow=true}
  * ({@code kubectl logs -f}) and watches over plain HTTP ({@code kubectl get -w}), which it streams as the API server
  * does.
  */
@@ -33,11 +33,15 @@ final class ApiHttpServer implements AutoCloseable {
             "v3.channel.k8s.io", "v4.channel.k8s.io");
 
     private final Vertx vertx = Vertx.vertx();
-    private final LocalApiDispatcher dispatcher;
+    private final ApiRouter router;
+    private final HttpWatch watches;
+    private final PodLogs logs;
     private HttpServer server;
 
-    ApiHttpServer(LocalApiDispatcher dispatcher) {
-        this.dispatcher = dispatcher;
+    ApiHttpServer(ApiRouter router, HttpWatch watches, PodLogs logs) {
+        this.router = router;
+        this.watches = watches;
+        this.logs = logs;
     }
 
     /** @return the port it listens on */
@@ -45,14 +49,14 @@ final class ApiHttpServer implements AutoCloseable {
         HttpServerRequestHandler mock = new HttpServerRequestHandler(vertx) {
             @Override
             protected MockResponse onHttpRequest(RecordedRequest request) {
-                return dispatcher.dispatch(request);
+                return router.dispatch(request);
             }
         };
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                 .setWebSocketSubProtocols(WEBSOCKET_SUBPROTOCOLS).setHandle100ContinueAutomatically(true);
         server = vertx.createHttpServer(options).requestHandler(request -> {
             if (request.method() == HttpMethod.GET && "true".equals(request.getParam("follow"))
-                    && LocalApiDispatcher.isLogPath(request.path())) {
+                    && PodLogs.isLogPath(request.path())) {
                 streamLog(request);
             } else if (request.method() == HttpMethod.GET && isWatch(request)
                     && !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
@@ -66,9 +70,9 @@ final class ApiHttpServer implements AutoCloseable {
 
     private void streamLog(HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        LocalApiDispatcher.LogTarget target;
+        PodLogs.LogTarget target;
         try {
-            target = dispatcher.logTarget(request.uri());
+            target = logs.target(request.uri());
         } catch (ApiError e) {
             MockResponse refusal = e.response();
             response.setStatusCode(refusal.code()).putHeader("Content-Type", "application/json")
@@ -112,7 +116,7 @@ final class ApiHttpServer implements AutoCloseable {
         HttpServerResponse response = request.response();
         response.setChunked(true).putHeader("Content-Type", "application/json");
         response.writeHead();
-        AutoCloseable watch = dispatcher.watchOverHttp(request.uri(), request.getHeader("Accept"), line -> {
+        AutoCloseable watch = watches.start(request.uri(), request.getHeader("Accept"), line -> {
             if (!response.closed()) {
                 response.write(line);
             }

@@ -51,16 +51,16 @@ public final class ObjectStore implements AutoCloseable {
     private final List<StoredObjectListener> listeners = new CopyOnWriteArrayList<>();
     private final SnapshotFile snapshots;
 
-    /** @param snapshotFile where the objects are kept; nothing is read before {@link #load()} */
+    /** @param snapshotFile where the objects are kept; nothing is read or written before {@link #load()} */
     public ObjectStore(Path snapshotFile) {
         extractor.setCustomResourceDefinitionProcessor(crds);
         this.snapshots = new SnapshotFile(snapshotFile, this::snapshot);
-        listeners.add((path, before, after) -> snapshots.changed());
     }
 
     /**
      * Puts the objects of the last snapshot back as they were (uids, resourceVersions, timestamps kept), telling the
-     * listeners added so far; call it before the server serves anyone.
+     * listeners added so far, and from then on keeps a snapshot of every change; call it before the server serves
+     * anyone.
      */
     public void load() {
         write(() -> {
@@ -71,6 +71,7 @@ public final class ObjectStore implements AutoCloseable {
             }
             // resourceVersions only grow, also across a restart
             resourceVersion.accumulateAndGet(highest, Math::max);
+            listeners.add((path, before, after) -> snapshots.changed());
             return null;
         });
     }
@@ -135,8 +136,8 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /** The stored CustomResourceDefinitions. */
-    public List<String> crds() {
-        return matching(key(CRDS_PATH)).stream().map(Map.Entry::getValue).toList();
+    public List<JsonNode> crds() {
+        return matching(key(CRDS_PATH)).stream().map(e -> parse(e.getValue())).toList();
     }
 
     /** Whether the custom resource a path names has a status subresource in its CRD. */
