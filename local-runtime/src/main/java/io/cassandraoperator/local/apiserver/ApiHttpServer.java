@@ -55,10 +55,11 @@ final class ApiHttpServer implements AutoCloseable {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                 .setWebSocketSubProtocols(WEBSOCKET_SUBPROTOCOLS).setHandle100ContinueAutomatically(true);
         server = vertx.createHttpServer(options).requestHandler(request -> {
-            if (request.method() == HttpMethod.GET && "true".equals(request.getParam("follow"))
+            QueryParameters query = validQuery(request);
+            if (request.method() == HttpMethod.GET && query != null && query.flag("follow")
                     && PodLogs.isLogPath(request.path())) {
                 streamLog(request);
-            } else if (request.method() == HttpMethod.GET && isWatch(request)
+            } else if (request.method() == HttpMethod.GET && query != null && query.flag("watch")
                     && !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
                 streamWatch(request);
             } else {
@@ -107,9 +108,15 @@ final class ApiHttpServer implements AutoCloseable {
         pump.start();
     }
 
-    private static boolean isWatch(HttpServerRequest request) {
-        String watch = request.getParam("watch");
-        return "true".equals(watch) || "1".equals(watch);
+    /** The request's query, or null when a parameter does not parse: the router then refuses it. */
+    private static QueryParameters validQuery(HttpServerRequest request) {
+        QueryParameters query = QueryParameters.of(request.uri());
+        try {
+            query.validate();
+            return query;
+        } catch (ApiError e) {
+            return null;
+        }
     }
 
     private void streamWatch(HttpServerRequest request) {
@@ -129,9 +136,10 @@ final class ApiHttpServer implements AutoCloseable {
             }
         };
         response.closeHandler(v -> stop.run());
-        String timeout = request.getParam("timeoutSeconds");
-        if (timeout != null) {
-            vertx.setTimer(Long.parseLong(timeout) * 1000, id -> {
+        Long timeout = QueryParameters.of(request.uri()).integer("timeoutSeconds");
+        // 0 (or less) sets no timeout, as with the API server, which then applies its own
+        if (timeout != null && timeout > 0) {
+            vertx.setTimer(timeout * 1000, id -> {
                 stop.run();
                 if (!response.closed()) {
                     response.end();

@@ -62,6 +62,7 @@ public final class ApiRouter extends Dispatcher {
                     + "--dry-run=client -o yaml | kubectl apply -f -", null, null, List.of()).response();
         }
         try {
+            QueryParameters.of(path).validate();
             if (ScaleSubresource.isScalePath(path)) {
                 return switch (request.method()) {
                     case GET -> scale.get(path);

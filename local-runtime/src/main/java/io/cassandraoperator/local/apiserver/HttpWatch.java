@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
-import static io.cassandraoperator.local.apiserver.RequestPath.query;
-
 /**
  * A watch over plain HTTP, as {@code kubectl get -w} asks for it (the store serves fabric8's watches over WebSockets):
  * each change of a matching object is handed on as one line of JSON ({@code {"type":"MODIFIED","object":...}}), the
@@ -32,7 +30,7 @@ final class HttpWatch {
     AutoCloseable start(String path, String accept, Consumer<String> events) {
         AttributeSet query = store.key(path);
         boolean asTable = ObjectReads.asksForTable(accept);
-        String from = query(path).getOrDefault("resourceVersion", "");
+        String from = RequestPath.query(path).getOrDefault("resourceVersion", "");
         BiFunction<String, String, String> event = (type, json) -> {
             JsonNode object = JsonBodies.parse(json);
             Object shown = asTable ? reads.table(path, List.of(object), object.path("metadata")

@@ -7,8 +7,6 @@ import io.cassandraoperator.local.apiserver.storage.ObjectStore;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.mockwebserver.http.MockResponse;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +27,7 @@ final class ObjectReads {
     }
 
     MockResponse get(String path) {
-        MockResponse response = query(path).containsKey("watch") ? getOrWatch(path) : listOrGet(path);
+        MockResponse response = QueryParameters.of(path).flag("watch") ? store.watch(path) : listOrGet(path);
         if (response.code() == 404) {
             Map<String, String> attrs = store.attributes(path);
             return ApiError.notFound(attrs.get(KubernetesAttributesExtractor.PLURAL),
@@ -55,7 +53,7 @@ final class ObjectReads {
                 separator = "&";
             }
         }
-        MockResponse response = getOrWatch(rest.toString());
+        MockResponse response = store.get(rest.toString());
         if (response.code() != 200) {
             return response;
         }
@@ -82,17 +80,6 @@ final class ObjectReads {
                     list.put("apiVersion", group == null ? version : group + "/" + version);
                 });
         return JsonBodies.response(200, list.toString());
-    }
-
-    /** A watch when the query asks for one as the fabric8 mock read it ({@code watch=true}), else a get or list. */
-    private MockResponse getOrWatch(String path) {
-        String query;
-        try {
-            query = new URI(path).getQuery();
-        } catch (URISyntaxException e) {
-            query = null;
-        }
-        return query != null && query.contains("watch=true") ? store.watch(path) : store.get(path);
     }
 
     /** kubectl asks for lists and objects as a {@code Table} of columns; other clients get them as they are. */

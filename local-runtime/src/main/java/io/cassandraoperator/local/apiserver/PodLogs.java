@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.cassandraoperator.local.apiserver.RequestPath.query;
 import static io.cassandraoperator.local.apiserver.RequestPath.withoutQuery;
 
 /** The {@code log} subresource of pods, read from the kubelet's {@link PodLogSource}. */
@@ -47,7 +46,7 @@ final class PodLogs {
         }
         String namespace = m.group(1);
         String name = m.group(2);
-        Map<String, String> query = query(path);
+        QueryParameters query = QueryParameters.of(path);
         Map.Entry<AttributeSet, String> stored = store.find(store.key("/api/v1/namespaces/" + namespace + "/pods/"
                 + name));
         if (stored == null) {
@@ -67,7 +66,8 @@ final class PodLogs {
         if (logs == null) {
             throw new ApiError(400, "BadRequest", "no kubelet serves logs", "pods", name, List.of());
         }
-        Integer tail = query.containsKey("tailLines") ? Integer.valueOf(query.get("tailLines")) : null;
+        Long tailLines = query.integer("tailLines");
+        Integer tail = tailLines == null ? null : (int) Math.min(tailLines, Integer.MAX_VALUE);
         return new LogTarget(logs, namespace, name, container, tail);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cassandraoperator.local.apiserver.ApiError;
 import io.cassandraoperator.local.apiserver.JsonBodies;
+import io.cassandraoperator.local.apiserver.QueryParameters;
 import io.cassandraoperator.local.apiserver.storage.ObjectStore;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -14,8 +15,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-
-import static io.cassandraoperator.local.apiserver.RequestPath.query;
 
 /**
  * Deletion as the API server does it: an object its strategy gives a grace period (a pod bound to a node) is only
@@ -41,8 +40,8 @@ final class GracefulDeletion {
             throw ApiError.notFound(plural, name);
         }
         JsonNode options = body == null || body.isBlank() ? Serialization.jsonMapper().createObjectNode() : JsonBodies.parse(body);
-        Map<String, String> query = query(path);
-        Long grace = query.containsKey("gracePeriodSeconds") ? Long.valueOf(query.get("gracePeriodSeconds"))
+        Long requested = QueryParameters.of(path).integer("gracePeriodSeconds");
+        Long grace = requested != null ? requested
                 : options.has("gracePeriodSeconds") && !options.get("gracePeriodSeconds").isNull()
                 ? options.get("gracePeriodSeconds").asLong() : null;
         String uidPrecondition = options.path("preconditions").path("uid").asText(null);

@@ -6,6 +6,7 @@ import io.cassandraoperator.local.apiserver.ApiDiscovery;
 import io.cassandraoperator.local.apiserver.ApiError;
 import io.cassandraoperator.local.apiserver.JsonBodies;
 import io.cassandraoperator.local.apiserver.MergePatch;
+import io.cassandraoperator.local.apiserver.QueryParameters;
 import io.cassandraoperator.local.apiserver.storage.ObjectStore;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static io.cassandraoperator.local.apiserver.RequestPath.query;
 import static io.cassandraoperator.local.apiserver.RequestPath.withoutQuery;
 
 /**
@@ -203,7 +203,7 @@ public final class ObjectRegistry {
     }
 
     private static boolean strictFields(String path) {
-        return "Strict".equals(query(path).get("fieldValidation"));
+        return "Strict".equals(QueryParameters.of(path).get("fieldValidation"));
     }
 
     private static String randomSuffix() {
