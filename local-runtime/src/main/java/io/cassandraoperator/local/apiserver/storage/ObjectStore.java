@@ -50,6 +50,7 @@ public final class ObjectStore implements AutoCloseable {
     private final Set<WatchSocket> watches = new CopyOnWriteArraySet<>();
     private final List<StoredObjectListener> listeners = new CopyOnWriteArrayList<>();
     private final SnapshotFile snapshots;
+    private volatile boolean loaded;
 
     /** @param snapshotFile where the objects are kept; nothing is read or written before {@link #load()} */
     public ObjectStore(Path snapshotFile) {
@@ -72,6 +73,7 @@ public final class ObjectStore implements AutoCloseable {
             // resourceVersions only grow, also across a restart
             resourceVersion.accumulateAndGet(highest, Math::max);
             listeners.add((path, before, after) -> snapshots.changed());
+            loaded = true;
             return null;
         });
     }
@@ -224,10 +226,12 @@ public final class ObjectStore implements AutoCloseable {
         return crdObjects;
     }
 
-    /** Writes a last snapshot. */
+    /** Writes a last snapshot, unless the store was never loaded: an unread snapshot is not overwritten. */
     @Override
     public void close() {
-        snapshots.close();
+        if (loaded) {
+            snapshots.close();
+        }
     }
 
     /** The name of {@code fieldSelector=metadata.name=...}, which the key of a path leaves out. */
