@@ -57,7 +57,7 @@ public final class ApiDiscovery {
             Lease.class, Role.class, RoleBinding.class, ClusterRole.class, ClusterRoleBinding.class,
             StorageClass.class);
     /** Plurals whose status is a subresource: writes to the object itself leave the status alone. */
-    static final Set<String> STATUS_SUBRESOURCE = Set.of("pods", "services", "persistentvolumeclaims",
+    public static final Set<String> STATUS_SUBRESOURCE = Set.of("pods", "services", "persistentvolumeclaims",
             "persistentvolumes", "nodes", "namespaces", "statefulsets", "deployments", "poddisruptionbudgets",
             "customresourcedefinitions");
     private static final Map<String, List<String>> SHORT_NAMES = Map.ofEntries(

@@ -9,7 +9,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import java.util.List;
 
 /** A refused request, answered with a {@code Status} object as the API server does, so kubectl prints its message. */
-final class ApiError extends RuntimeException {
+public final class ApiError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int code;
     private final String reason;
@@ -18,7 +18,7 @@ final class ApiError extends RuntimeException {
     private final List<StatusCause> causes;
     private final Status status;
 
-    ApiError(int code, String reason, String message, String kind, String name, List<StatusCause> causes) {
+    public ApiError(int code, String reason, String message, String kind, String name, List<StatusCause> causes) {
         super(message);
         this.code = code;
         this.reason = reason;
@@ -29,7 +29,7 @@ final class ApiError extends RuntimeException {
     }
 
     /** A refusal whose Status is already worded, e.g. by admission. */
-    ApiError(Status status) {
+    public ApiError(Status status) {
         super(status.getMessage());
         this.code = status.getCode();
         this.reason = status.getReason();
@@ -39,15 +39,15 @@ final class ApiError extends RuntimeException {
         this.status = status;
     }
 
-    static ApiError notFound(String plural, String name) {
+    public static ApiError notFound(String plural, String name) {
         return new ApiError(404, "NotFound", plural + " \"" + name + "\" not found", plural, name, List.of());
     }
 
-    static ApiError invalid(String message) {
+    public static ApiError invalid(String message) {
         return new ApiError(422, "Invalid", message, null, null, List.of());
     }
 
-    MockResponse response() {
+    public MockResponse response() {
         Status status = this.status != null ? this.status : new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason)
                 .withMessage(getMessage()).withNewMetadata().endMetadata()
                 .withNewDetails().withKind(kind).withName(name).withCauses(causes).endDetails().build();

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The HTTP side of the local API server: a Vert.x server handing each request to the {@link LocalApiDispatcher}
+ * The HTTP side of the local API server: a Vert.x server handing each request to the {@link ApiRouter}
  * through the mock's own request handler (so watches upgrade to WebSockets as fabric8 clients expect), except what
- * the mock cannot answer because it answers with whole bodies only: {@code pods/{name}/log?follow=true}
+ * the mock's handler cannot answer because it answers with whole bodies only: {@code pods/{name}/log?follow=true}
  * ({@code kubectl logs -f}) and watches over plain HTTP ({@code kubectl get -w}), which it streams as the API server
  * does.
  */
@@ -33,11 +33,15 @@ final class ApiHttpServer implements AutoCloseable {
             "v3.channel.k8s.io", "v4.channel.k8s.io");
 
     private final Vertx vertx = Vertx.vertx();
-    private final LocalApiDispatcher dispatcher;
+    private final ApiRouter router;
+    private final HttpWatch watches;
+    private final PodLogs logs;
     private HttpServer server;
 
-    ApiHttpServer(LocalApiDispatcher dispatcher) {
-        this.dispatcher = dispatcher;
+    ApiHttpServer(ApiRouter router, HttpWatch watches, PodLogs logs) {
+        this.router = router;
+        this.watches = watches;
+        this.logs = logs;
     }
 
     /** @return the port it listens on */
@@ -45,16 +49,17 @@ final class ApiHttpServer implements AutoCloseable {
         HttpServerRequestHandler mock = new HttpServerRequestHandler(vertx) {
             @Override
             protected MockResponse onHttpRequest(RecordedRequest request) {
-                return dispatcher.dispatch(request);
+                return router.dispatch(request);
             }
         };
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                 .setWebSocketSubProtocols(WEBSOCKET_SUBPROTOCOLS).setHandle100ContinueAutomatically(true);
         server = vertx.createHttpServer(options).requestHandler(request -> {
-            if (request.method() == HttpMethod.GET && "true".equals(request.getParam("follow"))
-                    && LocalApiDispatcher.isLogPath(request.path())) {
+            QueryParameters query = validQuery(request);
+            if (request.method() == HttpMethod.GET && query != null && query.flag("follow")
+                    && PodLogs.isLogPath(request.path())) {
                 streamLog(request);
-            } else if (request.method() == HttpMethod.GET && isWatch(request)
+            } else if (request.method() == HttpMethod.GET && query != null && query.flag("watch")
                     && !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
                 streamWatch(request);
             } else {
@@ -66,9 +71,9 @@ final class ApiHttpServer implements AutoCloseable {
 
     private void streamLog(HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        LocalApiDispatcher.LogTarget target;
+        PodLogs.LogTarget target;
         try {
-            target = dispatcher.logTarget(request.uri());
+            target = logs.target(request.uri());
         } catch (ApiError e) {
             MockResponse refusal = e.response();
             response.setStatusCode(refusal.code()).putHeader("Content-Type", "application/json")
@@ -103,16 +108,22 @@ final class ApiHttpServer implements AutoCloseable {
         pump.start();
     }
 
-    private static boolean isWatch(HttpServerRequest request) {
-        String watch = request.getParam("watch");
-        return "true".equals(watch) || "1".equals(watch);
+    /** The request's query, or null when a parameter does not parse: the router then refuses it. */
+    private static QueryParameters validQuery(HttpServerRequest request) {
+        QueryParameters query = QueryParameters.of(request.uri());
+        try {
+            query.validate();
+            return query;
+        } catch (ApiError e) {
+            return null;
+        }
     }
 
     private void streamWatch(HttpServerRequest request) {
         HttpServerResponse response = request.response();
         response.setChunked(true).putHeader("Content-Type", "application/json");
         response.writeHead();
-        AutoCloseable watch = dispatcher.watchOverHttp(request.uri(), request.getHeader("Accept"), line -> {
+        AutoCloseable watch = watches.start(request.uri(), request.getHeader("Accept"), line -> {
             if (!response.closed()) {
                 response.write(line);
             }
@@ -125,9 +136,10 @@ final class ApiHttpServer implements AutoCloseable {
             }
         };
         response.closeHandler(v -> stop.run());
-        String timeout = request.getParam("timeoutSeconds");
-        if (timeout != null) {
-            vertx.setTimer(Long.parseLong(timeout) * 1000, id -> {
+        Long timeout = QueryParameters.of(request.uri()).integer("timeoutSeconds");
+        // 0 (or less) sets no timeout, as with the API server, which then applies its own
+        if (timeout != null && timeout > 0) {
+            vertx.setTimer(timeout * 1000, id -> {
                 stop.run();
                 if (!response.closed()) {
                     response.end();

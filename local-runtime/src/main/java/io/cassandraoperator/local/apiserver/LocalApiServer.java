@@ -1,5 +1,7 @@
 package io.cassandraoperator.local.apiserver;
 
+import io.cassandraoperator.local.apiserver.registry.ObjectRegistry;
+import io.cassandraoperator.local.apiserver.storage.ObjectStore;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
 import io.fabric8.kubernetes.api.model.NamedContextBuilder;
@@ -19,9 +21,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The local API server: the fabric8 CRUD mock's dispatcher extended by {@link LocalApiDispatcher}, served over plain
- * HTTP on 127.0.0.1 by {@link ApiHttpServer}, its
- * objects restored from and kept in {@code <state-dir>/api/objects.json}, and a kubeconfig at
+ * The local API server: the {@link ApiRouter} over an {@link ObjectStore}, served over plain HTTP on 127.0.0.1 by
+ * {@link ApiHttpServer}, its objects restored from and kept in {@code <state-dir>/api/objects.json}, and a kubeconfig at
  * {@code <state-dir>/kubeconfig} for kubectl and the operator.
  */
 public final class LocalApiServer implements AutoCloseable {
@@ -29,16 +30,16 @@ public final class LocalApiServer implements AutoCloseable {
     public static final String NAMESPACE = "default";
 
     private final ApiHttpServer server;
-    private final LocalApiDispatcher dispatcher;
-    private final ApiSnapshots snapshots;
+    private final PodLogs logs;
+    private final ObjectStore store;
     private final Path kubeconfig;
     private final String url;
 
-    private LocalApiServer(ApiHttpServer server, LocalApiDispatcher dispatcher, ApiSnapshots snapshots,
+    private LocalApiServer(ApiHttpServer server, PodLogs logs, ObjectStore store,
             Path kubeconfig, String url) {
         this.server = server;
-        this.dispatcher = dispatcher;
-        this.snapshots = snapshots;
+        this.logs = logs;
+        this.store = store;
         this.kubeconfig = kubeconfig;
         this.url = url;
     }
@@ -48,19 +49,21 @@ public final class LocalApiServer implements AutoCloseable {
      */
     public static LocalApiServer start(Path stateDir, int port, LoopbackAddressPool serviceAddresses) {
         try {
-            Path snapshotFile = stateDir.resolve("api").resolve("objects.json");
+            ObjectStore store = new ObjectStore(stateDir.resolve("api").resolve("objects.json"));
             AtomicReference<String> address = new AtomicReference<>();
-            LocalApiDispatcher dispatcher = new LocalApiDispatcher(new ApiDiscovery(address::get), serviceAddresses);
-            dispatcher.restore(ApiSnapshots.read(snapshotFile));
-            ApiSnapshots snapshots = new ApiSnapshots(snapshotFile, dispatcher::snapshot);
-            dispatcher.addListener((path, before, after) -> snapshots.changed());
-            ApiHttpServer server = new ApiHttpServer(dispatcher);
+            ApiDiscovery discovery = new ApiDiscovery(address::get);
+            ObjectReads reads = new ObjectReads(store, discovery);
+            PodLogs logs = new PodLogs(store);
+            ApiRouter router = new ApiRouter(store, discovery, reads, new ObjectRegistry(store, serviceAddresses), logs);
+            // after the registry, whose ClusterIP pool reserves the addresses of the restored Services
+            store.load();
+            ApiHttpServer server = new ApiHttpServer(router, new HttpWatch(store, reads), logs);
             address.set("127.0.0.1:" + server.start("127.0.0.1", port));
             String url = "http://" + address.get();
             Path kubeconfig = stateDir.resolve("kubeconfig");
             writeKubeconfig(kubeconfig, url);
             LOG.info("API server listening on {}; kubeconfig {}", url, kubeconfig);
-            return new LocalApiServer(server, dispatcher, snapshots, kubeconfig, url);
+            return new LocalApiServer(server, logs, store, kubeconfig, url);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,12 +77,8 @@ public final class LocalApiServer implements AutoCloseable {
         return kubeconfig;
     }
 
-    public LocalApiDispatcher dispatcher() {
-        return dispatcher;
-    }
-
     public void setPodLogSource(PodLogSource source) {
-        dispatcher.setPodLogSource(source);
+        logs.setSource(source);
     }
 
     /** A new client of this API server; the caller closes it. */
@@ -92,7 +91,7 @@ public final class LocalApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        snapshots.close();
+        store.close();
     }
 
     private static void writeKubeconfig(Path file, String url) throws IOException {

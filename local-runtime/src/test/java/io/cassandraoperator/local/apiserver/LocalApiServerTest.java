@@ -24,11 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.FileInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -233,6 +239,29 @@ class LocalApiServerTest {
 
     private GenericKubernetesResource cr() {
         return client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster").withName("cassandra").get();
+    }
+
+    @Test
+    void queryBooleansAreParsedAsTheApiServerParsesThem() throws Exception {
+        client.configMaps().resource(configMap("before", "1")).create();
+        HttpClient http = HttpClient.newHttpClient();
+        String configMaps = server.url() + "/api/v1/namespaces/default/configmaps";
+        HttpResponse<Stream<String>> watch = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=True"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = watch.body()) {
+            Iterator<String> events = lines.iterator();
+            assertThat(events.next()).contains("\"ADDED\"", "\"before\"");
+            client.configMaps().resource(configMap("after", "1")).create();
+            assertThat(events.next()).contains("\"ADDED\"", "\"after\"");
+        }
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=yes")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("strconv.ParseBool: parsing \\\"yes\\\": invalid syntax");
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=False")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains("ConfigMapList", "\"before\"", "\"after\"");
     }
 
     private void createCrd() throws Exception {

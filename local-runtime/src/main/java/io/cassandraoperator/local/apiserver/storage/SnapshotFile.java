@@ -1,8 +1,7 @@
-package io.cassandraoperator.local.apiserver;
+package io.cassandraoperator.local.apiserver.storage;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cassandraoperator.local.apiserver.LocalApiDispatcher.StoredObject;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +23,8 @@ import java.util.function.Supplier;
  * (uids, resourceVersions and Service ClusterIPs included). Writes are debounced: one snapshot a short while after a
  * burst of changes, and a last one on close. Each snapshot replaces the previous file atomically.
  */
-public final class ApiSnapshots implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ApiSnapshots.class);
+final class SnapshotFile implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotFile.class);
     private static final ObjectMapper JSON = Serialization.jsonMapper();
     private static final long DEBOUNCE_MILLIS = 300;
 
@@ -38,13 +37,13 @@ public final class ApiSnapshots implements AutoCloseable {
     });
     private final AtomicBoolean pending = new AtomicBoolean();
 
-    public ApiSnapshots(Path file, Supplier<List<StoredObject>> objects) {
+    SnapshotFile(Path file, Supplier<List<StoredObject>> objects) {
         this.file = file;
         this.objects = objects;
     }
 
     /** The objects of the last snapshot, or none when there is no snapshot yet. */
-    public static List<StoredObject> read(Path file) {
+    List<StoredObject> read() {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -55,7 +54,8 @@ public final class ApiSnapshots implements AutoCloseable {
         }
     }
 
-    public void changed() {
+    /** Schedules a snapshot, unless one is already due. */
+    void changed() {
         if (pending.compareAndSet(false, true)) {
             writer.schedule(this::write, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
         }

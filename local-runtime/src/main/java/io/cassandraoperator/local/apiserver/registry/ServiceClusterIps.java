@@ -1,7 +1,8 @@
-package io.cassandraoperator.local.apiserver;
+package io.cassandraoperator.local.apiserver.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cassandraoperator.local.apiserver.ApiError;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
