@@ -4,18 +4,29 @@ import io.cassandraoperator.local.ControlPlane;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import org.apache.commons.io.file.PathUtils;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A control plane on a state directory with a {@link FakeKubelet}, for tests that need the controllers running. */
-final class ControlPlaneFixture implements AutoCloseable {
-    final ControlPlane plane;
-    final KubernetesClient client;
-    final ObjectCache cache;
-    final FakeKubelet kubelet;
+/**
+ * A control plane on a fresh state directory with a {@link FakeKubelet}, for tests that need the controllers running:
+ * a JUnit extension on a static field ({@code @RegisterExtension}), started before the class's tests, stopped after.
+ */
+final class ControlPlaneFixture implements BeforeAllCallback, AfterAllCallback {
+    Path stateDir;
+    ControlPlane plane;
+    KubernetesClient client;
+    ObjectCache cache;
+    FakeKubelet kubelet;
 
-    ControlPlaneFixture(Path stateDir) {
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        stateDir = Files.createTempDirectory("control-plane-");
         plane = ControlPlane.start(stateDir, 0);
         client = plane.newClient();
         cache = new ObjectCache(client);
@@ -34,10 +45,11 @@ final class ControlPlaneFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) throws Exception {
         kubelet.close();
         cache.close();
         client.close();
         plane.close();
+        PathUtils.deleteDirectory(stateDir);
     }
 }

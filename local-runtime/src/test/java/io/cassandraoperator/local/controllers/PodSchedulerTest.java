@@ -5,12 +5,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -19,19 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class PodSchedulerTest {
-    @TempDir
-    static Path stateDir;
-    static ControlPlaneFixture fixture;
-
-    @BeforeAll
-    static void start() {
-        fixture = new ControlPlaneFixture(stateDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final ControlPlaneFixture fixture = new ControlPlaneFixture();
 
     @Test
     void requiredPodAntiAffinitySpreadsPodsOverHostsAndReportsWhenNoneIsLeft() {
@@ -64,7 +50,7 @@ class PodSchedulerTest {
     void aPodGoesWhereItsBoundVolumeIs() {
         fixture.client.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName("pv-on-3")
                 .endMetadata().withNewSpec().withCapacity(Map.of("storage", new Quantity("1Gi")))
-                .withAccessModes("ReadWriteOnce").withNewLocal().withPath(stateDir.toString()).endLocal()
+                .withAccessModes("ReadWriteOnce").withNewLocal().withPath(fixture.stateDir.toString()).endLocal()
                 .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
                 .withKey("kubernetes.io/hostname").withOperator("In").withValues("node-3").endMatchExpression()
                 .endNodeSelectorTerm().endRequired().endNodeAffinity().endSpec().build()).create();

@@ -5,10 +5,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +17,8 @@ import static org.awaitility.Awaitility.await;
 
 /** The local-PV provisioner and the simulated nodes with their failure injection. */
 class VolumesAndNodesTest {
-    @TempDir
-    static Path stateDir;
-    static ControlPlaneFixture fixture;
-
-    @BeforeAll
-    static void start() {
-        fixture = new ControlPlaneFixture(stateDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final ControlPlaneFixture fixture = new ControlPlaneFixture();
 
     @Test
     void threeReadyNodesInThreeZones() {
@@ -58,7 +45,7 @@ class VolumesAndNodesTest {
         String node = fixture.get("consumer-a").getSpec().getNodeName();
         PersistentVolumeClaim bound = fixture.client.persistentVolumeClaims().withName("data-a").get();
         PersistentVolume pv = fixture.client.persistentVolumes().withName(bound.getSpec().getVolumeName()).get();
-        Path directory = stateDir.resolve("nodes").resolve(node).resolve("volumes").resolve(pv.getMetadata().getName());
+        Path directory = fixture.stateDir.resolve("nodes").resolve(node).resolve("volumes").resolve(pv.getMetadata().getName());
         assertThat(pv.getSpec().getLocal().getPath()).isEqualTo(directory.toAbsolutePath().toString());
         assertThat(directory).isDirectory();
         assertThat(pv.getSpec().getClaimRef().getUid()).isEqualTo(claim.getMetadata().getUid());
@@ -106,7 +93,7 @@ class VolumesAndNodesTest {
                 .withNodeName("node-3").addNewVolume().withName("data").withNewPersistentVolumeClaim()
                 .withClaimName("data-n").endPersistentVolumeClaim().endVolume().endSpec().build()).create();
         await().until(() -> "Bound".equals(phase(fixture.client.persistentVolumeClaims().withName("data-n").get())));
-        Path nodeDir = stateDir.resolve("nodes").resolve("node-3");
+        Path nodeDir = fixture.stateDir.resolve("nodes").resolve("node-3");
         assertThat(nodeDir).isDirectory();
 
         fixture.plane.nodes().deleteNode("node-3");
