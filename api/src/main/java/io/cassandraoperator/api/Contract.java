@@ -48,6 +48,13 @@ public final class Contract {
          * the Events of a second attempt after a cancelled one are told from the first's.
          */
         public static final String DECOMMISSION_STARTED = "cassandra.rook.io/decommission-started";
+        /**
+         * On a member Service, written with {@link Labels#DECOMMISSIONED}{@code =true} when the member's own agent
+         * reported its decommission DONE: the Service's UID at that moment. Only a label with this record, on the Service
+         * it names, lets the member's pod, claim and Service go; a label copied, set by hand, or restored from a backup
+         * (which gives the Service a new UID) removes nothing until the agent confirms.
+         */
+        public static final String DECOMMISSION_CONFIRMED = "cassandra.rook.io/decommission-confirmed";
         /** On a member Service: the id of the cleanup run it owes since a scale-out (written before the new member starts). */
         public static final String CLEANUP_RUN = "cassandra.rook.io/cleanup-run";
         /** On a member Service: the id of the cleanup run the agent was asked for (written before it is asked). */

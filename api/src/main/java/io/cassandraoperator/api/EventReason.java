@@ -14,6 +14,11 @@ public enum EventReason {
     DecommissionFinished(Type.NORMAL),
     /** Cassandra refused or aborted a decommission; the member stays and serves. */
     DecommissionFailed(Type.WARNING),
+    /**
+     * A member Service says its decommission finished, but its agent does not confirm it (a label copied, set by hand
+     * or restored from a backup): nothing is removed.
+     */
+    DecommissionUnconfirmed(Type.WARNING),
     /** The spec wants a member again whose decommission had failed; its records were cleared. */
     DecommissionCancelled(Type.NORMAL),
     /** A decommissioned member's pod is gone and its claim and Service were deleted. */

@@ -6,6 +6,7 @@ import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.RackStatus;
 import io.cassandraoperator.api.agent.OperationState;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -65,6 +66,45 @@ class DecommissionTest {
         for (EventReason reason : new EventReason[]{EventReason.DecommissionStarted, EventReason.DecommissionFinished, EventReason.MemberRemoved}) {
             assertThat(harness.events(reason)).as(reason.name()).hasSize(1);
         }
+        assertThat(harness.agents.posts(member)).isEqualTo(1);
+    }
+
+    /**
+     * Issue 17, rule 1: a {@code decommissioned=true} label set by hand (or copied, or restored from a backup) on the
+     * highest member removes nothing; its agent, asked and never told to start, does not confirm, and Degraded says why.
+     * Once a real decommission confirmed by the agent follows, the member goes as usual.
+     */
+    @Test
+    void aHandSetDecommissionedLabelRemovesNothing() {
+        harness.createReady("c", 4);
+        String member = "c-dc1-rack1-3";
+        String service = harness.service(member).getMetadata().getUid();
+        String claim = harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + member).get()
+                .getMetadata().getUid();
+        harness.api.client.services().inNamespace(NAMESPACE).withName(member)
+                .edit(s -> new ServiceBuilder(s).editMetadata().addToLabels(Labels.DECOMMISSIONED, "true").endMetadata().build());
+
+        await().atMost(STEP).until(() -> harness.condition("c", "Degraded")
+                .map(c -> EventReason.DecommissionUnconfirmed.name().equals(c.getReason()) && c.getMessage().contains(member)).orElse(false));
+        int gets = harness.agents.gets(member);
+        await().atMost(STEP).until(() -> harness.agents.gets(member) > gets + 1);
+        assertThat(harness.replicas("c-dc1-rack1")).isEqualTo(4);
+        assertThat(podExists(member)).isTrue();
+        assertThat(harness.service(member).getMetadata().getUid()).isEqualTo(service);
+        assertThat(harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + member).get()
+                .getMetadata().getUid()).isEqualTo(claim);
+        assertThat(harness.agents.posts(member)).as("asked, never told to start").isZero();
+        assertThat(harness.events(EventReason.DecommissionUnconfirmed)).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains(member).contains("NOT_STARTED"));
+
+        // The label removed: the cluster is as before, and a wanted scale-down then runs the whole protocol.
+        harness.api.client.services().inNamespace(NAMESPACE).withName(member)
+                .edit(s -> new ServiceBuilder(s).editMetadata().removeFromLabels(Labels.DECOMMISSIONED).endMetadata().build());
+        harness.awaitReady("c", 4);
+        harness.agents.finishDecommission(member, OperationState.DONE, null);
+        harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
+        harness.awaitReady("c", 3);
+        assertThat(claimExists(member)).isFalse();
         assertThat(harness.agents.posts(member)).isEqualTo(1);
     }
 
@@ -199,7 +239,11 @@ class DecommissionTest {
         // The state an operator leaves when it crashes right after recording DONE.
         harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
         harness.api.client.services().inNamespace(NAMESPACE).withName("c-dc1-rack1-3")
-                .edit(s -> { s.getMetadata().getLabels().put(Labels.DECOMMISSIONED, "true"); return s; });
+                .edit(s -> {
+                    s.getMetadata().getLabels().put(Labels.DECOMMISSIONED, "true");
+                    s.getMetadata().getAnnotations().put(Contract.Annotations.DECOMMISSION_CONFIRMED, s.getMetadata().getUid());
+                    return s;
+                });
 
         harness.startOperator();
         harness.awaitReady("c", 3);

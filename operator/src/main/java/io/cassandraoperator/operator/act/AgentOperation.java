@@ -84,6 +84,29 @@ final class AgentOperation {
         };
     }
 
+    /**
+     * Asks for the operation's state and never starts it: {@code done} on DONE, {@code otherwise} with what stands in
+     * its way (another state, Cassandra's message, no pod or agent to ask) in words.
+     */
+    StepOutcome check(Call call, Function<RunReport, StepOutcome> done, Function<String, StepOutcome> otherwise) {
+        Pod pod = observed.pods().get(call.member());
+        Optional<URI> uri = pod == null ? Optional.empty() : settings.agent(pod);
+        Secret secret = observed.secrets().get(AgentTokenSecret.name(cluster));
+        if (uri.isEmpty() || secret == null) {
+            return otherwise.apply("no pod IP or agent token to ask it");
+        }
+        RunReport report;
+        try {
+            report = get(call, uri.get(), AgentTokenSecret.token(secret));
+        } catch (IOException e) {
+            return otherwise.apply("its agent is not reachable: " + e.getMessage());
+        }
+        if (report.state() == OperationState.DONE) {
+            return done.apply(report);
+        }
+        return otherwise.apply(report.state() + (report.message() == null ? "" : ": " + report.message()));
+    }
+
     private RunReport get(Call call, URI uri, String token) throws IOException {
         return call.runId() == null ? asRun(client.get(uri, call.path(), token)) : client.getRun(uri, call.path(), token, call.runId());
     }

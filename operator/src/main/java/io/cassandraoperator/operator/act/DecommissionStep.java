@@ -78,14 +78,45 @@ final class DecommissionStep {
                 "member " + member + " is decommissioning", "decommission it", step, true);
         return context.agents().run(call, done -> {
             LOG.info("Cluster {}: Cassandra reports {} decommissioned; recording it", context.clusterName(), member);
-            context.writer().updateMetadata(context.service(member), m -> m.addToLabels(Labels.DECOMMISSIONED, "true"));
-            recordFinished(context.service(member), member);
+            confirm(member);
             return new StepOutcome(null, false, step);
         }, message -> {
             LOG.warn("Cluster {}: decommission of {} failed, the member stays: {}", context.clusterName(), member, message);
             context.writer().updateMetadata(context.service(member), m -> m.addToAnnotations(Contract.Annotations.DECOMMISSION_FAILURE, message));
             recordFailed(context.service(member), member, message);
             return new StepOutcome(null, false, new ScaleStep.DecommissionFailed(step.rack(), member, message));
+        });
+    }
+
+    /** The label and, with it, the record of the agent's DONE for this very Service: what lets the member go. */
+    private void confirm(String member) {
+        Service service = context.service(member);
+        context.writer().updateMetadata(service, m -> m.addToLabels(Labels.DECOMMISSIONED, "true")
+                .addToAnnotations(Contract.Annotations.DECOMMISSION_CONFIRMED, service.getMetadata().getUid()));
+        recordFinished(service, member);
+    }
+
+    /**
+     * A label {@code true} without the record of the agent's DONE: asks the agent, never starting anything. Only its
+     * DONE confirms; anything else (another state, no pod, no agent) removes nothing.
+     */
+    StepOutcome verify(ScaleStep.VerifyDecommission step) {
+        String member = step.member();
+        AgentOperation.Call call = new AgentOperation.Call(member, Contract.AgentApi.DECOMMISSION, null,
+                "member " + member + " is labelled decommissioned", "report its decommission", step, false);
+        return context.agents().check(call, done -> {
+            LOG.info("Cluster {}: the agent of {} confirms the decommission its Service's label records", context.clusterName(), member);
+            confirm(member);
+            return new StepOutcome(null, false, step);
+        }, agentSays -> {
+            LOG.warn("Cluster {}: member {} is labelled {}=true but its agent reports {}; removing nothing", context.clusterName(),
+                    member, Labels.DECOMMISSIONED, agentSays);
+            ScaleStep.DecommissionUnconfirmed unconfirmed = new ScaleStep.DecommissionUnconfirmed(step.rack(), member, agentSays);
+            context.events().record(context.cluster(), EventReason.DecommissionUnconfirmed,
+                    MemberRecords.decommissionAttempt(context.service(member)) + "/unconfirmed",
+                    "member " + member + " is labelled " + Labels.DECOMMISSIONED + "=true but its agent reports " + agentSays
+                            + "; nothing is removed. Remove the label if nobody asked for this member to leave");
+            return new StepOutcome(null, true, unconfirmed);
         });
     }
 

@@ -54,6 +54,16 @@ final class MembershipSteps implements ScaleStep.Visitor<StepOutcome> {
     }
 
     @Override
+    public StepOutcome verifyDecommission(ScaleStep.VerifyDecommission step) {
+        return decommission.verify(step);
+    }
+
+    @Override
+    public StepOutcome decommissionUnconfirmed(ScaleStep.DecommissionUnconfirmed step) {
+        return StepOutcome.nothingToDo(step);
+    }
+
+    @Override
     public StepOutcome decommissionFailed(ScaleStep.DecommissionFailed step) {
         return decommission.failed(step);
     }

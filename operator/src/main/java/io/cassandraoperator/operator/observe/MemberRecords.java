@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -34,8 +35,12 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
         }
     }
 
-    /** A member Service carrying the decommission label: intent ({@code done} false) or Cassandra's confirmation. */
-    public record Decommission(String rack, int ordinal, String member, boolean done, String failure) {
+    /**
+     * A member Service carrying the decommission label: intent ({@code done} false) or the label saying it finished;
+     * {@code confirmed} when that label carries the operator's record of the agent's DONE for this very Service
+     * ({@link Annotations#DECOMMISSION_CONFIRMED}).
+     */
+    public record Decommission(String rack, int ordinal, String member, boolean done, boolean confirmed, String failure) {
     }
 
     /**
@@ -97,7 +102,9 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
             }
             String member = service.getMetadata().getName();
             int ordinal = Integer.parseInt(member.substring(member.lastIndexOf('-') + 1));
-            list.add(new Decommission(labels(service).get(Labels.RACK), ordinal, member, "true".equals(value),
+            boolean done = "true".equals(value);
+            boolean confirmed = done && Objects.equals(service.getMetadata().getUid(), annotations(service).get(Annotations.DECOMMISSION_CONFIRMED));
+            list.add(new Decommission(labels(service).get(Labels.RACK), ordinal, member, done, confirmed,
                     annotations(service).get(Annotations.DECOMMISSION_FAILURE)));
         }
         return List.copyOf(list);

@@ -3,6 +3,7 @@ package io.cassandraoperator.operator.plan;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.ClusterStatus;
+import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.Contract.Annotations;
 import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.RackSpec;
@@ -88,6 +89,11 @@ public final class DesiredStatus {
                         + " failed and the member stays: " + failed.message() + ". Set rack " + failed.rack()
                         + " back to keep the member, or remove the annotation " + Annotations.DECOMMISSION_FAILURE
                         + " from its Service to try again")
+                    : step instanceof ScaleStep.DecommissionUnconfirmed unconfirmed
+                    ? condition(DEGRADED, true, EventReason.DecommissionUnconfirmed.name(), "the Service of member " + unconfirmed.member()
+                        + " carries " + Labels.DECOMMISSIONED + "=true, but its agent does not confirm a finished decommission ("
+                        + unconfirmed.agentSays() + "); nothing is removed and no other membership change is made. Remove the label "
+                        + "from its Service if nobody asked for this member to leave")
                     : step instanceof ScaleStep.CleanupFailed cleanupFailed
                     ? condition(DEGRADED, true, "CleanupFailed", "the cleanup of member " + cleanupFailed.member() + " after the scale-out failed: "
                         + cleanupFailed.message() + ". Run nodetool cleanup on it, then remove the annotation " + Annotations.CLEANUP_FAILURE + " from its Service")

@@ -134,6 +134,10 @@ public final class ScalePlan {
             return new ScaleStep.Wait("member " + decommission.member() + " carries the decommission label but is not the highest member of rack "
                     + decommission.rack() + "; only the highest ordinal can leave. Remove the label");
         }
+        if (decommission.done() && !decommission.confirmed()) {
+            // The label alone may be copied, set by hand or restored from a backup: only the agent's word removes data.
+            return new ScaleStep.VerifyDecommission(decommission.rack(), decommission.ordinal(), decommission.member());
+        }
         if (decommission.done()) {
             return new ScaleStep.RemoveMember(decommission.rack(), decommission.ordinal(), decommission.member());
         }

@@ -22,6 +22,10 @@ public sealed interface ScaleStep {
 
         R removeMember(RemoveMember step);
 
+        R verifyDecommission(VerifyDecommission step);
+
+        R decommissionUnconfirmed(DecommissionUnconfirmed step);
+
         R decommissionFailed(DecommissionFailed step);
 
         R cancelDecommission(CancelDecommission step);
@@ -90,6 +94,28 @@ public sealed interface ScaleStep {
 
         public String progress() {
             return "removing decommissioned member " + member + " of rack " + rack;
+        }
+    }
+
+    /** A member Service says the decommission finished without the operator's record of the agent saying so: ask it. */
+    record VerifyDecommission(String rack, int ordinal, String member) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.verifyDecommission(this);
+        }
+
+        public String progress() {
+            return "asking the agent of member " + member + " whether its decommission finished, as its Service's label says";
+        }
+    }
+
+    /** The agent does not confirm what the label says: nothing is removed until a user removes the label. */
+    record DecommissionUnconfirmed(String rack, String member, String agentSays) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.decommissionUnconfirmed(this);
+        }
+
+        public String progress() {
+            return null;
         }
     }
 

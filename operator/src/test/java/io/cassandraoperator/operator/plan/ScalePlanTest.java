@@ -69,7 +69,7 @@ class ScalePlanTest {
     @Test
     void aRecordedDecommissionIsABarrierForEveryOtherChange() {
         List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5), new ScalePlan.Rack("b", 4, 1));
-        MemberRecords.Decommission running = new MemberRecords.Decommission("a", 4, "a-4", false, null);
+        MemberRecords.Decommission running = new MemberRecords.Decommission("a", 4, "a-4", false, false, null);
         assertThat(ScalePlan.next(racks, ready(racks), List.of(running), List.of(), NAME)).isEqualTo(new ScaleStep.ContinueDecommission("a", 4, "a-4"));
         // Even when the user wants the member back, a running decommission cannot be undone: it finishes first.
         List<ScalePlan.Rack> wantedBack = List.of(new ScalePlan.Rack("a", 5, 5));
@@ -79,7 +79,7 @@ class ScalePlanTest {
     @Test
     void aFinishedDecommissionRemovesTheMember() {
         List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5));
-        MemberRecords.Decommission done = new MemberRecords.Decommission("a", 4, "a-4", true, null);
+        MemberRecords.Decommission done = new MemberRecords.Decommission("a", 4, "a-4", true, true, null);
         assertThat(ScalePlan.next(racks, Set.of(), List.of(done), List.of(), NAME)).isEqualTo(new ScaleStep.RemoveMember("a", 4, "a-4"));
         List<ScalePlan.Rack> lowered = List.of(new ScalePlan.Rack("a", 3, 4));
         assertThat(ScalePlan.next(lowered, ready(lowered), List.of(done), List.of(), NAME)).isEqualTo(new ScaleStep.RemoveMember("a", 4, "a-4"));
@@ -87,7 +87,7 @@ class ScalePlanTest {
 
     @Test
     void aFailedDecommissionStaysUntilTheSpecWantsTheMemberAgain() {
-        MemberRecords.Decommission failed = new MemberRecords.Decommission("a", 3, "a-3", false, "Not enough live nodes");
+        MemberRecords.Decommission failed = new MemberRecords.Decommission("a", 3, "a-3", false, false, "Not enough live nodes");
         List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4));
         assertThat(ScalePlan.next(racks, ready(racks), List.of(failed), List.of(), NAME))
                 .isEqualTo(new ScaleStep.DecommissionFailed("a", "a-3", "Not enough live nodes"));
@@ -96,16 +96,25 @@ class ScalePlanTest {
     }
 
     @Test
+    void aFinishedLabelWithoutTheAgentsConfirmationRemovesNothingAndIsVerified() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 3));
+        MemberRecords.Decommission forged = new MemberRecords.Decommission("a", 2, "a-2", true, false, null);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(forged), List.of(), NAME)).isEqualTo(new ScaleStep.VerifyDecommission("a", 2, "a-2"));
+        MemberRecords.Decommission confirmed = new MemberRecords.Decommission("a", 2, "a-2", true, true, null);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(confirmed), List.of(), NAME)).isEqualTo(new ScaleStep.RemoveMember("a", 2, "a-2"));
+    }
+
+    @Test
     void onlyTheHighestOrdinalMayLeave() {
         List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5));
-        MemberRecords.Decommission middle = new MemberRecords.Decommission("a", 2, "a-2", true, null);
+        MemberRecords.Decommission middle = new MemberRecords.Decommission("a", 2, "a-2", true, true, null);
         assertThat(ScalePlan.next(racks, ready(racks), List.of(middle), List.of(), NAME)).isInstanceOf(ScaleStep.Wait.class);
     }
 
     @Test
     void aMemberStoppedBeforeItsDecommissionFinishedKeepsItsData() {
         List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 3));
-        MemberRecords.Decommission unfinished = new MemberRecords.Decommission("a", 3, "a-3", false, null);
+        MemberRecords.Decommission unfinished = new MemberRecords.Decommission("a", 3, "a-3", false, false, null);
         assertThat(ScalePlan.next(racks, ready(racks), List.of(unfinished), List.of(), NAME)).isInstanceOf(ScaleStep.Wait.class);
     }
 
@@ -159,7 +168,7 @@ class ScalePlanTest {
     @Test
     void aDecommissionInProgressComesBeforeAReplacement() {
         List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4));
-        List<MemberRecords.Decommission> leaving = List.of(new MemberRecords.Decommission("a", 3, "a-3", false, null));
+        List<MemberRecords.Decommission> leaving = List.of(new MemberRecords.Decommission("a", 3, "a-3", false, false, null));
         List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-0", "node n1 is gone"));
         assertThat(ScalePlan.next(racks, Set.of("a-1", "a-2", "a-3"), leaving, List.of(), lost, List.of(), NAME))
                 .isEqualTo(new ScaleStep.ContinueDecommission("a", 3, "a-3"));
