@@ -94,6 +94,7 @@ public final class AgentMain {
         AgentHttpApi api = new AgentHttpApi(
                 new InetSocketAddress(settings.bindAddress(), settings.port()),
                 settings.agentToken(),
+                settings.clusterName() + "/" + settings.podName(),
                 // A decommissioned member stays up without Cassandra until it is removed: restarting it helps nothing.
                 () -> cassandra.get() == null || cassandra.get().isAlive() || decommissioned.exists(),
                 new Readiness(node, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL)),

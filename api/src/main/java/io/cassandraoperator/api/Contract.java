@@ -199,6 +199,15 @@ public final class Contract {
 
     /** The agent's HTTP API. Probes need no token; every other path needs {@code Authorization: Bearer <token>}. */
     public static final class AgentApi {
+        /**
+         * Request header naming the member a call is meant for, {@code <cluster>/<member>} (the Cluster's and the pod's
+         * name); the operator sends it with every call. An agent that runs another member answers
+         * {@link #MISDIRECTED} and does nothing, so a stale cache that meets a reused pod IP cannot, say, decommission
+         * the wrong member.
+         */
+        public static final String MEMBER_HEADER = "Cassandra-Operator-Member";
+        /** 421 Misdirected Request: the call named another member than the one this agent runs. */
+        public static final int MISDIRECTED = 421;
         public static final String LIVENESS = "/healthz";
         public static final String READINESS = "/readyz";
         /** GET: the node as Cassandra sees it (JSON: operationMode, hostId, ...). */

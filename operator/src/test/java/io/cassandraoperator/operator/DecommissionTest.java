@@ -222,6 +222,7 @@ class DecommissionTest {
             assertThat(harness.events(reason)).as(reason.name()).hasSize(1);
         }
         assertThat(harness.controllers.violations).isEmpty();
+        assertThat(harness.agents.misdirected).as("every agent call named its member").hasValue(0);
     }
 
     /** A spec change as a user makes it: retried on a conflict with the operator's own status writes. */

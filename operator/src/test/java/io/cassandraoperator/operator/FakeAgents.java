@@ -44,6 +44,8 @@ final class FakeAgents implements AutoCloseable {
     private final Map<String, AtomicInteger> posts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
     final AtomicInteger unauthorized = new AtomicInteger();
+    /** Calls that did not name the member this agent runs (as {@code <cluster>/<member>}): refused as a real agent does. */
+    final AtomicInteger misdirected = new AtomicInteger();
     /** Cleanup runs by {@code member/run id}; a started run turns into {@link #cleanupOutcome}. */
     private final Map<String, OperationState> cleanupRuns = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> cleanupPosts = new ConcurrentHashMap<>();
@@ -142,7 +144,7 @@ final class FakeAgents implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange, String member) throws IOException {
-        if (refused(exchange)) {
+        if (refused(exchange, member)) {
             return;
         }
         int code = 200;
@@ -160,7 +162,7 @@ final class FakeAgents implements AutoCloseable {
 
     private void handleRun(HttpExchange exchange, String member, Map<String, OperationState> runs, Map<String, AtomicInteger> postCounts,
                            OperationState outcome, List<String> order) throws IOException {
-        if (refused(exchange)) {
+        if (refused(exchange, member)) {
             return;
         }
         String id;
@@ -181,8 +183,11 @@ final class FakeAgents implements AutoCloseable {
                 null, null, null, null));
     }
 
-    /** Answers for an agent whose Cassandra is not reachable, or a call without the token; true when it did. */
-    private boolean refused(HttpExchange exchange) throws IOException {
+    /**
+     * Answers for an agent whose Cassandra is not reachable, a call without the token, or one that does not name this
+     * agent's member (the operator must name it on every call); true when it did.
+     */
+    private boolean refused(HttpExchange exchange, String member) throws IOException {
         if (!available) {
             answer(exchange, 503, new AgentError("Cassandra is not reachable over JMX yet"));
             return true;
@@ -190,6 +195,12 @@ final class FakeAgents implements AutoCloseable {
         if (!("Bearer " + token.get()).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             unauthorized.incrementAndGet();
             answer(exchange, 401, new AgentError("unauthorized"));
+            return true;
+        }
+        String meantFor = exchange.getRequestHeaders().getFirst(AgentApi.MEMBER_HEADER);
+        if (meantFor == null || !meantFor.endsWith("/" + member)) {
+            misdirected.incrementAndGet();
+            answer(exchange, AgentApi.MISDIRECTED, new AgentError("this agent runs member " + member + ", not " + meantFor));
             return true;
         }
         return false;

@@ -171,6 +171,7 @@ class ReplacementTest {
         assertThat(harness.events(EventReason.ReplacementFinished)).hasSize(1);
         assertThat(harness.controllers.claimUids.get("c-dc1-rack1-0")).hasSize(1);
         assertThat(harness.controllers.claimUids.get("c-dc1-rack1-2")).hasSize(1);
+        assertThat(harness.agents.misdirected).as("every agent call named its member").hasValue(0);
         assertThat(harness.controllers.violations).isEmpty();
     }
 

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.cassandraoperator.agent.cassandra.CassandraNode;
 import io.cassandraoperator.agent.cassandra.CassandraNode.NodeUnreachableException;
+import io.cassandraoperator.agent.cassandra.CassandraNode;
 import io.cassandraoperator.agent.cassandra.OperationFailure;
 import io.cassandraoperator.agent.operations.NodeOperation;
 import io.cassandraoperator.agent.operations.RepeatableOperation;
@@ -52,15 +52,18 @@ public final class AgentHttpApi implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final byte[] expectedAuthorization;
+    private final String member;
     private final BooleanSupplier alive;
     private final Readiness readiness;
     private final CassandraNode node;
     private final NodeOperation decommission;
     private final Map<String, RepeatableOperation> repeatableOperations;
 
-    public AgentHttpApi(InetSocketAddress address, String token, BooleanSupplier alive, Readiness readiness,
+    /** @param member {@code <cluster>/<member>}: a call naming another member ({@link Contract.AgentApi#MEMBER_HEADER}) is refused */
+    public AgentHttpApi(InetSocketAddress address, String token, String member, BooleanSupplier alive, Readiness readiness,
                         CassandraNode node, NodeOperation decommission, RepeatableOperation cleanup,
                         RepeatableOperation repair) {
+        this.member = member;
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.alive = alive;
         this.readiness = readiness;
@@ -104,8 +107,13 @@ public final class AgentHttpApi implements AutoCloseable {
                 String reason = readiness.notReadyReason();
                 respondGetOnly(exchange, method, reason == null ? 200 : 503, new ReadinessAnswer(reason == null, reason));
             } else if (path.startsWith("/v1/")) {
+                String meantFor = exchange.getRequestHeaders().getFirst(Contract.AgentApi.MEMBER_HEADER);
                 if (!authorized(exchange)) {
                     respond(exchange, 401, new AgentError("missing or wrong bearer token"));
+                } else if (meantFor != null && !meantFor.equals(member)) {
+                    LOG.warn("Refusing {} {}: it is meant for member {}, this agent runs {}", method, path, meantFor, member);
+                    respond(exchange, Contract.AgentApi.MISDIRECTED, new AgentError("this agent runs member " + member
+                            + ", not " + meantFor + "; nothing was done"));
                 } else {
                     handleOperation(exchange, path, method);
                 }

@@ -6,6 +6,7 @@ import io.cassandraoperator.agent.cassandra.FakeCassandraNode;
 import io.cassandraoperator.agent.membership.VolumeMarker;
 import io.cassandraoperator.agent.operations.Decommission;
 import io.cassandraoperator.agent.operations.RepeatableOperation;
+import io.cassandraoperator.api.Contract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class AgentHttpApiTest {
     void start(@TempDir Path dataDir) throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         cqlPort = new ServerSocket(0, 10, loopback);
-        api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", () -> true,
+        api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", "c/c-dc1-rack1-0", () -> true,
                 new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
                 new Decommission(node, VolumeMarker.decommissioned(dataDir)),
                 RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir));
@@ -79,6 +80,24 @@ class AgentHttpApiTest {
         assertThat(send("POST", "/v1/decommission", "Bearer wrong").statusCode()).isEqualTo(401);
         assertThat(send("POST", "/v1/decommission", "s3cret").statusCode()).isEqualTo(401);
         assertThat(node.decommissionCalls).hasValue(0);
+    }
+
+    /** A call meant for another member (a stale address, now another pod's) does nothing; one for this member runs. */
+    @Test
+    void aCallNamingAnotherMemberIsRefusedAndChangesNothing() throws Exception {
+        HttpResponse<String> misdirected = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.address().getPort()
+                        + "/v1/decommission")).header("Authorization", "Bearer s3cret")
+                .header(Contract.AgentApi.MEMBER_HEADER, "c/c-dc1-rack1-4").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(misdirected.statusCode()).isEqualTo(Contract.AgentApi.MISDIRECTED);
+        assertThat(JSON.readTree(misdirected.body()).get("message").asText()).contains("c/c-dc1-rack1-0").contains("c/c-dc1-rack1-4");
+        assertThat(node.decommissionCalls).hasValue(0);
+
+        HttpResponse<String> meant = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.address().getPort()
+                        + "/v1/decommission")).header("Authorization", "Bearer s3cret")
+                .header(Contract.AgentApi.MEMBER_HEADER, "c/c-dc1-rack1-0").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(meant.statusCode()).isEqualTo(202);
     }
 
     @Test

@@ -44,30 +44,32 @@ public final class AgentClient {
     }
 
     /** The state of a one-off operation (decommission). */
-    OperationReport get(URI agent, String path, String token) throws IOException {
-        return send(HttpRequest.newBuilder(agent.resolve(path)).GET(), token, OperationReport.class);
+    OperationReport get(URI agent, String path, String token, String member) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(path)).GET(), token, member, OperationReport.class);
     }
 
     /** Starts a one-off operation; the agent starts nothing when it runs or finished and reports its state. */
-    OperationReport start(URI agent, String path, String token) throws IOException {
-        return send(HttpRequest.newBuilder(agent.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()), token, OperationReport.class);
+    OperationReport start(URI agent, String path, String token, String member) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()), token, member, OperationReport.class);
     }
 
     /** The run with this id of a repeatable operation (cleanup, repair): NOT_STARTED when the agent never started it. */
-    RunReport getRun(URI agent, String path, String token, String runId) throws IOException {
+    RunReport getRun(URI agent, String path, String token, String member, String runId) throws IOException {
         return send(HttpRequest.newBuilder(agent.resolve(path + "?id=" + URLEncoder.encode(runId, StandardCharsets.UTF_8))).GET(),
-                token, RunReport.class);
+                token, member, RunReport.class);
     }
 
     /** Starts the run with this id unless it runs or finished; {@link AgentBusyException} while another run runs. */
-    RunReport startRun(URI agent, String path, String token, String runId) throws IOException {
+    RunReport startRun(URI agent, String path, String token, String member, String runId) throws IOException {
         byte[] body = JSON.writeValueAsBytes(new RunRequest(runId));
         return send(HttpRequest.newBuilder(agent.resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), token, RunReport.class);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), token, member, RunReport.class);
     }
 
-    private <T> T send(HttpRequest.Builder request, String token, Class<T> report) throws IOException {
-        HttpRequest built = request.timeout(TIMEOUT).header("Authorization", "Bearer " + token).header("Accept", "application/json").build();
+    /** @param member {@code <cluster>/<member>} the call is meant for: an agent that runs another one refuses it */
+    private <T> T send(HttpRequest.Builder request, String token, String member, Class<T> report) throws IOException {
+        HttpRequest built = request.timeout(TIMEOUT).header("Authorization", "Bearer " + token).header("Accept", "application/json")
+                .header(Contract.AgentApi.MEMBER_HEADER, member).build();
         HttpResponse<String> response;
         try {
             response = http.send(built, HttpResponse.BodyHandlers.ofString());

@@ -24,6 +24,7 @@ import java.util.function.Function;
  * an operator restart is never started twice; a run is keyed by the id recorded on the member Service), and turn the
  * answer into the step's outcome. The step decides only what DONE and FAILED mean for its records and Events; a
  * missing agent, an unreachable one, a busy one and a running operation all mean: look again after the poll interval.
+ * Every call names its member; an agent that runs another one (a stale cache meeting a reused pod IP) refuses it.
  */
 final class AgentOperation {
     private static final Logger LOG = LoggerFactory.getLogger(AgentOperation.class);
@@ -108,11 +109,15 @@ final class AgentOperation {
     }
 
     private RunReport get(Call call, URI uri, String token) throws IOException {
-        return call.runId() == null ? asRun(client.get(uri, call.path(), token)) : client.getRun(uri, call.path(), token, call.runId());
+        String member = cluster.getMetadata().getName() + "/" + call.member();
+        return call.runId() == null ? asRun(client.get(uri, call.path(), token, member))
+                : client.getRun(uri, call.path(), token, member, call.runId());
     }
 
     private RunReport start(Call call, URI uri, String token) throws IOException {
-        return call.runId() == null ? asRun(client.start(uri, call.path(), token)) : client.startRun(uri, call.path(), token, call.runId());
+        String member = cluster.getMetadata().getName() + "/" + call.member();
+        return call.runId() == null ? asRun(client.start(uri, call.path(), token, member))
+                : client.startRun(uri, call.path(), token, member, call.runId());
     }
 
     /** A one-off operation's report has no id and no loads. */
