@@ -57,19 +57,16 @@ final class AgentOperation {
 
     /** Runs the call; {@code done} and {@code failed} (given Cassandra's message) are the step's own. */
     StepOutcome run(Call call, Function<RunReport, StepOutcome> done, Function<String, StepOutcome> failed) {
-        Pod pod = observed.pods().get(call.member());
-        Optional<URI> uri = pod == null ? Optional.empty() : settings.agent(pod);
-        Secret secret = observed.secrets().get(AgentTokenSecret.name(cluster));
-        if (uri.isEmpty() || secret == null) {
+        Optional<Agent> agent = agentOf(call.member());
+        if (agent.isEmpty()) {
             return new StepOutcome(call.doing() + ": waiting for its pod IP and the agent token to reach its agent", true, call.step());
         }
-        String token = AgentTokenSecret.token(secret);
         RunReport report;
         try {
-            report = get(call, uri.get(), token);
+            report = get(call, agent.get());
             if (report.state() == OperationState.NOT_STARTED) {
-                LOG.info("Cluster {}: asking the agent of {} at {} to {}", clusterName(), call.member(), uri.get(), call.purpose());
-                report = start(call, uri.get(), token);
+                LOG.info("Cluster {}: asking the agent of {} at {} to {}", clusterName(), call.member(), agent.get().uri(), call.purpose());
+                report = start(call, agent.get());
             }
         } catch (AgentClient.AgentBusyException e) {
             return new StepOutcome(call.doing() + " (its agent reports BUSY: " + e.getMessage() + ")", true, call.step(), call.pollSoon());
@@ -90,15 +87,13 @@ final class AgentOperation {
      * its way (another state, Cassandra's message, no pod or agent to ask) in words.
      */
     StepOutcome check(Call call, Function<RunReport, StepOutcome> done, Function<String, StepOutcome> otherwise) {
-        Pod pod = observed.pods().get(call.member());
-        Optional<URI> uri = pod == null ? Optional.empty() : settings.agent(pod);
-        Secret secret = observed.secrets().get(AgentTokenSecret.name(cluster));
-        if (uri.isEmpty() || secret == null) {
+        Optional<Agent> agent = agentOf(call.member());
+        if (agent.isEmpty()) {
             return otherwise.apply("no pod IP or agent token to ask it");
         }
         RunReport report;
         try {
-            report = get(call, uri.get(), AgentTokenSecret.token(secret));
+            report = get(call, agent.get());
         } catch (IOException e) {
             return otherwise.apply("its agent is not reachable: " + e.getMessage());
         }
@@ -108,16 +103,28 @@ final class AgentOperation {
         return otherwise.apply(report.state() + (report.message() == null ? "" : ": " + report.message()));
     }
 
-    private RunReport get(Call call, URI uri, String token) throws IOException {
-        String member = cluster.getMetadata().getName() + "/" + call.member();
-        return call.runId() == null ? asRun(client.get(uri, call.path(), token, member))
-                : client.getRun(uri, call.path(), token, member, call.runId());
+    /** A member's agent: where it listens and the token it wants. */
+    private record Agent(URI uri, String token) {
     }
 
-    private RunReport start(Call call, URI uri, String token) throws IOException {
+    /** Empty while the member's pod has no IP or the token Secret is not in the cache. */
+    private Optional<Agent> agentOf(String member) {
+        Pod pod = observed.pods().get(member);
+        Optional<URI> uri = pod == null ? Optional.empty() : settings.agent(pod);
+        Secret secret = observed.secrets().get(AgentTokenSecret.name(cluster));
+        return uri.isEmpty() || secret == null ? Optional.empty() : Optional.of(new Agent(uri.get(), AgentTokenSecret.token(secret)));
+    }
+
+    private RunReport get(Call call, Agent agent) throws IOException {
         String member = cluster.getMetadata().getName() + "/" + call.member();
-        return call.runId() == null ? asRun(client.start(uri, call.path(), token, member))
-                : client.startRun(uri, call.path(), token, member, call.runId());
+        return call.runId() == null ? asRun(client.get(agent.uri(), call.path(), agent.token(), member))
+                : client.getRun(agent.uri(), call.path(), agent.token(), member, call.runId());
+    }
+
+    private RunReport start(Call call, Agent agent) throws IOException {
+        String member = cluster.getMetadata().getName() + "/" + call.member();
+        return call.runId() == null ? asRun(client.start(agent.uri(), call.path(), agent.token(), member))
+                : client.startRun(agent.uri(), call.path(), agent.token(), member, call.runId());
     }
 
     /** A one-off operation's report has no id and no loads. */
