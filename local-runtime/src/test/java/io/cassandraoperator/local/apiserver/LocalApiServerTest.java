@@ -254,10 +254,15 @@ class LocalApiServerTest {
             client.configMaps().resource(configMap("after", "1")).create();
             assertThat(events.next()).contains("\"ADDED\"", "\"after\"");
         }
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=yes")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<Stream<String>> yes = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=yes"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = yes.body()) {
+            assertThat(lines.iterator().next()).as("any value but 0 and false is true").contains("\"ADDED\"");
+        }
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?limit=ten"))
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(400);
-        assertThat(refused.body()).contains("strconv.ParseBool: parsing \\\"yes\\\": invalid syntax");
+        assertThat(refused.body()).contains("strconv.ParseInt: parsing \\\"ten\\\": invalid syntax");
         HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=False")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(list.statusCode()).isEqualTo(200);
