@@ -49,9 +49,26 @@ public final class QueryParameters {
         return value == null ? null : parseInt(name, value);
     }
 
-    /** Refuses the request when any of its integer parameters does not parse, as the API server does. */
+    /**
+     * The resourceVersion a watch starts from, or null when none is given (an empty one is none).
+     *
+     * @throws ApiError 400 when it is not a version this server made, as the API server's {@code ParseResourceVersion}
+     */
+    public Long resourceVersion() {
+        String value = values.get("resourceVersion");
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!value.matches("[0-9]{1,18}")) {
+            throw new ApiError(400, "BadRequest", "invalid resource version: " + value, null, null, List.of());
+        }
+        return Long.parseLong(value);
+    }
+
+    /** Refuses the request when any of its integer parameters or its resourceVersion does not parse, as the API server. */
     public void validate() {
         INTEGERS.forEach(this::integer);
+        resourceVersion();
     }
 
     /** {@code strconv.ParseInt(value, 10, 64)}: an optional sign and ASCII digits. */
