@@ -324,6 +324,24 @@ class LocalApiServerTest {
         }
     }
 
+    @Test
+    void openApiV2CarriesEveryKindsSchemaAsJson() throws Exception {
+        createCrd();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> v2 = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/openapi/v2"))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(v2.statusCode()).isEqualTo(200);
+        var definitions = Serialization.jsonMapper().readTree(v2.body()).path("definitions");
+        assertThat(definitions.at("/io.rook.cassandra.v1alpha1.Cluster/properties/spec/properties/datacenter/description")
+                .asText()).isEqualTo("The datacenter this cluster runs.");
+        assertThat(definitions.at("/io.k8s.api.core.v1.Pod/x-kubernetes-group-version-kind/0/kind").asText())
+                .isEqualTo("Pod");
+        HttpResponse<String> protobuf = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/openapi/v2"))
+                .header("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(protobuf.statusCode()).as("client-go then reads the v3 documents").isEqualTo(406);
+    }
+
     private void createCrd() throws Exception {
         CustomResourceDefinition crd = Serialization.unmarshal(new FileInputStream(CRD.toFile()),
                 CustomResourceDefinition.class);
