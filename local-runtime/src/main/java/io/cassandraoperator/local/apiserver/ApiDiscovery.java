@@ -47,10 +47,12 @@ import java.util.function.Supplier;
 /**
  * The discovery documents kubectl reads before anything else ({@code /version}, {@code /api}, {@code /apis},
  * {@code /api/v1}, {@code /apis/<group>/<version>}), generated from the fabric8 model classes' annotations for the
- * built-in kinds this runtime serves and from the stored CustomResourceDefinitions.
+ * built-in kinds this runtime serves and from the stored CustomResourceDefinitions; their OpenAPI documents are
+ * {@link OpenApiDocuments}.
  */
 public final class ApiDiscovery {
-    private static final List<Class<? extends HasMetadata>> BUILT_IN = List.of(
+    /** The built-in kinds this runtime serves. */
+    public static final List<Class<? extends HasMetadata>> BUILT_IN = List.of(
             Pod.class, Service.class, Endpoints.class, ConfigMap.class, Secret.class, PersistentVolumeClaim.class,
             PersistentVolume.class, Node.class, Event.class, Namespace.class, ServiceAccount.class,
             StatefulSet.class, Deployment.class, PodDisruptionBudget.class, CustomResourceDefinition.class,
@@ -176,49 +178,6 @@ public final class ApiDiscovery {
         }
         String groupVersion = group.isEmpty() ? version : group + "/" + version;
         return Optional.of(new APIResourceListBuilder().withGroupVersion(groupVersion).withResources(resources).build());
-    }
-
-    /**
-     * {@code /openapi/v3}: one document per group-version. kubectl reads these only to learn that the server checks
-     * fields itself ({@code fieldValidation}), so the documents list the PATCH operations and nothing else; without
-     * them kubectl refuses to apply anything unless told {@code --validate=false}.
-     */
-    public Map<String, Object> openApiRoot(List<JsonNode> crds) {
-        Map<String, Object> paths = new LinkedHashMap<>();
-        String hash = Integer.toHexString(crds.stream().map(c -> c.path("metadata").path("uid").asText()
-                + c.path("metadata").path("resourceVersion").asText()).toList().hashCode());
-        paths.put("api/v1", Map.of("serverRelativeURL", "/openapi/v3/api/v1?hash=" + hash));
-        for (APIGroup group : groups(crds).getGroups()) {
-            for (GroupVersionForDiscovery gv : group.getVersions()) {
-                paths.put("apis/" + gv.getGroupVersion(),
-                        Map.of("serverRelativeURL", "/openapi/v3/apis/" + gv.getGroupVersion() + "?hash=" + hash));
-            }
-        }
-        return Map.of("paths", paths);
-    }
-
-    /** {@code /openapi/v3/api/v1} or {@code /openapi/v3/apis/<group>/<version>}: see {@link #openApiRoot}. */
-    public Optional<Map<String, Object>> openApi(String group, String version, List<JsonNode> crds) {
-        return resources(group, version, crds).map(list -> {
-            String prefix = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
-            Map<String, Object> paths = new LinkedHashMap<>();
-            for (APIResource r : list.getResources()) {
-                if (r.getName().contains("/")) {
-                    continue;
-                }
-                String path = prefix + (r.getNamespaced() ? "/namespaces/{namespace}" : "") + "/" + r.getName()
-                        + "/{name}";
-                paths.put(path, Map.of("patch", Map.of(
-                        "operationId", "patch" + r.getKind(),
-                        "x-kubernetes-group-version-kind", Map.of("group", group, "version", version,
-                                "kind", r.getKind()),
-                        "parameters", List.of(Map.of("name", "fieldValidation", "in", "query",
-                                "schema", Map.of("type", "string"))),
-                        "responses", Map.of("200", Map.of("description", "OK")))));
-            }
-            return Map.of("openapi", "3.0.0", "info", Map.of("title", "cassandra-local", "version", "v1.32.0"),
-                    "paths", paths);
-        });
     }
 
     private static APIResource resource(String plural, String kind, boolean namespaced, List<String> shortNames,

@@ -121,29 +121,28 @@ final class ApiHttpServer implements AutoCloseable {
 
     private void streamWatch(HttpServerRequest request) {
         HttpServerResponse response = request.response();
+        Runnable end = () -> {
+            if (!response.closed() && !response.ended()) {
+                response.end();
+            }
+        };
         response.setChunked(true).putHeader("Content-Type", "application/json");
         response.writeHead();
-        AutoCloseable watch = watches.start(request.uri(), request.getHeader("Accept"), line -> {
+        AtomicReference<Runnable> stopper = new AtomicReference<>(() -> { });
+        Runnable stop = () -> stopper.get().run();
+        // before the watch starts: a watch from a too old version ends at once
+        response.closeHandler(v -> stop.run());
+        stopper.set(watches.start(request.uri(), request.getHeader("Accept"), line -> {
             if (!response.closed()) {
                 response.write(line);
             }
-        });
-        Runnable stop = () -> {
-            try {
-                watch.close();
-            } catch (Exception e) {
-                LOG.debug("closing a watch failed", e);
-            }
-        };
-        response.closeHandler(v -> stop.run());
+        }, end));
         Long timeout = QueryParameters.of(request.uri()).integer("timeoutSeconds");
         // 0 (or less) sets no timeout, as with the API server, which then applies its own
         if (timeout != null && timeout > 0) {
             vertx.setTimer(timeout * 1000, id -> {
                 stop.run();
-                if (!response.closed()) {
-                    response.end();
-                }
+                end.run();
             });
         }
     }

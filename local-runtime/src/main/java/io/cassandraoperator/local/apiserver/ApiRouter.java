@@ -28,6 +28,7 @@ public final class ApiRouter extends Dispatcher {
 
     private final ObjectStore store;
     private final ApiDiscovery discovery;
+    private final OpenApiDocuments openApi;
     private final ObjectReads reads;
     private final ObjectRegistry registry;
     private final ScaleSubresource scale;
@@ -36,6 +37,7 @@ public final class ApiRouter extends Dispatcher {
     ApiRouter(ObjectStore store, ApiDiscovery discovery, ObjectReads reads, ObjectRegistry registry, PodLogs logs) {
         this.store = store;
         this.discovery = discovery;
+        this.openApi = new OpenApiDocuments(discovery);
         this.reads = reads;
         this.registry = registry;
         this.scale = new ScaleSubresource(store, registry);
@@ -70,7 +72,8 @@ public final class ApiRouter extends Dispatcher {
                 };
             }
             return switch (request.method()) {
-                case GET -> reads.asTableIfAsked(path, request.getHeader("Accept"), get(path));
+                case GET -> reads.asTableIfAsked(path, request.getHeader("Accept"),
+                        get(path, request.getHeader("Accept")));
                 case POST -> registry.create(path, request.getBody().readUtf8());
                 case PUT -> registry.update(path, request.getBody().readUtf8());
                 case PATCH -> registry.patch(path, contentType, request.getBody().readUtf8());
@@ -85,7 +88,7 @@ public final class ApiRouter extends Dispatcher {
         }
     }
 
-    private MockResponse get(String path) {
+    private MockResponse get(String path, String accept) {
         String p = withoutQuery(path);
         Matcher m;
         if (p.equals("/version")) {
@@ -96,16 +99,20 @@ public final class ApiRouter extends Dispatcher {
             return JsonBodies.response(200, discovery.groups(store.crds()));
         } else if (p.equals("/api/v1")) {
             return JsonBodies.response(200, discovery.resources("", "v1", store.crds()).orElseThrow());
+        } else if (p.equals("/openapi/v2")) {
+            if (accept != null && !accept.contains("json") && !accept.contains("*/*")) {
+                // client-go asks for protobuf; it then uses the JSON v3 documents
+                return new ApiError(406, "NotAcceptable", "the OpenAPI v2 document is served as JSON only", null,
+                        null, List.of()).response();
+            }
+            return JsonBodies.response(200, openApi.v2(store.crds()));
         } else if (p.equals("/openapi/v3")) {
-            return JsonBodies.response(200, discovery.openApiRoot(store.crds()));
+            return JsonBodies.response(200, openApi.v3Index(store.crds()));
         } else if ((m = OPENAPI_PATH.matcher(p)).matches()) {
             String group = m.group(1) == null ? "" : m.group(1);
             String version = m.group(2);
-            return discovery.openApi(group, version, store.crds()).map(d -> JsonBodies.response(200, d))
+            return openApi.v3(group, version, store.crds()).map(d -> JsonBodies.response(200, d))
                     .orElseGet(() -> ApiError.notFound("openapi", p).response());
-        } else if (p.startsWith("/openapi")) {
-            return new ApiError(404, "NotFound", "only OpenAPI v3 documents are served", null, null, List.of())
-                    .response();
         } else if ((m = GROUP_PATH.matcher(p)).matches()) {
             String group = m.group(1);
             return discovery.group(group, store.crds()).map(g -> JsonBodies.response(200, g))

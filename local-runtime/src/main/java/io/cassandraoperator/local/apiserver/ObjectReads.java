@@ -27,7 +27,9 @@ final class ObjectReads {
     }
 
     MockResponse get(String path) {
-        MockResponse response = QueryParameters.of(path).flag("watch") ? store.watch(path) : listOrGet(path);
+        QueryParameters query = QueryParameters.of(path);
+        MockResponse response = query.flag("watch") ? store.webSocketWatch(path, query.resourceVersion())
+                : listOrGet(path);
         if (response.code() == 404) {
             Map<String, String> attrs = store.attributes(path);
             return ApiError.notFound(attrs.get(KubernetesAttributesExtractor.PLURAL),

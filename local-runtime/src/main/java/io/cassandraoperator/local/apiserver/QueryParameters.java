@@ -6,19 +6,17 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A request's query parameters, the booleans and integers among them read as the API server reads them: with Go's
- * {@code strconv.ParseBool} ({@code watch=True} is a watch) and {@code strconv.ParseInt} in base 10, a value that does
- * not parse refused with 400. An empty value counts as an absent one.
+ * A request's query parameters, the booleans and integers among them read as the API server decodes them into its
+ * options (k8s.io/apimachinery {@code pkg/runtime/conversion.go}): {@code Convert_Slice_string_To_bool} makes an
+ * absent parameter false, {@code 0} or any case of {@code false} false, and every other value, {@code ""} and
+ * {@code yes} too, true; {@code Convert_Slice_string_To_int64} uses {@code strconv.ParseInt(value, 10, 64)}, so a
+ * value that is not a decimal integer, {@code ""} included, is refused with 400. Of a repeated parameter the first
+ * value counts, as {@code (*in)[0]} there.
  */
 public final class QueryParameters {
-    /** The boolean parameters of list, watch, get, delete and log requests. */
-    private static final Set<String> BOOLEANS = Set.of("watch", "allowWatchBookmarks", "sendInitialEvents", "follow",
-            "previous", "timestamps", "insecureSkipTLSVerifyBackend", "orphanDependents");
-    /** The integer parameters of the same requests. */
+    /** The integer parameters of list, watch, get, delete and log requests (booleans never fail to parse). */
     private static final Set<String> INTEGERS = Set.of("limit", "timeoutSeconds", "gracePeriodSeconds", "tailLines",
             "limitBytes", "sinceSeconds");
-    private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
-    private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]+");
 
     private final Map<String, String> values;
@@ -36,10 +34,10 @@ public final class QueryParameters {
         return values.get(name);
     }
 
-    /** @throws ApiError 400 when the value is not one of Go's booleans */
+    /** {@code Convert_Slice_string_To_bool}: false when absent, {@code 0} or {@code false} in any case. */
     public boolean flag(String name) {
         String value = values.get(name);
-        return value != null && !value.isEmpty() && parseBool(name, value);
+        return value != null && !value.equals("0") && !value.equalsIgnoreCase("false");
     }
 
     /**
@@ -48,24 +46,29 @@ public final class QueryParameters {
      */
     public Long integer(String name) {
         String value = values.get(name);
-        return value == null || value.isEmpty() ? null : parseInt(name, value);
+        return value == null ? null : parseInt(name, value);
     }
 
-    /** Refuses the request when any of its boolean or integer parameters does not parse, as the API server does. */
+    /**
+     * The resourceVersion a watch starts from, or null when none is given (an empty one is none).
+     *
+     * @throws ApiError 400 when it is not a version this server made, as the API server's {@code ParseResourceVersion}
+     */
+    public Long resourceVersion() {
+        String value = values.get("resourceVersion");
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!value.matches("[0-9]{1,18}")) {
+            throw new ApiError(400, "BadRequest", "invalid resource version: " + value, null, null, List.of());
+        }
+        return Long.parseLong(value);
+    }
+
+    /** Refuses the request when any of its integer parameters or its resourceVersion does not parse, as the API server. */
     public void validate() {
-        BOOLEANS.forEach(this::flag);
         INTEGERS.forEach(this::integer);
-    }
-
-    /** {@code strconv.ParseBool}. */
-    static boolean parseBool(String name, String value) {
-        if (TRUE.contains(value)) {
-            return true;
-        }
-        if (FALSE.contains(value)) {
-            return false;
-        }
-        throw invalid(name, "strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
+        resourceVersion();
     }
 
     /** {@code strconv.ParseInt(value, 10, 64)}: an optional sign and ASCII digits. */

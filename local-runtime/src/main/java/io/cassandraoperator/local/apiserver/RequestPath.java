@@ -15,7 +15,10 @@ public final class RequestPath {
         return q < 0 ? path : path.substring(0, q);
     }
 
-    /** The decoded query parameters; a parameter without a value is there with an empty one. */
+    /**
+     * The decoded query parameters, of a repeated one its first value as Go's {@code url.Values.Get}; a parameter
+     * without a value is there with an empty one.
+     */
     public static Map<String, String> query(String path) {
         Map<String, String> params = new HashMap<>();
         int q = path.indexOf('?');
@@ -24,7 +27,7 @@ public final class RequestPath {
                 int eq = pair.indexOf('=');
                 String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                params.put(k, v);
+                params.putIfAbsent(k, v);
             }
         }
         return params;

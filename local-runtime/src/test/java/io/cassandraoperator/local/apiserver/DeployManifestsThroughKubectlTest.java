@@ -2,6 +2,7 @@ package io.cassandraoperator.local.apiserver;
 
 import io.cassandraoperator.local.apiserver.admission.BadClusterCatalogue;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a user installs with {@code kubectl apply -k deploy/}: the kustomize output of the base and of the cluster-wide
  * overlay, applied by real kubectl to the local API, then read back. Catches manifests kubectl or an API server would
- * refuse (unknown kinds, bad fields) and RBAC rules that lost a verb the operator needs.
+ * refuse (unknown kinds, bad fields) and RBAC rules that lost a verb the operator needs; and the README's commands for
+ * a real cluster, as written.
  */
 class DeployManifestsThroughKubectlTest {
     private static final Path DEPLOY = BadClusterCatalogue.PROJECT_ROOT.resolve("deploy");
@@ -101,6 +105,43 @@ class DeployManifestsThroughKubectlTest {
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("clusters.cassandra.rook.io").get()).isNotNull();
     }
 
+    /**
+     * The README's "Install on a real Kubernetes cluster" commands, read from the README and run as written (in the
+     * project directory, without kubelet or operator): each succeeds, and the Cluster lands in the namespace the
+     * operator's Deployment watches.
+     */
+    @Test
+    void theReadmesRealClusterCommandsSucceedAsWritten() throws Exception {
+        List<String> commands = readmeCommands();
+        assertThat(commands).containsExactly("kubectl apply -k deploy/",
+                "kubectl apply -n cassandra-operator -f examples/cluster.yaml");
+        for (String command : commands) {
+            List<String> args = new ArrayList<>(Arrays.asList(command.split(" +")));
+            args.addAll(1, List.of("--kubeconfig", server.kubeconfig().toString()));
+            Result result = run(args, null, BadClusterCatalogue.PROJECT_ROOT);
+            assertThat(result.exitCode()).as("%s:%n%s", command, result.output()).isZero();
+        }
+        assertThat(client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster")
+                .inNamespace("cassandra-operator").withName("cassandra").get())
+                .as("the example's Cluster in the operator's namespace").isNotNull();
+        EnvVar watched = client.apps().deployments().inNamespace("cassandra-operator").withName("cassandra-operator")
+                .get().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("WATCH_NAMESPACES")).findFirst().orElseThrow();
+        assertThat(watched.getValueFrom().getFieldRef().getFieldPath())
+                .as("the operator watches its own namespace, where the Cluster is").isEqualTo("metadata.namespace");
+    }
+
+    /** The commands of the first sh block under "## Install on a real Kubernetes cluster", comments left out. */
+    private static List<String> readmeCommands() throws IOException {
+        List<String> lines = Files.readAllLines(BadClusterCatalogue.PROJECT_ROOT.resolve("README.md"));
+        int section = lines.indexOf("## Install on a real Kubernetes cluster");
+        assertThat(section).as("the README's real-cluster section").isNotNegative();
+        int start = lines.subList(section, lines.size()).indexOf("```sh") + section + 1;
+        int end = lines.subList(start, lines.size()).indexOf("```") + start;
+        return lines.subList(start, end).stream().map(l -> l.replaceAll("#.*", "").trim())
+                .filter(l -> !l.isEmpty()).toList();
+    }
+
     private static List<String> verbs(List<PolicyRule> rules, String group, String resource) {
         return rules.stream().filter(rule -> rule.getApiGroups().contains(group) && rule.getResources().contains(resource))
                 .flatMap(rule -> rule.getVerbs().stream()).toList();
@@ -108,16 +149,19 @@ class DeployManifestsThroughKubectlTest {
 
     /** {@code kubectl kustomize DIR | kubectl apply -f -}, as the README's {@code kubectl apply -k} does. */
     private Result apply(Path kustomization) throws Exception {
-        Result built = run(List.of("kubectl", "kustomize", kustomization.toString()), null);
+        Result built = run(List.of("kubectl", "kustomize", kustomization.toString()), null, null);
         assertThat(built.exitCode()).as(built.output()).isZero();
-        return run(List.of("kubectl", "--kubeconfig", server.kubeconfig().toString(), "apply", "-f", "-"), built.output());
+        return run(List.of("kubectl", "--kubeconfig", server.kubeconfig().toString(), "apply", "-f", "-"), built.output(),
+                null);
     }
 
     record Result(int exitCode, String output) {
     }
 
-    private static Result run(List<String> command, String input) throws Exception {
-        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+    /** @param directory where it runs, null for this one */
+    private static Result run(List<String> command, String input, Path directory) throws Exception {
+        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+                .directory(directory == null ? null : directory.toFile()).start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -185,16 +184,12 @@ class KubectlTest {
         try {
             assertThat(lines.poll(30, TimeUnit.SECONDS)).contains("NAME");
             assertThat(lines.poll(30, TimeUnit.SECONDS)).as("from the list").startsWith("seen ");
-            AtomicInteger change = new AtomicInteger();
-            await().until(() -> {
-                // Changes made before kubectl's watch is up are not replayed: change until one is seen.
-                client.configMaps().resource(LocalApiServerTest.configMap("unseen", "" + change.get())).createOr(
-                        c -> c.edit(m -> LocalApiServerTest.configMap("unseen", "" + change.get())));
-                client.configMaps().withName("seen").edit(m -> new io.fabric8.kubernetes.api.model.ConfigMapBuilder(m)
-                        .addToData("change", "" + change.incrementAndGet()).build());
-                String line = lines.poll(500, TimeUnit.MILLISECONDS);
-                return line != null && line.startsWith("seen ");
-            });
+            // kubectl watches from the list's resourceVersion, so a change right after the list is not missed
+            client.configMaps().resource(LocalApiServerTest.configMap("unseen", "1")).create();
+            client.configMaps().withName("seen").edit(m -> new io.fabric8.kubernetes.api.model.ConfigMapBuilder(m)
+                    .addToData("change", "1").build());
+            assertThat(lines.poll(30, TimeUnit.SECONDS)).as("the change after the list").startsWith("seen ");
+            assertThat(lines).as("nothing more yet").isEmpty();
             client.configMaps().withName("seen").delete();
             await().until(() -> client.configMaps().withName("seen").get() == null);
             List<String> rest = new ArrayList<>();
@@ -207,6 +202,71 @@ class KubectlTest {
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    @Test
+    void explainPrintsTheDescriptionsOfTheCrdSchema() throws Exception {
+        kubectl("apply", "-f", "../deploy/crds/clusters.cassandra.rook.io-v1.yml");
+        String racks = kubectl("explain", "clusters.spec.datacenter.racks");
+        assertThat(racks).contains("GROUP:      cassandra.rook.io", "KIND:       Cluster", "VERSION:    v1alpha1",
+                "Racks of the datacenter; each is one StatefulSet.", "members\t<integer>",
+                "Number of Cassandra members in this rack.", "ConfigMap with the Prometheus JMX exporter");
+        assertThat(kubectl("explain", "clusters", "--recursive")).contains("replicationFactor");
+    }
+
+    @Test
+    void explainShowsTheFieldsOfBuiltInKinds() throws Exception {
+        // Fields and types from the fabric8 model classes, which carry no descriptions.
+        assertThat(kubectl("explain", "pods.spec.containers")).contains("KIND:       Pod", "FIELDS:",
+                "image\t<string>", "ports\t<[]Object>", "readinessProbe\t<Object>");
+        assertThat(kubectl("explain", "statefulsets.spec")).contains("serviceName\t<string>",
+                "volumeClaimTemplates\t<[]Object>");
+    }
+
+    @Test
+    void explainFollowsCrdsAsTheyComeAndGo() throws Exception {
+        String crd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.example.com}
+                spec:
+                  group: example.com
+                  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+                  scope: Namespaced
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                            type: object
+                            description: What the widget should be.
+                            properties:
+                              size: {type: integer, description: How big the widget is.}
+                """;
+        Path file = Files.createTempFile(stateDir, "widget", ".yaml");
+        Files.writeString(file, crd);
+        kubectl("apply", "-f", file.toString());
+        await().untilAsserted(() -> assertThat(kubectl("explain", "widgets.spec"))
+                .contains("What the widget should be.", "How big the widget is."));
+        kubectl("delete", "-f", file.toString());
+        await().untilAsserted(() -> assertThat(kubectlFails("explain", "widgets.spec"))
+                .doesNotContain("How big the widget is."));
+    }
+
+    @Test
+    void applyWithValidationChecksTheExampleAgainstTheSchema() throws Exception {
+        kubectl("apply", "-f", "../deploy/crds/clusters.cassandra.rook.io-v1.yml");
+        assertThat(kubectl("apply", "--validate=true", "-f", "../examples/cluster.yaml"))
+                .contains("cluster.cassandra.rook.io/cassandra created");
+        kubectl("delete", "-f", "../examples/cluster.yaml");
+        Path typo = Files.createTempFile(stateDir, "typo", ".yaml");
+        Files.writeString(typo, Files.readString(Path.of("../examples/cluster.yaml"))
+                .replace("mode: cassandra", "mde: cassandra"));
+        assertThat(kubectlFails("apply", "--validate=true", "-f", typo.toString())).contains("mde");
     }
 
     private static String webManifest(String bValue) {
@@ -236,6 +296,14 @@ class KubectlTest {
     }
 
     static String kubectl(String... args) throws IOException, InterruptedException {
+        return run(true, args);
+    }
+
+    static String kubectlFails(String... args) throws IOException, InterruptedException {
+        return run(false, args);
+    }
+
+    private static String run(boolean succeeds, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", server.kubeconfig().toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -244,7 +312,8 @@ class KubectlTest {
             process.destroyForcibly();
             throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
         }
-        assertThat(process.exitValue()).as("kubectl %s:\n%s", String.join(" ", args), output).isZero();
+        assertThat(process.exitValue() == 0).as("kubectl %s succeeds:\n%s", String.join(" ", args), output)
+                .isEqualTo(succeeds);
         return output;
     }
 }

@@ -15,6 +15,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -34,6 +37,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -254,14 +259,88 @@ class LocalApiServerTest {
             client.configMaps().resource(configMap("after", "1")).create();
             assertThat(events.next()).contains("\"ADDED\"", "\"after\"");
         }
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=yes")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<Stream<String>> yes = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=yes"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = yes.body()) {
+            assertThat(lines.iterator().next()).as("any value but 0 and false is true").contains("\"ADDED\"");
+        }
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?limit=ten"))
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(400);
-        assertThat(refused.body()).contains("strconv.ParseBool: parsing \\\"yes\\\": invalid syntax");
+        assertThat(refused.body()).contains("strconv.ParseInt: parsing \\\"ten\\\": invalid syntax");
         HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=False")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("ConfigMapList", "\"before\"", "\"after\"");
+    }
+
+    @Test
+    void aWatchFromAListsVersionGetsOnlyTheChangesAfterIt() throws Exception {
+        client.configMaps().resource(configMap("listed", "1")).create();
+        String listed = client.configMaps().list().getMetadata().getResourceVersion();
+        client.configMaps().resource(configMap("between", "1")).create();
+        client.configMaps().withName("listed").edit(cm -> new ConfigMapBuilder(cm).withData(Map.of("k", "2")).build());
+        client.configMaps().withName("between").delete();
+        String configMaps = server.url() + "/api/v1/namespaces/default/configmaps";
+        HttpResponse<Stream<String>> watch = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(configMaps + "?watch=1&resourceVersion=" + listed)).build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = watch.body()) {
+            Iterator<String> events = lines.iterator();
+            assertThat(events.next()).contains("\"ADDED\"", "\"between\"");
+            assertThat(events.next()).contains("\"MODIFIED\"", "\"listed\"", "\"k\":\"2\"");
+            String deleted = events.next();
+            assertThat(deleted).contains("\"DELETED\"", "\"between\"");
+            assertThat(Serialization.jsonMapper().readTree(deleted).at("/object/metadata/resourceVersion").asLong())
+                    .as("a deletion has a version of its own").isGreaterThan(Long.parseLong(listed) + 2);
+            client.configMaps().withName("listed").edit(cm -> new ConfigMapBuilder(cm).withData(Map.of("k", "3")).build());
+            assertThat(events.next()).contains("\"MODIFIED\"", "\"k\":\"3\"");
+        }
+    }
+
+    @Test
+    void aWatchFromAVersionBeforeTheKeptChangesEndsWith410Expired() throws Exception {
+        client.configMaps().resource(configMap("old", "1")).create();
+        client.configMaps().resource(configMap("newer", "1")).create();
+        stop();
+        start();
+        String configMaps = server.url() + "/api/v1/namespaces/default/configmaps";
+        HttpResponse<String> expired = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(configMaps + "?watch=true&resourceVersion=1&timeoutSeconds=5")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(expired.body()).as("the changes before a restart are not kept")
+                .contains("\"type\":\"ERROR\"", "\"code\":410", "\"reason\":\"Expired\"", "too old resource version: 1");
+        CompletableFuture<WatcherException> closed = new CompletableFuture<>();
+        try (Watch fabric8 = client.configMaps().withResourceVersion("1").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap resource) {
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                closed.complete(cause);
+            }
+        })) {
+            assertThat(closed.get(10, TimeUnit.SECONDS).isHttpGone()).as("fabric8 reads it as 410 Gone").isTrue();
+        }
+    }
+
+    @Test
+    void openApiV2CarriesEveryKindsSchemaAsJson() throws Exception {
+        createCrd();
+        // HTTP/1.1 as kubectl speaks it: the JDK client's h2c upgrade fails now and then on this large a body
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> v2 = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/openapi/v2"))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(v2.statusCode()).isEqualTo(200);
+        var definitions = Serialization.jsonMapper().readTree(v2.body()).path("definitions");
+        assertThat(definitions.at("/io.rook.cassandra.v1alpha1.Cluster/properties/spec/properties/datacenter/description")
+                .asText()).isEqualTo("The datacenter this cluster runs.");
+        assertThat(definitions.at("/io.k8s.api.core.v1.Pod/x-kubernetes-group-version-kind/0/kind").asText())
+                .isEqualTo("Pod");
+        HttpResponse<String> protobuf = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/openapi/v2"))
+                .header("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(protobuf.statusCode()).as("client-go then reads the v3 documents").isEqualTo(406);
     }
 
     private void createCrd() throws Exception {

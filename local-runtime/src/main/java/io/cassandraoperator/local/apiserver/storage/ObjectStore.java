@@ -2,6 +2,8 @@ package io.cassandraoperator.local.apiserver.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.CustomResourceDefinitionProcessor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesResponseComposer;
@@ -20,9 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -34,11 +36,14 @@ import java.util.function.Supplier;
  * snapshot file that keeps the objects across a restart.
  * <p>
  * Writes hold the write lock; lists, gets and the initial events of a watch hold the read lock, so a watch sees every
- * object exactly once, either in its initial events or as a change.
+ * object exactly once, either in its initial events or as a change. A watch from a resourceVersion gets the changes
+ * after it from the {@link ChangeLog}, which keeps the last {@value #KEPT_CHANGES}.
  */
 public final class ObjectStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectStore.class);
     private static final String CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    /** Enough for the operator's informers to resume after any pause of a test; each is one object's JSON. */
+    static final int KEPT_CHANGES = 10_000;
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     /** In insertion order, as the mock's store: a list shows the objects in the order they were last written. */
@@ -47,7 +52,8 @@ public final class ObjectStore implements AutoCloseable {
     private final CustomResourceDefinitionProcessor crds = new CustomResourceDefinitionProcessor();
     private final KubernetesAttributesExtractor extractor = new KubernetesAttributesExtractor();
     private final KubernetesResponseComposer lists = new KubernetesResponseComposer();
-    private final Set<WatchSocket> watches = new CopyOnWriteArraySet<>();
+    private final Map<WatchReceiver, AttributeSet> watches = new ConcurrentHashMap<>();
+    private final ChangeLog changeLog = new ChangeLog(KEPT_CHANGES);
     private final List<StoredObjectListener> listeners = new CopyOnWriteArrayList<>();
     private final SnapshotFile snapshots;
     private volatile boolean loaded;
@@ -72,6 +78,7 @@ public final class ObjectStore implements AutoCloseable {
             }
             // resourceVersions only grow, also across a restart
             resourceVersion.accumulateAndGet(highest, Math::max);
+            changeLog.startAfter(resourceVersion.get());
             listeners.add((path, before, after) -> snapshots.changed());
             loaded = true;
             return null;
@@ -169,9 +176,14 @@ public final class ObjectStore implements AutoCloseable {
                 objects.put(newKey, newState);
             }
             if (!Objects.equals(before, newState)) {
-                for (WatchSocket watch : watches) {
-                    watch.changed(oldKey, before, newKey, newState);
+                if (newState == null && before != null) {
+                    // a deletion is a change of its own, as in etcd: the DELETED event carries the new version
+                    before = withResourceVersion(before, nextResourceVersion());
                 }
+                ChangeLog.Change c = new ChangeLog.Change(versionOf(newState != null ? newState : before), oldKey,
+                        before, newKey, newState);
+                changeLog.add(c);
+                watches.forEach((receiver, selected) -> send(c, selected, receiver));
                 crds.process(path, newState != null ? newState : before, newState == null);
             }
             String objectPath = newState != null ? pathOf(newState, path) : withoutQuery(path);
@@ -189,29 +201,58 @@ public final class ObjectStore implements AutoCloseable {
     /** A get or list: the object (404 when absent) or a list of the matching objects at the current version. */
     public MockResponse get(String path) {
         AttributeSet query = key(path);
-        List<String> items = matching(query).stream().map(Map.Entry::getValue).toList();
-        if (query.containsKey(KubernetesAttributesExtractor.NAME)) {
-            return items.isEmpty() ? new MockResponse().setResponseCode(404)
-                    : new MockResponse().setResponseCode(200).setBody(items.get(0));
-        }
-        return new MockResponse().setResponseCode(200)
-                .setBody(lists.compose(items, String.valueOf(resourceVersion.get())));
+        return read(() -> {
+            List<String> items = matching(query).stream().map(Map.Entry::getValue).toList();
+            if (query.containsKey(KubernetesAttributesExtractor.NAME)) {
+                return items.isEmpty() ? new MockResponse().setResponseCode(404)
+                        : new MockResponse().setResponseCode(200).setBody(items.get(0));
+            }
+            return new MockResponse().setResponseCode(200)
+                    .setBody(lists.compose(items, String.valueOf(resourceVersion.get())));
+        });
     }
 
-    /** A watch over a WebSocket, as fabric8 clients ask for it: the matching objects as ADDED, then every change. */
-    public MockResponse watch(String path) {
-        AttributeSet query = key(path);
-        String name = watchedName(path);
-        if (name != null) {
-            query = query.add(new Attribute(KubernetesAttributesExtractor.NAME, name));
-        }
-        AttributeSet selected = query;
-        WatchSocket watch = new WatchSocket(selected, socket -> read(() -> {
-            matching(selected).forEach(e -> socket.send("ADDED", e.getValue()));
-            watches.add(socket);
+    /** A watch over a WebSocket, as fabric8 clients ask for it: see {@link #watch(String, Long, WatchReceiver)}. */
+    public MockResponse webSocketWatch(String path, Long fromVersion) {
+        return new MockResponse().withWebSocketUpgrade(new WatchSocket(socket -> watch(path, fromVersion, socket),
+                this::unwatch));
+    }
+
+    /**
+     * Starts a watch of the objects a path selects (with {@code fieldSelector=metadata.name=...}), as the API server's
+     * watch cache: without a version (or from 0) the matching objects come first as ADDED, from a version only the
+     * changes after it; a version older than the changes kept ends the watch with an ERROR event, 410 Expired.
+     */
+    public void watch(String path, Long fromVersion, WatchReceiver receiver) {
+        AttributeSet selected = watchKey(path);
+        read(() -> {
+            if (fromVersion == null || fromVersion == 0) {
+                matching(selected).forEach(e -> receiver.send("ADDED", e.getValue()));
+            } else {
+                Optional<List<ChangeLog.Change>> changes = changeLog.after(fromVersion);
+                if (changes.isEmpty()) {
+                    receiver.send("ERROR", Serialization.asJson(new StatusBuilder().withStatus("Failure")
+                            .withCode(410).withReason("Expired").withMessage("too old resource version: "
+                                    + fromVersion + " (" + changeLog.oldestKept() + ")").build()));
+                    receiver.end();
+                    return null;
+                }
+                changes.get().forEach(c -> send(c, selected, receiver));
+            }
+            watches.put(receiver, selected);
             return null;
-        }), watches::remove);
-        return new MockResponse().withWebSocketUpgrade(watch);
+        });
+    }
+
+    public void unwatch(WatchReceiver receiver) {
+        watches.remove(receiver);
+    }
+
+    private static void send(ChangeLog.Change change, AttributeSet selected, WatchReceiver receiver) {
+        String type = change.eventType(selected);
+        if (type != null) {
+            receiver.send(type, change.object());
+        }
     }
 
     /** Every stored object with its path, CRDs first, for a snapshot. */
@@ -234,13 +275,14 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** The name of {@code fieldSelector=metadata.name=...}, which the key of a path leaves out. */
-    private static String watchedName(String path) {
+    /** The key of a watch: that of its path, and the name of {@code fieldSelector=metadata.name=...} it leaves out. */
+    private AttributeSet watchKey(String path) {
+        AttributeSet key = key(path);
         String query;
         try {
             query = new URI(path).getQuery();
         } catch (URISyntaxException e) {
-            return null;
+            return key;
         }
         String name = null;
         if (query != null) {
@@ -251,7 +293,17 @@ public final class ObjectStore implements AutoCloseable {
                 }
             }
         }
-        return name == null || name.isEmpty() ? null : name;
+        return name == null || name.isEmpty() ? key : key.add(new Attribute(KubernetesAttributesExtractor.NAME, name));
+    }
+
+    private static long versionOf(String json) {
+        return parse(json).path("metadata").path("resourceVersion").asLong(0);
+    }
+
+    private static String withResourceVersion(String json, long version) {
+        ObjectNode object = (ObjectNode) parse(json);
+        ((ObjectNode) object.path("metadata")).put("resourceVersion", String.valueOf(version));
+        return object.toString();
     }
 
     private static JsonNode parse(String json) {

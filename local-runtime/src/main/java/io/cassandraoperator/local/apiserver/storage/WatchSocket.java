@@ -3,7 +3,6 @@ package io.cassandraoperator.local.apiserver.storage;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
@@ -15,13 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * One watch over a WebSocket: the {@code WatchEvent}s of the objects its key selects, sent in order on a thread of its
- * own so that a slow client never holds up a write.
+ * One watch over a WebSocket: the {@code WatchEvent}s the store sends it, sent in order on a thread of its own so that a
+ * slow client never holds up a write.
  */
-final class WatchSocket extends WebSocketListener {
+final class WatchSocket extends WebSocketListener implements WatchReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(WatchSocket.class);
 
-    private final AttributeSet selected;
     private final Consumer<WatchSocket> onOpen;
     private final Consumer<WatchSocket> onEnd;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
@@ -32,29 +30,21 @@ final class WatchSocket extends WebSocketListener {
     private volatile WebSocket socket;
 
     /**
-     * @param onOpen sends the initial events and starts the changes, once the socket is open
-     * @param onEnd stops the changes
+     * @param onOpen starts the watch, once the socket is open
+     * @param onEnd stops it
      */
-    WatchSocket(AttributeSet selected, Consumer<WatchSocket> onOpen, Consumer<WatchSocket> onEnd) {
-        this.selected = selected;
+    WatchSocket(Consumer<WatchSocket> onOpen, Consumer<WatchSocket> onEnd) {
         this.onOpen = onOpen;
         this.onEnd = onEnd;
     }
 
-    /** Sends the event a change makes for this watch, if any: MODIFIED, ADDED or DELETED as the object (un)matches. */
-    void changed(AttributeSet oldKey, String before, AttributeSet newKey, String after) {
-        boolean was = oldKey != null && oldKey.matches(selected);
-        boolean is = newKey != null && newKey.matches(selected);
-        if (was && is) {
-            send("MODIFIED", after);
-        } else if (was) {
-            send("DELETED", before);
-        } else if (is) {
-            send("ADDED", after);
-        }
+    @Override
+    public void end() {
+        sender.execute(() -> socket.close(1000, "watch ended"));
     }
 
-    void send(String type, String json) {
+    @Override
+    public void send(String type, String json) {
         String event = Serialization.asJson(new WatchEvent(Serialization.unmarshal(json,
                 GenericKubernetesResource.class), type));
         sender.execute(() -> socket.send(event));
@@ -73,17 +63,17 @@ final class WatchSocket extends WebSocketListener {
 
     @Override
     public void onClosed(WebSocket webSocket, int code, String reason) {
-        end();
+        stop();
     }
 
     @Override
     public void onFailure(WebSocket webSocket, Throwable t, Response response) {
         LOG.debug("a watch failed: {}", t.toString());
         webSocket.close(1000, t.getMessage());
-        end();
+        stop();
     }
 
-    private void end() {
+    private void stop() {
         onEnd.accept(this);
         sender.shutdown();
     }
