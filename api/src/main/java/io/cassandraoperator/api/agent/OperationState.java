@@ -7,10 +7,5 @@ public enum OperationState {
     RUNNING,
     DONE,
     /** Cassandra refused or aborted it; the report's message is Cassandra's own. */
-    FAILED;
-
-    /** DONE or FAILED: nothing will change this report any more. */
-    public boolean finished() {
-        return this == DONE || this == FAILED;
-    }
+    FAILED
 }

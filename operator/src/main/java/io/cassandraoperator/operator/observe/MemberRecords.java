@@ -29,10 +29,6 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
 
     /** A member the StatefulSets have, with its Service. */
     public record Member(String name, String rack, int ordinal, Service service) {
-        /** Whether a user asked for this member to be replaced ({@link Labels#REPLACE}). */
-        public boolean replaceRequested() {
-            return labels(service).containsKey(Labels.REPLACE);
-        }
     }
 
     /**
