@@ -56,7 +56,7 @@ import static org.awaitility.Awaitility.await;
  * 3→5→3 under a QUORUM writer (the operator process killed at each step of both decommissions of 5→3), then a refused 3→2, then a 3→2 that Cassandra itself refuses, then the logs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ScalingEndToEndTest extends EndToEndTest {
+class ScalingSystemTest extends EndToEndTest {
     /**
      * Not the example's name: Cassandra gossips with any node of the same cluster name, and another runtime on this
      * machine may run the example on addresses this one hands out later.
@@ -77,7 +77,7 @@ class ScalingEndToEndTest extends EndToEndTest {
     private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
 
     /** On a project snapshot: this test runs long enough to see a build on this machine rewrite the agent's image. */
-    ScalingEndToEndTest() throws IOException {
+    ScalingSystemTest() throws IOException {
         super(LocalRuntimeFixture.ofProjectSnapshot("scaling"));
     }
 
@@ -452,7 +452,7 @@ class ScalingEndToEndTest extends EndToEndTest {
                 }
             }
             Set<String> ready = client.pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list()
-                    .getItems().stream().filter(ScalingEndToEndTest::podReady).map(p -> p.getMetadata().getName())
+                    .getItems().stream().filter(ScalingSystemTest::podReady).map(p -> p.getMetadata().getName())
                     .collect(Collectors.toSet());
             return new Sample(time, rack.getMembers(), rack.getReadyMembers(), leaving, replicas,
                     services.stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()), ready, labels,
@@ -541,7 +541,7 @@ class ScalingEndToEndTest extends EndToEndTest {
                     ? Map.of() : s.getMetadata().getAnnotations())
                     .doesNotContainKeys(Contract.Annotations.CLEANUP_RUN, Contract.Annotations.CLEANUP_STARTED));
             assertThat(client.pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list()
-                    .getItems()).hasSize(members).allMatch(ScalingEndToEndTest::podReady);
+                    .getItems()).hasSize(members).allMatch(ScalingSystemTest::podReady);
         });
     }
 
