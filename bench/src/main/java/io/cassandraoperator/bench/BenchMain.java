@@ -42,7 +42,6 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (only.contains(3) || only.contains(4)) {
             System.out.println("Benchmarks 3 and 4: control plane with N = " + sizes);
-            rows.add(LoadAverage.now("3+4. control plane"));
             rows.addAll(new ControlPlaneBench(work).run(sizes));
         }
         System.out.println();

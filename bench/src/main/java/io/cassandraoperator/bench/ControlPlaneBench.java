@@ -39,34 +39,55 @@ final class ControlPlaneBench {
         List<Measurement> rows = new ArrayList<>();
         double secondsPerClusterAtSmallest = 0;
         for (int n : sizes) {
+            String bench = "4. control plane N=" + n;
+            Measurement load = LoadAverage.now(bench);
             Result result = runOnce(n, n == sizes.get(0) || n == 100);
+            boolean finished = result.ready == n;
             double perCluster = result.seconds / n;
-            if (secondsPerClusterAtSmallest == 0) {
+            if (secondsPerClusterAtSmallest == 0 && finished) {
                 secondsPerClusterAtSmallest = perCluster;
             }
-            String bench = "4. control plane N=" + n;
-            String until = result.ready == n ? "time until all Ready"
-                    : "time until stopped: " + result.ready + " of " + n + " Ready";
-            rows.add(Measurement.count(bench, until, result.seconds, "s", n == 1000 ? 60.0 : null));
-            rows.add(Measurement.count(bench, "operator JVM CPU time", result.operatorCpuSeconds, "s", null));
-            rows.add(Measurement.count(bench, "simulated API server CPU time", result.apiCpuSeconds, "s", null));
-            rows.add(Measurement.count(bench, "operator requests per cluster", result.requestsPerCluster, "requests", null));
-            rows.add(Measurement.count(bench, "operator heap after GC", result.heapMb, "MB", n == 1000 ? 256.0 : null));
-            rows.add(Measurement.count(bench, "reconciles per second", result.reconcilesPerSecond, "1/s", null));
-            if (result.ready == n) {
-                rows.add(Measurement.ratio(bench, "time per cluster vs N=" + sizes.get(0), perCluster, secondsPerClusterAtSmallest, null, 1.5));
+            String until = finished ? "time until all Ready" : "time until stopped: " + result.ready + " of " + n + " Ready";
+            List<Measurement> sized = new ArrayList<>(List.of(
+                    Measurement.count(bench, until, result.seconds, "s", n == 1000 ? 60.0 : null),
+                    Measurement.count(bench, "operator JVM CPU time", result.operatorCpuSeconds, "s", null),
+                    Measurement.count(bench, "simulated API server CPU time", result.apiCpuSeconds, "s", null),
+                    Measurement.count(bench, "operator requests per cluster", result.requestsPerCluster, "requests", null),
+                    Measurement.count(bench, "operator heap after GC", result.heapMb, "MB", n == 1000 ? 256.0 : null),
+                    Measurement.count(bench, "reconciles per second", result.reconcilesPerSecond, "1/s", null)));
+            if (finished && secondsPerClusterAtSmallest > 0) {
+                sized.add(Measurement.ratio(bench, "time per cluster vs the smallest N that finished", perCluster,
+                        secondsPerClusterAtSmallest, null, 1.5));
             }
+            rows.add(load);
+            // A size that did not finish measured a smaller workload than its name says: none of its rows may read "met".
+            sized.forEach(m -> rows.add(finished ? m : m.unfinished()));
             if (result.steady != null) {
-                String steady = "3. steady state, " + n + " clusters";
-                rows.add(Measurement.count(steady, "no-op reconciles observed", result.steady.reconciles, "count", null));
-                rows.add(Measurement.count(steady, "operator writes", result.steady.writes, "requests", 0.0));
-                rows.add(Measurement.count(steady, "operator reads outside caches", result.steady.reads, "requests", 0.0));
+                rows.addAll(steadyRows(n, load, result.steady));
             }
         }
         return rows;
     }
 
-    private record Steady(long reconciles, long reads, long writes) {
+    /**
+     * The steady-state figures count only once every Cluster has reconciled in the window: a window in which some
+     * Clusters never reconciled would count their reads and writes as zero.
+     */
+    static List<Measurement> steadyRows(int n, Measurement load, Steady steady) {
+        String bench = "3. steady state, " + n + " clusters";
+        boolean everyCluster = steady.reconciledClusters == n;
+        List<Measurement> rows = new ArrayList<>();
+        rows.add(new Measurement(bench, load.metric(), load.value(), load.unit(), null, null, null, true));
+        rows.add(Measurement.count(bench, "clusters that reconciled in the window (of " + n + ")", steady.reconciledClusters, "count", null));
+        rows.add(Measurement.count(bench, "no-op reconciles observed", steady.reconciles, "count", null));
+        Measurement writes = Measurement.count(bench, "operator writes", steady.writes, "requests", 0.0);
+        Measurement reads = Measurement.count(bench, "operator reads outside caches", steady.reads, "requests", 0.0);
+        rows.add(everyCluster ? writes : writes.unfinished());
+        rows.add(everyCluster ? reads : reads.unfinished());
+        return rows;
+    }
+
+    record Steady(long reconciles, int reconciledClusters, long reads, long writes) {
     }
 
     private record Result(int ready, double seconds, double heapMb, double reconcilesPerSecond,
@@ -119,6 +140,7 @@ final class ControlPlaneBench {
         long reads = requests.reads();
         long writes = requests.writes();
         long before = reconciles.count.get();
+        reconciles.reconciled.clear();
         for (int i = 0; i < n; i++) {
             bench.services().withName("c" + i + "-client").edit(s -> {
                 s.getMetadata().getLabels().put("bench/resync", Long.toString(System.nanoTime()));
@@ -126,11 +148,12 @@ final class ControlPlaneBench {
             });
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (reconciles.count.get() - before < n && System.nanoTime() < deadline) {
+        while (reconciles.reconciled.size() < n && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         Thread.sleep(3000);
-        return new Steady(reconciles.count.get() - before, requests.reads() - reads, requests.writes() - writes);
+        return new Steady(reconciles.count.get() - before, reconciles.reconciled.size(), requests.reads() - reads,
+                requests.writes() - writes);
     }
 
     /**
@@ -203,13 +226,16 @@ final class ControlPlaneBench {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** JOSDK's metrics hook, used only to count reconciles. */
+    /** JOSDK's metrics hook, used only to count reconciles and the Clusters they were for. */
     private static final class ReconcileCounter implements Metrics {
         final AtomicLong count = new AtomicLong();
+        /** The Clusters reconciled since the last clear, by name. */
+        final Set<String> reconciled = ConcurrentHashMap.newKeySet();
 
         @Override
         public void reconcileCustomResource(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
             count.incrementAndGet();
+            reconciled.add(resource.getMetadata().getName());
         }
     }
 }
