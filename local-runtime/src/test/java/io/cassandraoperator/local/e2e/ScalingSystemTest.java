@@ -142,12 +142,21 @@ class ScalingSystemTest extends EndToEndTest {
             assertThat(sampler.samples.subList(afterUp, sampler.samples.size()))
                     .as("MemberLeaving while scaling down").anyMatch(Sample::memberLeaving);
 
+            // The budget: RF=3, members join and leave one at a time and drain before they stop, so QUORUM (2 of 3)
+            // always has its replicas; an operator killed at any step stops no Cassandra. Every idempotent write succeeds.
+            assertThat(writer.failures.get()).as("failed idempotent QUORUM writes during 3->5->3 (budget: 0); last: "
+                    + writer.lastFailure.get()).isZero();
             Set<Integer> read = RowsTable.readIds(session, ConsistencyLevel.ALL);
             assertThat(missing(acknowledged, read)).as("acknowledged rows that do not read back at ALL").isEmpty();
         }
 
-        assertThat(sampler.samples).as("never two members leaving at once")
+        assertThat(sampler.samples).as("never two members leaving at once, by the operator's records")
                 .allSatisfy(s -> assertThat(s.decommissionLabels()).as(s.toString()).hasSizeLessThanOrEqualTo(1));
+        assertThat(sampler.samples).as("never two members leaving at once, as Cassandra's ring reports it")
+                .allSatisfy(s -> assertThat(s.cassandraLeaving() == null ? Set.of() : s.cassandraLeaving())
+                        .as(s.toString()).hasSizeLessThanOrEqualTo(1))
+                .as("Cassandra reported a leaving node in some sample, so the check above saw the decommissions")
+                .anyMatch(s -> s.cassandraLeaving() != null && s.cassandraLeaving().size() == 1);
         for (String removed : List.of(member(4), member(3))) {
             assertThat(decommissionRuns(removed)).as("decommissions Cassandra ran on " + removed + " (its agent's log)").isEqualTo(1);
             // Exactly once each, in protocol order, although the operator was killed between records and their Events.
@@ -262,6 +271,16 @@ class ScalingSystemTest extends EndToEndTest {
         awaitSettled(4);
         sampler.stop();
 
+        // Over the whole window, not at one instant: no member is added until the stopped one is ready again.
+        List<Sample> samples = sampler.samples;
+        int down = indexOf(samples, 0, s -> !s.ready().contains(member(1)));
+        int back = indexOf(samples, Math.max(down, 0), s -> s.ready().contains(member(1)));
+        assertThat(down).as("a sample saw " + member(1) + " down").isNotNegative();
+        assertThat(back).as("a sample saw " + member(1) + " ready again").isPositive();
+        assertThat(samples.subList(0, back)).as("StatefulSet replicas until " + member(1) + " was ready again")
+                .allSatisfy(s -> assertThat(s.replicas()).as(s.toString()).isEqualTo(3));
+        assertThat(samples.subList(back, samples.size())).extracting(Sample::replicas).contains(4);
+
         assertThat(sampler.samples).as("at most one cleanup started at a time")
                 .allSatisfy(s -> assertThat(s.cleanupStarted()).hasSizeLessThanOrEqualTo(1));
         List<Event> cleanups = events().stream().filter(e -> e.getFirstTimestamp().compareTo(since) > 0)
@@ -312,7 +331,7 @@ class ScalingSystemTest extends EndToEndTest {
     /** One sample of what a user sees while scaling: the Cluster's rack status next to the members' objects. */
     record Sample(long time, int members, int readyMembers, boolean memberLeaving, int replicas, Set<String> services,
                   Set<String> ready, Map<String, String> decommissionLabels, Map<String, String> agentDecommission,
-                  Set<String> cleanupStarted) {
+                  Set<String> cleanupStarted, Set<String> cassandraLeaving) {
     }
 
     /**
@@ -456,7 +475,7 @@ class ScalingSystemTest extends EndToEndTest {
                     .collect(Collectors.toSet());
             return new Sample(time, rack.getMembers(), rack.getReadyMembers(), leaving, replicas,
                     services.stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()), ready, labels,
-                    agentStates, cleaning);
+                    agentStates, cleaning, cassandraLeaving());
         }
     }
 
@@ -476,6 +495,7 @@ class ScalingSystemTest extends EndToEndTest {
         private static final int IN_FLIGHT = 4;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicInteger failures = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicReference<String> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
         private final Thread thread;
 
         QuorumWriter(CqlSession session, Set<Integer> acknowledged) {
@@ -485,12 +505,15 @@ class ScalingSystemTest extends EndToEndTest {
                 for (int id = 0; running.get(); id++) {
                     inFlight.acquireUninterruptibly();
                     int row = id;
-                    session.executeAsync(insert.bind(row, "value-" + row).setConsistencyLevel(ConsistencyLevel.QUORUM))
+                    // Idempotent (a plain INSERT of the same value): the driver may retry it on another coordinator.
+                    session.executeAsync(insert.bind(row, "value-" + row).setConsistencyLevel(ConsistencyLevel.QUORUM)
+                                    .setIdempotent(true))
                             .whenComplete((result, error) -> {
                                 if (error == null) {
                                     acknowledged.add(row);
                                 } else {
                                     failures.incrementAndGet();
+                                    lastFailure.set(error.toString());
                                 }
                                 inFlight.release();
                             });
@@ -579,7 +602,19 @@ class ScalingSystemTest extends EndToEndTest {
         return ring;
     }
 
-    /** What each old member's last cleanup run reports, load before and after as Cassandra states it. */
+    private static int indexOf(List<Sample> samples, int from, java.util.function.Predicate<Sample> predicate) {
+        for (int i = from; i < samples.size(); i++) {
+            if (predicate.test(samples.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Each old member's last cleanup run, load before and after as Cassandra states it: ownership moved to the new
+     * member, so cleanup must have dropped what the member no longer owns and its load went down.
+     */
     private void reportCleanupLoads(List<String> members) throws Exception {
         for (String member : members) {
             JsonNode run = agent(member, Contract.AgentApi.CLEANUP);
@@ -587,6 +622,8 @@ class ScalingSystemTest extends EndToEndTest {
                     run.path("state").asText(), run.path("loadBefore").asText(), run.path("loadBytesBefore").asText(),
                     run.path("loadAfter").asText(), run.path("loadBytesAfter").asText());
             assertThat(run.path("state").asText()).as(member + ": " + run).isEqualTo("DONE");
+            assertThat(run.path("loadBytesAfter").asLong()).as("load of " + member + " after its cleanup: " + run)
+                    .isLessThan(run.path("loadBytesBefore").asLong());
         }
         assertThat(reasons()).contains(EventReason.CleanupFinished.name());
     }
@@ -671,6 +708,20 @@ class ScalingSystemTest extends EndToEndTest {
             return agent(member, Contract.AgentApi.DECOMMISSION).path("state").asText();
         } catch (AssertionError | IOException | InterruptedException e) {
             return "unreachable";
+        }
+    }
+
+    /**
+     * The nodes Cassandra itself reports as leaving, as member 0 (which never leaves) sees the ring; null when its agent
+     * cannot be reached at this instant.
+     */
+    private Set<String> cassandraLeaving() {
+        try {
+            Set<String> leaving = new HashSet<>();
+            agent(member(0), Contract.AgentApi.NODE).path("leavingNodes").forEach(n -> leaving.add(n.asText()));
+            return leaving;
+        } catch (AssertionError | IOException | InterruptedException e) {
+            return null;
         }
     }
 
