@@ -125,13 +125,29 @@ final class LocalRuntimeFixture implements AutoCloseable {
     /** A session at QUORUM as the cluster's superuser, with timeouts for a machine busy with Cassandra JVMs. */
     CqlSession session(SuperuserLogin superuser, List<InetSocketAddress> contactPoints) {
         return superuser.session(() -> CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter("dc1")
-                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(30))
-                        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
-                        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.QUORUM.name())
-                        .build()));
+                .withConfigLoader(driverConfig()));
+    }
+
+    /**
+     * A session whose only coordinator is the member at that address: the driver ignores every other node it
+     * discovers. With RF equal to the members, a read at ONE is then answered from that member's own replica (the
+     * coordinator prefers itself), so a row it never received cannot be hidden by another replica or a read repair.
+     */
+    CqlSession sessionToMemberAlone(SuperuserLogin superuser, InetSocketAddress member) {
+        return superuser.session(() -> CqlSession.builder().addContactPoint(member).withLocalDatacenter("dc1")
+                .withNodeDistanceEvaluator((node, localDc) -> member.equals(node.getEndPoint().resolve()) ? null
+                        : com.datastax.oss.driver.api.core.loadbalancing.NodeDistance.IGNORED)
+                .withConfigLoader(driverConfig()));
+    }
+
+    private static DriverConfigLoader driverConfig() {
+        return DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(30))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.QUORUM.name())
+                .build();
     }
 
     Path operatorLog() {

@@ -80,6 +80,7 @@ class ReplacementEndToEndTest extends EndToEndTest {
         assertThat(client.pods().inNamespace(NAMESPACE).withName(lostMember).get().getSpec().getNodeName()).isNotEqualTo(lostNode);
         assertThat(client.services().inNamespace(NAMESPACE).withName(lostMember).get().getSpec().getClusterIP()).isEqualTo(lostAddress);
         assertRing(name, agents, addresses);
+        assertEveryRowOnTheReplacedMemberAlone(superuser, lostAddress);
         try (CqlSession session = runtime.session(superuser, contactPoints)) {
             assertThat(RowsTable.readIds(session, ConsistencyLevel.ALL)).hasSize(ROWS);
         }
@@ -104,11 +105,22 @@ class ReplacementEndToEndTest extends EndToEndTest {
                 .doesNotContainKey(Contract.Labels.REPLACE);
         assertThat(client.services().inNamespace(NAMESPACE).withName(wipedMember).get().getSpec().getClusterIP()).isEqualTo(wipedAddress);
         assertRing(name, agents, addresses);
+        assertEveryRowOnTheReplacedMemberAlone(superuser, wipedAddress);
         try (CqlSession session = runtime.session(superuser, contactPoints)) {
             assertThat(RowsTable.readIds(session, ConsistencyLevel.ALL)).hasSize(ROWS);
         }
         assertThat(client.configMaps().inNamespace(NAMESPACE).withName(name + Contract.MembersConfig.SUFFIX).get().getData().keySet())
                 .noneMatch(k -> k.endsWith(Contract.MembersConfig.REPLACE_SUFFIX));
+    }
+
+    /**
+     * Before any read at ALL (which would repair a replica that streamed nothing and hide a failed stream): every row
+     * read at ONE through the replaced member alone, which with RF=3 on 3 members answers from its own replica.
+     */
+    private void assertEveryRowOnTheReplacedMemberAlone(SuperuserLogin superuser, String address) {
+        try (CqlSession alone = runtime.sessionToMemberAlone(superuser, new InetSocketAddress(address, Contract.Ports.CQL))) {
+            assertThat(RowsTable.readIds(alone, ConsistencyLevel.ONE)).as("rows the replaced member " + address + " holds").hasSize(ROWS);
+        }
     }
 
     /**
