@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * them as CSV and JSON.
  */
 final class ResultsTable {
-    private static final String ROW = "%-44s %14s %14s %10s %10s %10s";
+    private static final String ROW = "%-60s %14s %14s %10s %10s %10s";
 
     private ResultsTable() {
     }
