@@ -85,7 +85,10 @@ public final class AgentMain {
                 membership.broadcastAddress(), seeds,
                 joined.exists() ? "its data joined the ring before: it keeps its own address"
                         : "it may bootstrap: its own address is left out unless it is the only seed");
-        JmxAccess jmx = JmxAccess.create(CassandraConfigDirectory.confDir(settings).resolve("jmx"));
+        CassandraConfigDirectory confDir = CassandraConfigDirectory.create(
+                Path.of(System.getProperty("java.io.tmpdir")), settings.podName());
+        LOG.info("Cassandra's configuration and the JMX credentials go to {}, off the data volume", confDir.path());
+        JmxAccess jmx = JmxAccess.create(confDir.jmxDir());
         JmxCassandraNode node = new JmxCassandraNode(jmx, membership.broadcastAddress(),
                 CassandraClassLoader.over(CassandraCommandLine.classpath(settings)));
 
@@ -102,7 +105,10 @@ public final class AgentMain {
                 new Decommission(node, decommissioned),
                 RepeatableOperation.cleanup(node, settings.dataDir()),
                 RepeatableOperation.repair(node, settings.dataDir()));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(cassandra, node, api), "agent-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shutDown(cassandra, node, api);
+            confDir.delete();
+        }, "agent-shutdown"));
         api.start();
 
         if (decommissioned.exists()) {
@@ -111,7 +117,7 @@ public final class AgentMain {
                     decommissioned.file());
             return;
         }
-        ConfigFiles config = CassandraConfigDirectory.write(settings, membership.broadcastAddress(), seeds);
+        ConfigFiles config = confDir.write(settings, membership.broadcastAddress(), seeds);
         Optional<String> replaced = Replacement.addressToReplace(membership, joined);
         if (membership.replaceRequested()) {
             LOG.info(replaced.isPresent()
@@ -119,7 +125,7 @@ public final class AgentMain {
                     : "A replacement of {} is requested but this volume joined the ring: ordinary start",
                     membership.broadcastAddress());
         }
-        Optional<MetricsExporter> metrics = MetricsExporter.configure(settings, CassandraConfigDirectory.confDir(settings));
+        Optional<MetricsExporter> metrics = MetricsExporter.configure(settings, confDir.path());
         List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx, replaced, metrics);
         VolumeMarker lost = VolumeMarker.lost(settings.dataDir());
         boolean mayReportLostVolume = LostVolume.mayReport(joined.exists(), replaced.isPresent(),
@@ -138,7 +144,7 @@ public final class AgentMain {
         }
         new JoinRecorder(node, joined).start();
         new SeedRefresher(() -> Membership.read(settings.membersDir(), settings.podName()), joined::exists,
-                changed -> CassandraConfigDirectory.write(settings, membership.broadcastAddress(), changed), node, seeds)
+                changed -> confDir.write(settings, membership.broadcastAddress(), changed), node, seeds)
                 .start();
         settings.superuser().ifPresentOrElse(
                 superuser -> new SuperuserRole(superuser, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL),
