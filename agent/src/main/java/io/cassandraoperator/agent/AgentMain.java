@@ -3,12 +3,15 @@ package io.cassandraoperator.agent;
 import io.cassandraoperator.agent.auth.SuperuserRole;
 import io.cassandraoperator.agent.cassandra.CassandraClassLoader;
 import io.cassandraoperator.agent.cassandra.CassandraCommandLine;
+import io.cassandraoperator.agent.cassandra.CassandraExitCode;
 import io.cassandraoperator.agent.cassandra.CassandraNode;
 import io.cassandraoperator.agent.cassandra.CassandraProcess;
 import io.cassandraoperator.agent.cassandra.JmxAccess;
 import io.cassandraoperator.agent.cassandra.JmxCassandraNode;
+import io.cassandraoperator.agent.cassandra.NormalWatch;
 import io.cassandraoperator.agent.cassandra.OperationFailure;
 import io.cassandraoperator.agent.cassandra.OperationMode;
+import io.cassandraoperator.agent.cassandra.StartupRefusals;
 import io.cassandraoperator.agent.config.AgentSettings;
 import io.cassandraoperator.agent.config.CassandraConfigDirectory;
 import io.cassandraoperator.agent.config.ConfigFiles;
@@ -37,7 +40,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -46,9 +48,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AgentMain {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
-
-    /** Cassandra's startup error on the data of a decommissioned node (StorageService, Cassandra 4 and 5). */
-    public static final String DECOMMISSIONED_REFUSAL = "This node was decommissioned and will not rejoin the ring";
 
     private final AgentSettings settings;
     private volatile boolean shuttingDown;
@@ -79,6 +78,7 @@ public final class AgentMain {
         Membership membership = Membership.read(settings.membersDir(), settings.podName());
         VolumeMarker decommissioned = VolumeMarker.decommissioned(settings.dataDir());
         VolumeMarker joined = VolumeMarker.joined(settings.dataDir());
+        VolumeMarker decommissionStarted = VolumeMarker.decommissionStarted(settings.dataDir());
         List<String> seeds = membership.seedsForCassandra(joined.exists());
         LOG.info("Member {} of {}/{}/{}: listens on {}, broadcasts {}, seeds {} ({})", settings.podName(),
                 settings.clusterName(), settings.datacenter(), settings.rack(), settings.podIp(),
@@ -102,7 +102,7 @@ public final class AgentMain {
                 () -> cassandra.get() == null || cassandra.get().isAlive() || decommissioned.exists(),
                 new Readiness(node, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL)),
                 node,
-                new Decommission(node, decommissioned),
+                new Decommission(node, decommissioned, decommissionStarted),
                 RepeatableOperation.cleanup(node, settings.dataDir()),
                 RepeatableOperation.repair(node, settings.dataDir()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -130,19 +130,14 @@ public final class AgentMain {
         VolumeMarker lost = VolumeMarker.lost(settings.dataDir());
         boolean mayReportLostVolume = LostVolume.mayReport(joined.exists(), replaced.isPresent(),
                 LostVolume.holdsNoCassandraData(settings.dataDir()), lost.exists());
-        AtomicBoolean volumeLost = new AtomicBoolean();
+        StartupRefusals refusals = new StartupRefusals();
         synchronized (this) {
             if (shuttingDown) {
                 return;
             }
-            cassandra.set(CassandraProcess.start(command, line -> {
-                recordRefusalToRejoin(line, decommissioned);
-                if (mayReportLostVolume && LostVolume.isRefusal(line)) {
-                    volumeLost.set(true);
-                }
-            }));
+            cassandra.set(CassandraProcess.start(command, refusals::observe));
         }
-        new JoinRecorder(node, joined).start();
+        new NormalWatch(node, List.of(refusals::reachedNormal, new JoinRecorder(joined))).start();
         new SeedRefresher(() -> Membership.read(settings.membersDir(), settings.podName()), joined::exists,
                 changed -> confDir.write(settings, membership.broadcastAddress(), changed), node, seeds)
                 .start();
@@ -161,12 +156,16 @@ public final class AgentMain {
         if (shuttingDown) {
             return;
         }
+        Optional<StartupRefusals.Refusal> refusal = refusals.exitedFor(exitCode);
+        if (refusal.filter(StartupRefusals.Refusal.DECOMMISSIONED::equals).isPresent()) {
+            recordRefusalToRejoin(decommissionStarted, decommissioned);
+        }
         if (decommissioned.exists()) {
             LOG.warn("Cassandra exited with code {} on decommissioned data; staying up without it, waiting to be removed",
                     exitCode);
             return;
         }
-        if (volumeLost.get()) {
+        if (mayReportLostVolume && refusal.filter(StartupRefusals.Refusal.ADDRESS_IN_RING::equals).isPresent()) {
             // The pod's container status carries the exit code: that is how the operator learns it must replace this member.
             lost.write();
             LOG.error("Cassandra refused to join: the ring knows this member's address {} but this volume never joined the ring, "
@@ -174,20 +173,28 @@ public final class AgentMain {
                     membership.broadcastAddress(), Contract.AgentExit.VOLUME_LOST);
             System.exit(Contract.AgentExit.VOLUME_LOST);
         }
-        LOG.error("Cassandra exited on its own with code {}: exiting so the container is restarted", exitCode);
-        System.exit(exitCode == 0 ? 1 : exitCode);
+        int agentExit = CassandraExitCode.asAgentExit(exitCode);
+        LOG.error("Cassandra exited on its own with code {}: exiting with code {} so the container is restarted{}",
+                exitCode, agentExit, exitCode == Contract.AgentExit.VOLUME_LOST
+                        ? " (" + exitCode + " is the agent's own report of a lost volume, which this is not)" : "");
+        System.exit(agentExit);
     }
 
     /**
-     * Cassandra's own word that this data was decommissioned: the container may have stopped after Cassandra finished
-     * the decommission and before the agent wrote its marker. Recording it now lets the decommission report DONE
-     * instead of the member crash-looping.
+     * Cassandra refused to start on decommissioned data: the container may have stopped after Cassandra finished the
+     * decommission the agent started and before the agent wrote its marker. Recording it lets the decommission report
+     * DONE instead of the member crash-looping. Without the agent's own request on the volume the refusal is not
+     * believed: the member crash-loops and nothing reports its data gone.
      */
-    private static synchronized void recordRefusalToRejoin(String cassandraOutputLine, VolumeMarker decommissioned) {
-        if (cassandraOutputLine.contains(DECOMMISSIONED_REFUSAL) && !decommissioned.exists()) {
-            decommissioned.write();
-            LOG.warn("Cassandra refuses to start: this member was decommissioned. Wrote {}", decommissioned.file());
+    private static void recordRefusalToRejoin(VolumeMarker decommissionStarted, VolumeMarker decommissioned) {
+        if (!decommissionStarted.exists()) {
+            LOG.error("Cassandra refuses to start, saying this member was decommissioned, but this agent never started a "
+                    + "decommission on this volume ({} is missing): not recording it; Cassandra is restarted", decommissionStarted.file());
+            return;
         }
+        decommissioned.write();
+        LOG.warn("Cassandra refused to start before reaching NORMAL: this member was decommissioned (the agent started "
+                + "it, {}). Wrote {}", decommissionStarted.file(), decommissioned.file());
     }
 
     /** On SIGTERM: drain (so no commit log replay and no lost hints on restart), then stop Cassandra. */
