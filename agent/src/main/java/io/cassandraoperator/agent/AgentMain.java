@@ -23,6 +23,7 @@ import io.cassandraoperator.agent.membership.Membership;
 import io.cassandraoperator.agent.membership.Replacement;
 import io.cassandraoperator.agent.membership.SeedRefresher;
 import io.cassandraoperator.agent.membership.VolumeMarker;
+import io.cassandraoperator.agent.membership.VolumeWatch;
 import io.cassandraoperator.agent.metrics.MetricsExporter;
 import io.cassandraoperator.agent.operations.Decommission;
 import io.cassandraoperator.agent.operations.RepeatableOperation;
@@ -137,7 +138,20 @@ public final class AgentMain {
             }
             cassandra.set(CassandraProcess.start(command, refusals::observe));
         }
-        new NormalWatch(node, List.of(refusals::reachedNormal, new JoinRecorder(joined))).start();
+        AtomicReference<String> volumeVanished = new AtomicReference<>();
+        VolumeWatch volumeWatch = new VolumeWatch(settings.dataDir(), evidence -> {
+            synchronized (this) {
+                if (shuttingDown) {
+                    return;
+                }
+                volumeVanished.set(evidence);
+            }
+            LOG.error("The data volume vanished under the running Cassandra: {}. Stopping Cassandra: it must not go on "
+                    + "serving without the data it had", evidence);
+            cassandra.get().stop(settings.stopGrace());
+        });
+        // In this order: the watch arms on the joined marker the recorder writes at the first NORMAL.
+        new NormalWatch(node, List.of(refusals::reachedNormal, new JoinRecorder(joined), volumeWatch)).start();
         new SeedRefresher(() -> Membership.read(settings.membersDir(), settings.podName()), joined::exists,
                 changed -> confDir.write(settings, membership.broadcastAddress(), changed), node, seeds)
                 .start();
@@ -156,6 +170,12 @@ public final class AgentMain {
         if (shuttingDown) {
             return;
         }
+        if (volumeVanished.get() != null) {
+            reportLostVolume(lost);
+            LOG.error("Cassandra stopped on a vanished volume (exit code {}): exiting with code {} so that the operator "
+                    + "replaces the member", exitCode, Contract.AgentExit.VOLUME_LOST);
+            System.exit(Contract.AgentExit.VOLUME_LOST);
+        }
         Optional<StartupRefusals.Refusal> refusal = refusals.exitedFor(exitCode);
         if (refusal.filter(StartupRefusals.Refusal.DECOMMISSIONED::equals).isPresent()) {
             recordRefusalToRejoin(decommissionStarted, decommissioned);
@@ -167,7 +187,7 @@ public final class AgentMain {
         }
         if (mayReportLostVolume && refusal.filter(StartupRefusals.Refusal.ADDRESS_IN_RING::equals).isPresent()) {
             // The pod's container status carries the exit code: that is how the operator learns it must replace this member.
-            lost.write();
+            reportLostVolume(lost);
             LOG.error("Cassandra refused to join: the ring knows this member's address {} but this volume never joined the ring, "
                     + "so the member's data is lost. Exiting with code {} so that the operator replaces the member",
                     membership.broadcastAddress(), Contract.AgentExit.VOLUME_LOST);
@@ -195,6 +215,19 @@ public final class AgentMain {
         decommissioned.write();
         LOG.warn("Cassandra refused to start before reaching NORMAL: this member was decommissioned (the agent started "
                 + "it, {}). Wrote {}", decommissionStarted.file(), decommissioned.file());
+    }
+
+    /**
+     * Remembered on the volume so that later starts report the loss again, while Cassandra refuses to join: the
+     * directories Cassandra recreated after a wipe would otherwise make the volume look like it holds data.
+     */
+    private void reportLostVolume(VolumeMarker lost) {
+        try {
+            createDirectories(settings.dataDir());
+            lost.write();
+        } catch (UncheckedIOException e) {
+            LOG.error("Could not write {}: {}; reporting the loss by the exit code alone", lost.file(), e.getMessage());
+        }
     }
 
     /** On SIGTERM: drain (so no commit log replay and no lost hints on restart), then stop Cassandra. */
