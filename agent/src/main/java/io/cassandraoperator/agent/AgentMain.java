@@ -1,5 +1,6 @@
 package io.cassandraoperator.agent;
 
+import io.cassandraoperator.agent.auth.FoundingStart;
 import io.cassandraoperator.agent.auth.SuperuserRole;
 import io.cassandraoperator.agent.cassandra.CassandraClassLoader;
 import io.cassandraoperator.agent.cassandra.CassandraCommandLine;
@@ -39,6 +40,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -118,7 +120,14 @@ public final class AgentMain {
                     decommissioned.file());
             return;
         }
-        ConfigFiles config = confDir.write(settings, membership.broadcastAddress(), seeds);
+        VolumeMarker superuserEnsured = VolumeMarker.superuserEnsured(settings.dataDir());
+        if (FoundingStart.applies(settings.superuser().isPresent(), superuserEnsured.exists(), seeds,
+                membership.broadcastAddress())) {
+            if (!foundingStart(cassandra, node, jmx, confDir, membership, seeds, joined, superuserEnsured)) {
+                return;
+            }
+        }
+        ConfigFiles config = confDir.write(settings, membership.broadcastAddress(), seeds, Optional.empty());
         Optional<String> replaced = Replacement.addressToReplace(membership, joined);
         if (membership.replaceRequested()) {
             LOG.info(replaced.isPresent()
@@ -153,7 +162,7 @@ public final class AgentMain {
         // In this order: the watch arms on the joined marker the recorder writes at the first NORMAL.
         new NormalWatch(node, List.of(refusals::reachedNormal, new JoinRecorder(joined), volumeWatch)).start();
         new SeedRefresher(() -> Membership.read(settings.membersDir(), settings.podName()), joined::exists,
-                changed -> confDir.write(settings, membership.broadcastAddress(), changed), node, seeds)
+                changed -> confDir.write(settings, membership.broadcastAddress(), changed, Optional.empty()), node, seeds)
                 .start();
         settings.superuser().ifPresentOrElse(
                 superuser -> new SuperuserRole(superuser, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL),
@@ -215,6 +224,75 @@ public final class AgentMain {
         decommissioned.write();
         LOG.warn("Cassandra refused to start before reaching NORMAL: this member was decommissioned (the agent started "
                 + "it, {}). Wrote {}", decommissionStarted.file(), decommissioned.file());
+    }
+
+    /**
+     * The founding member's first start ({@link FoundingStart}): Cassandra with CQL on a loopback port only, until the
+     * cluster's role is ensured and the default one disabled; recorded on the volume, then Cassandra is drained and
+     * stopped so that the ordinary start that follows opens CQL on the pod's address. False when the agent is
+     * shutting down; the agent exits when Cassandra exits on its own meanwhile.
+     */
+    private boolean foundingStart(AtomicReference<CassandraProcess> cassandra, JmxCassandraNode node, JmxAccess jmx,
+                                  CassandraConfigDirectory confDir, Membership membership, List<String> seeds,
+                                  VolumeMarker joined, VolumeMarker superuserEnsured) {
+        InetSocketAddress loopbackCql = FoundingStart.loopbackCql();
+        LOG.info("Founding start: this member is the cluster's only seed and its volume has no {}: CQL listens on {} only "
+                + "until the superuser role of the Secret exists and Cassandra's default role is disabled; then "
+                + "Cassandra restarts with CQL on {}", VolumeMarker.SUPERUSER_ENSURED, loopbackCql, settings.podIp());
+        ConfigFiles config = confDir.write(settings, membership.broadcastAddress(), seeds, Optional.of(loopbackCql));
+        List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx, Optional.empty(),
+                MetricsExporter.configure(settings, confDir.path()));
+        StartupRefusals refusals = new StartupRefusals();
+        CassandraProcess founding;
+        synchronized (this) {
+            if (shuttingDown) {
+                return false;
+            }
+            founding = CassandraProcess.start(command, refusals::observe);
+            cassandra.set(founding);
+        }
+        new NormalWatch(node, List.of(refusals::reachedNormal, new JoinRecorder(joined))).start();
+        SuperuserRole role = new SuperuserRole(settings.superuser().orElseThrow(), loopbackCql, settings.datacenter(), node);
+        role.start();
+        try {
+            CompletableFuture.anyOf(role.ensured(), founding.onExit()).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (!role.ensured().isDone()) {
+            role.stop();
+            int exitCode = waitForExit(founding);
+            if (shuttingDown) {
+                return false;
+            }
+            LOG.error("Cassandra exited on its own with code {} during the founding start: exiting with code {} so the "
+                    + "container is restarted", exitCode, CassandraExitCode.asAgentExit(exitCode));
+            System.exit(CassandraExitCode.asAgentExit(exitCode));
+        }
+        superuserEnsured.write();
+        synchronized (this) {
+            if (shuttingDown) {
+                return false;
+            }
+            LOG.info("Superuser role ensured on CQL {} (wrote {}): restarting Cassandra with CQL on {}", loopbackCql,
+                    superuserEnsured.file(), settings.podIp());
+            drain(node);
+            founding.stop(settings.stopGrace());
+            cassandra.set(null);
+        }
+        return true;
+    }
+
+    private static int waitForExit(CassandraProcess process) {
+        try {
+            return process.waitForExit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     /**

@@ -8,11 +8,13 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -66,6 +68,12 @@ public final class CassandraConfigDirectory {
 
     /** The member's cassandra.yaml content: the operator's settings plus the rack's user overrides. */
     static String cassandraYaml(AgentSettings settings, String broadcastAddress, List<String> seeds) {
+        return cassandraYaml(settings, broadcastAddress, seeds, Optional.empty());
+    }
+
+    /** @param loopbackCql where CQL listens instead of the pod's address, for a founding start ({@link FoundingStart}) */
+    static String cassandraYaml(AgentSettings settings, String broadcastAddress, List<String> seeds,
+                                Optional<InetSocketAddress> loopbackCql) {
         ObjectNode yaml = CassandraYaml.desired(settings.clusterName(), settings.podIp(), broadcastAddress, seeds,
                 settings.dataDir());
         if (settings.superuser().isPresent()) {
@@ -81,15 +89,17 @@ public final class CassandraConfigDirectory {
                         + "which the operator owns", ignored, userYaml);
             }
         }
+        loopbackCql.ifPresent(cql -> CassandraYaml.nativeTransportOnly(yaml, cql));
         return CassandraYaml.write(yaml);
     }
 
-    public ConfigFiles write(AgentSettings settings, String broadcastAddress, List<String> seeds) {
+    public ConfigFiles write(AgentSettings settings, String broadcastAddress, List<String> seeds,
+                             Optional<InetSocketAddress> loopbackCql) {
         ConfigFiles files = new ConfigFiles(
                 dir.resolve("cassandra.yaml"), dir.resolve("cassandra-rackdc.properties"), dir.resolve("logback.xml"));
         try {
             Files.createDirectories(dir);
-            Files.writeString(files.cassandraYaml(), cassandraYaml(settings, broadcastAddress, seeds));
+            Files.writeString(files.cassandraYaml(), cassandraYaml(settings, broadcastAddress, seeds, loopbackCql));
             Files.writeString(files.rackDcProperties(), RackDcProperties.render(settings.datacenter(), settings.rack()));
             try (InputStream logback = CassandraConfigDirectory.class.getResourceAsStream("/cassandra-logback.xml")) {
                 Files.write(files.logbackXml(), logback.readAllBytes());

@@ -19,6 +19,11 @@ public final class VolumeMarker {
      * and the agent's own request is the fact that makes it believable.
      */
     public static final String DECOMMISSION_STARTED = "cassandra-operator-decommission-started";
+    /**
+     * The cluster's own superuser role was ensured, and the default one disabled, on this data: a start without it as
+     * the cluster's only seed is a founding start ({@link io.cassandraoperator.agent.auth.FoundingStart}).
+     */
+    public static final String SUPERUSER_ENSURED = "cassandra-operator-superuser-ensured";
     /** This data joined the ring (Cassandra reached NORMAL on it): it never bootstraps again. */
     public static final String JOINED = "cassandra-operator-joined";
 
@@ -40,6 +45,10 @@ public final class VolumeMarker {
 
     public static VolumeMarker decommissionStarted(Path dataDir) {
         return new VolumeMarker(dataDir.resolve(DECOMMISSION_STARTED));
+    }
+
+    public static VolumeMarker superuserEnsured(Path dataDir) {
+        return new VolumeMarker(dataDir.resolve(SUPERUSER_ENSURED));
     }
 
     public static VolumeMarker joined(Path dataDir) {

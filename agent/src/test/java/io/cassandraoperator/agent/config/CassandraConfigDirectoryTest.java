@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +23,7 @@ class CassandraConfigDirectoryTest {
 
         CassandraConfigDirectory first = CassandraConfigDirectory.create(tmp.resolve("tmp"), "c-dc1-r1-0");
         CassandraConfigDirectory second = CassandraConfigDirectory.create(tmp.resolve("tmp"), "c-dc1-r1-0");
-        ConfigFiles files = first.write(settings, "127.0.0.1", List.of("127.0.0.1"));
+        ConfigFiles files = first.write(settings, "127.0.0.1", List.of("127.0.0.1"), Optional.empty());
         JmxAccess jmx = JmxAccess.create(first.jmxDir());
         try (var entries = Files.list(volume)) {
             entries.forEach(entry -> { throw new AssertionError("written on the data volume: " + entry); });

@@ -59,6 +59,7 @@ class ProbeStarvationTest {
 
     @Test
     void probesAnswerWithinASecondWhileManyConnectionsStall() throws Exception {
+        warmUp();
         // Half of them send nothing, half send part of a request: REQUEST_THREADS / 2 threads held.
         for (int i = 0; i < AgentHttpApi.REQUEST_THREADS; i++) {
             Socket socket = new Socket();
@@ -101,6 +102,7 @@ class ProbeStarvationTest {
 
     @Test
     void operationCallsStuckInJmxDoNotHoldUpProbes() throws Exception {
+        warmUp();
         node.holdStatus = new CountDownLatch(1);
         ExecutorService callers = Executors.newFixedThreadPool(2 * AgentHttpApi.OPERATION_THREADS);
         try {
@@ -119,6 +121,17 @@ class ProbeStarvationTest {
         } finally {
             node.holdStatus.countDown();
             callers.shutdownNow();
+        }
+    }
+
+    /** The first answers load the JSON writers' classes, which on a loaded machine takes longer than a probe may. */
+    private void warmUp() throws IOException {
+        for (String path : List.of("/healthz", "/readyz")) {
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: agent\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getInputStream().readAllBytes();
+            }
         }
     }
 
