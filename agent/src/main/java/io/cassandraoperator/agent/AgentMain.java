@@ -240,8 +240,8 @@ public final class AgentMain {
                 + "until the superuser role of the Secret exists and Cassandra's default role is disabled; then "
                 + "Cassandra restarts with CQL on {}", VolumeMarker.SUPERUSER_ENSURED, loopbackCql, settings.podIp());
         ConfigFiles config = confDir.write(settings, membership.broadcastAddress(), seeds, Optional.of(loopbackCql));
-        List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx, Optional.empty(),
-                MetricsExporter.configure(settings, confDir.path()));
+        List<String> command = FoundingStart.command(CassandraCommandLine.build(javaBinary(), settings, config, jmx,
+                Optional.empty(), MetricsExporter.configure(settings, confDir.path())));
         StartupRefusals refusals = new StartupRefusals();
         CassandraProcess founding;
         synchronized (this) {

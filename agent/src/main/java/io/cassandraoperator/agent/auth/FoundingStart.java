@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,6 +33,17 @@ public final class FoundingStart {
                                   String broadcastAddress) {
         // Only the first member of a cluster is its own only seed; every other member has the roles from a seed.
         return credentialsConfigured && !superuserEnsuredBefore && seedsForCassandra.equals(List.of(broadcastAddress));
+    }
+
+    /**
+     * Cassandra's command for the founding start: the default role created as soon as the node is NORMAL instead of
+     * {@code superuser_setup_delay_ms} (10 s) later, since nothing outside the pod can use it and the restart waits for it.
+     * First after the java binary, so that the image's extra options may still override it.
+     */
+    public static List<String> command(List<String> ordinaryCommand) {
+        List<String> command = new ArrayList<>(ordinaryCommand);
+        command.add(1, "-Dcassandra.superuser_setup_delay_ms=0");
+        return command;
     }
 
     /** A free port on 127.0.0.1 for CQL during the founding start. */

@@ -23,6 +23,13 @@ class FoundingStartTest {
     }
 
     @Test
+    void theFoundingCommandHasTheDefaultRoleCreatedAtOnceUnlessTheImageSaysOtherwise() {
+        assertThat(FoundingStart.command(List.of("java", "-Xmx1G", "-Dcassandra.superuser_setup_delay_ms=5000", "Main")))
+                .containsExactly("java", "-Dcassandra.superuser_setup_delay_ms=0", "-Xmx1G",
+                        "-Dcassandra.superuser_setup_delay_ms=5000", "Main");
+    }
+
+    @Test
     void theLoopbackPortIsAFreeOneOn127001() {
         var cql = FoundingStart.loopbackCql();
         assertThat(cql.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
