@@ -1,14 +1,18 @@
 package io.cassandraoperator.agent;
 
+import io.cassandraoperator.agent.auth.FoundingStart;
 import io.cassandraoperator.agent.auth.SuperuserRole;
 import io.cassandraoperator.agent.cassandra.CassandraClassLoader;
 import io.cassandraoperator.agent.cassandra.CassandraCommandLine;
+import io.cassandraoperator.agent.cassandra.CassandraExitCode;
 import io.cassandraoperator.agent.cassandra.CassandraNode;
 import io.cassandraoperator.agent.cassandra.CassandraProcess;
 import io.cassandraoperator.agent.cassandra.JmxAccess;
 import io.cassandraoperator.agent.cassandra.JmxCassandraNode;
+import io.cassandraoperator.agent.cassandra.NormalWatch;
 import io.cassandraoperator.agent.cassandra.OperationFailure;
 import io.cassandraoperator.agent.cassandra.OperationMode;
+import io.cassandraoperator.agent.cassandra.StartupRefusals;
 import io.cassandraoperator.agent.config.AgentSettings;
 import io.cassandraoperator.agent.config.CassandraConfigDirectory;
 import io.cassandraoperator.agent.config.ConfigFiles;
@@ -20,6 +24,7 @@ import io.cassandraoperator.agent.membership.Membership;
 import io.cassandraoperator.agent.membership.Replacement;
 import io.cassandraoperator.agent.membership.SeedRefresher;
 import io.cassandraoperator.agent.membership.VolumeMarker;
+import io.cassandraoperator.agent.membership.VolumeWatch;
 import io.cassandraoperator.agent.metrics.MetricsExporter;
 import io.cassandraoperator.agent.operations.Decommission;
 import io.cassandraoperator.agent.operations.RepeatableOperation;
@@ -35,9 +40,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -46,9 +51,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AgentMain {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
-
-    /** Cassandra's startup error on the data of a decommissioned node (StorageService, Cassandra 4 and 5). */
-    public static final String DECOMMISSIONED_REFUSAL = "This node was decommissioned and will not rejoin the ring";
 
     private final AgentSettings settings;
     private volatile boolean shuttingDown;
@@ -79,13 +81,17 @@ public final class AgentMain {
         Membership membership = Membership.read(settings.membersDir(), settings.podName());
         VolumeMarker decommissioned = VolumeMarker.decommissioned(settings.dataDir());
         VolumeMarker joined = VolumeMarker.joined(settings.dataDir());
+        VolumeMarker decommissionStarted = VolumeMarker.decommissionStarted(settings.dataDir());
         List<String> seeds = membership.seedsForCassandra(joined.exists());
         LOG.info("Member {} of {}/{}/{}: listens on {}, broadcasts {}, seeds {} ({})", settings.podName(),
                 settings.clusterName(), settings.datacenter(), settings.rack(), settings.podIp(),
                 membership.broadcastAddress(), seeds,
                 joined.exists() ? "its data joined the ring before: it keeps its own address"
                         : "it may bootstrap: its own address is left out unless it is the only seed");
-        JmxAccess jmx = JmxAccess.create(CassandraConfigDirectory.confDir(settings).resolve("jmx"));
+        CassandraConfigDirectory confDir = CassandraConfigDirectory.create(
+                Path.of(System.getProperty("java.io.tmpdir")), settings.podName());
+        LOG.info("Cassandra's configuration and the JMX credentials go to {}, off the data volume", confDir.path());
+        JmxAccess jmx = JmxAccess.create(confDir.jmxDir());
         JmxCassandraNode node = new JmxCassandraNode(jmx, membership.broadcastAddress(),
                 CassandraClassLoader.over(CassandraCommandLine.classpath(settings)));
 
@@ -99,10 +105,13 @@ public final class AgentMain {
                 () -> cassandra.get() == null || cassandra.get().isAlive() || decommissioned.exists(),
                 new Readiness(node, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL)),
                 node,
-                new Decommission(node, decommissioned),
+                new Decommission(node, decommissioned, decommissionStarted),
                 RepeatableOperation.cleanup(node, settings.dataDir()),
                 RepeatableOperation.repair(node, settings.dataDir()));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(cassandra, node, api), "agent-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shutDown(cassandra, node, api);
+            confDir.delete();
+        }, "agent-shutdown"));
         api.start();
 
         if (decommissioned.exists()) {
@@ -111,7 +120,14 @@ public final class AgentMain {
                     decommissioned.file());
             return;
         }
-        ConfigFiles config = CassandraConfigDirectory.write(settings, membership.broadcastAddress(), seeds);
+        VolumeMarker superuserEnsured = VolumeMarker.superuserEnsured(settings.dataDir());
+        if (FoundingStart.applies(settings.superuser().isPresent(), superuserEnsured.exists(), seeds,
+                membership.broadcastAddress())) {
+            if (!foundingStart(cassandra, node, jmx, confDir, membership, seeds, joined, superuserEnsured)) {
+                return;
+            }
+        }
+        ConfigFiles config = confDir.write(settings, membership.broadcastAddress(), seeds, Optional.empty());
         Optional<String> replaced = Replacement.addressToReplace(membership, joined);
         if (membership.replaceRequested()) {
             LOG.info(replaced.isPresent()
@@ -119,26 +135,34 @@ public final class AgentMain {
                     : "A replacement of {} is requested but this volume joined the ring: ordinary start",
                     membership.broadcastAddress());
         }
-        Optional<MetricsExporter> metrics = MetricsExporter.configure(settings, CassandraConfigDirectory.confDir(settings));
+        Optional<MetricsExporter> metrics = MetricsExporter.configure(settings, confDir.path());
         List<String> command = CassandraCommandLine.build(javaBinary(), settings, config, jmx, replaced, metrics);
         VolumeMarker lost = VolumeMarker.lost(settings.dataDir());
         boolean mayReportLostVolume = LostVolume.mayReport(joined.exists(), replaced.isPresent(),
                 LostVolume.holdsNoCassandraData(settings.dataDir()), lost.exists());
-        AtomicBoolean volumeLost = new AtomicBoolean();
+        StartupRefusals refusals = new StartupRefusals();
         synchronized (this) {
             if (shuttingDown) {
                 return;
             }
-            cassandra.set(CassandraProcess.start(command, line -> {
-                recordRefusalToRejoin(line, decommissioned);
-                if (mayReportLostVolume && LostVolume.isRefusal(line)) {
-                    volumeLost.set(true);
-                }
-            }));
+            cassandra.set(CassandraProcess.start(command, refusals::observe));
         }
-        new JoinRecorder(node, joined).start();
+        AtomicReference<String> volumeVanished = new AtomicReference<>();
+        VolumeWatch volumeWatch = new VolumeWatch(settings.dataDir(), evidence -> {
+            synchronized (this) {
+                if (shuttingDown) {
+                    return;
+                }
+                volumeVanished.set(evidence);
+            }
+            LOG.error("The data volume vanished under the running Cassandra: {}. Stopping Cassandra: it must not go on "
+                    + "serving without the data it had", evidence);
+            cassandra.get().stop(settings.stopGrace());
+        });
+        // In this order: the watch arms on the joined marker the recorder writes at the first NORMAL.
+        new NormalWatch(node, List.of(refusals::reachedNormal, new JoinRecorder(joined), volumeWatch)).start();
         new SeedRefresher(() -> Membership.read(settings.membersDir(), settings.podName()), joined::exists,
-                changed -> CassandraConfigDirectory.write(settings, membership.broadcastAddress(), changed), node, seeds)
+                changed -> confDir.write(settings, membership.broadcastAddress(), changed, Optional.empty()), node, seeds)
                 .start();
         settings.superuser().ifPresentOrElse(
                 superuser -> new SuperuserRole(superuser, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL),
@@ -155,32 +179,132 @@ public final class AgentMain {
         if (shuttingDown) {
             return;
         }
+        if (volumeVanished.get() != null) {
+            reportLostVolume(lost);
+            LOG.error("Cassandra stopped on a vanished volume (exit code {}): exiting with code {} so that the operator "
+                    + "replaces the member", exitCode, Contract.AgentExit.VOLUME_LOST);
+            System.exit(Contract.AgentExit.VOLUME_LOST);
+        }
+        Optional<StartupRefusals.Refusal> refusal = refusals.exitedFor(exitCode);
+        if (refusal.filter(StartupRefusals.Refusal.DECOMMISSIONED::equals).isPresent()) {
+            recordRefusalToRejoin(decommissionStarted, decommissioned);
+        }
         if (decommissioned.exists()) {
             LOG.warn("Cassandra exited with code {} on decommissioned data; staying up without it, waiting to be removed",
                     exitCode);
             return;
         }
-        if (volumeLost.get()) {
+        if (mayReportLostVolume && refusal.filter(StartupRefusals.Refusal.ADDRESS_IN_RING::equals).isPresent()) {
             // The pod's container status carries the exit code: that is how the operator learns it must replace this member.
-            lost.write();
+            reportLostVolume(lost);
             LOG.error("Cassandra refused to join: the ring knows this member's address {} but this volume never joined the ring, "
                     + "so the member's data is lost. Exiting with code {} so that the operator replaces the member",
                     membership.broadcastAddress(), Contract.AgentExit.VOLUME_LOST);
             System.exit(Contract.AgentExit.VOLUME_LOST);
         }
-        LOG.error("Cassandra exited on its own with code {}: exiting so the container is restarted", exitCode);
-        System.exit(exitCode == 0 ? 1 : exitCode);
+        int agentExit = CassandraExitCode.asAgentExit(exitCode);
+        LOG.error("Cassandra exited on its own with code {}: exiting with code {} so the container is restarted{}",
+                exitCode, agentExit, exitCode == Contract.AgentExit.VOLUME_LOST
+                        ? " (" + exitCode + " is the agent's own report of a lost volume, which this is not)" : "");
+        System.exit(agentExit);
     }
 
     /**
-     * Cassandra's own word that this data was decommissioned: the container may have stopped after Cassandra finished
-     * the decommission and before the agent wrote its marker. Recording it now lets the decommission report DONE
-     * instead of the member crash-looping.
+     * Cassandra refused to start on decommissioned data: the container may have stopped after Cassandra finished the
+     * decommission the agent started and before the agent wrote its marker. Recording it lets the decommission report
+     * DONE instead of the member crash-looping. Without the agent's own request on the volume the refusal is not
+     * believed: the member crash-loops and nothing reports its data gone.
      */
-    private static synchronized void recordRefusalToRejoin(String cassandraOutputLine, VolumeMarker decommissioned) {
-        if (cassandraOutputLine.contains(DECOMMISSIONED_REFUSAL) && !decommissioned.exists()) {
-            decommissioned.write();
-            LOG.warn("Cassandra refuses to start: this member was decommissioned. Wrote {}", decommissioned.file());
+    private static void recordRefusalToRejoin(VolumeMarker decommissionStarted, VolumeMarker decommissioned) {
+        if (!decommissionStarted.exists()) {
+            LOG.error("Cassandra refuses to start, saying this member was decommissioned, but this agent never started a "
+                    + "decommission on this volume ({} is missing): not recording it; Cassandra is restarted", decommissionStarted.file());
+            return;
+        }
+        decommissioned.write();
+        LOG.warn("Cassandra refused to start before reaching NORMAL: this member was decommissioned (the agent started "
+                + "it, {}). Wrote {}", decommissionStarted.file(), decommissioned.file());
+    }
+
+    /**
+     * The founding member's first start ({@link FoundingStart}): Cassandra with CQL on a loopback port only, until the
+     * cluster's role is ensured and the default one disabled; recorded on the volume, then Cassandra is drained and
+     * stopped so that the ordinary start that follows opens CQL on the pod's address. False when the agent is
+     * shutting down; the agent exits when Cassandra exits on its own meanwhile.
+     */
+    private boolean foundingStart(AtomicReference<CassandraProcess> cassandra, JmxCassandraNode node, JmxAccess jmx,
+                                  CassandraConfigDirectory confDir, Membership membership, List<String> seeds,
+                                  VolumeMarker joined, VolumeMarker superuserEnsured) {
+        InetSocketAddress loopbackCql = FoundingStart.loopbackCql();
+        LOG.info("Founding start: this member is the cluster's only seed and its volume has no {}: CQL listens on {} only "
+                + "until the superuser role of the Secret exists and Cassandra's default role is disabled; then "
+                + "Cassandra restarts with CQL on {}", VolumeMarker.SUPERUSER_ENSURED, loopbackCql, settings.podIp());
+        ConfigFiles config = confDir.write(settings, membership.broadcastAddress(), seeds, Optional.of(loopbackCql));
+        List<String> command = FoundingStart.command(CassandraCommandLine.build(javaBinary(), settings, config, jmx,
+                Optional.empty(), MetricsExporter.configure(settings, confDir.path())));
+        StartupRefusals refusals = new StartupRefusals();
+        CassandraProcess founding;
+        synchronized (this) {
+            if (shuttingDown) {
+                return false;
+            }
+            founding = CassandraProcess.start(command, refusals::observe);
+            cassandra.set(founding);
+        }
+        new NormalWatch(node, List.of(refusals::reachedNormal, new JoinRecorder(joined))).start();
+        SuperuserRole role = new SuperuserRole(settings.superuser().orElseThrow(), loopbackCql, settings.datacenter(), node);
+        role.start();
+        try {
+            CompletableFuture.anyOf(role.ensured(), founding.onExit()).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (!role.ensured().isDone()) {
+            role.stop();
+            int exitCode = waitForExit(founding);
+            if (shuttingDown) {
+                return false;
+            }
+            LOG.error("Cassandra exited on its own with code {} during the founding start: exiting with code {} so the "
+                    + "container is restarted", exitCode, CassandraExitCode.asAgentExit(exitCode));
+            System.exit(CassandraExitCode.asAgentExit(exitCode));
+        }
+        superuserEnsured.write();
+        synchronized (this) {
+            if (shuttingDown) {
+                return false;
+            }
+            LOG.info("Superuser role ensured on CQL {} (wrote {}): restarting Cassandra with CQL on {}", loopbackCql,
+                    superuserEnsured.file(), settings.podIp());
+            drain(node);
+            founding.stop(settings.stopGrace());
+            cassandra.set(null);
+        }
+        return true;
+    }
+
+    private static int waitForExit(CassandraProcess process) {
+        try {
+            return process.waitForExit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /**
+     * Remembered on the volume so that later starts report the loss again, while Cassandra refuses to join: the
+     * directories Cassandra recreated after a wipe would otherwise make the volume look like it holds data.
+     */
+    private void reportLostVolume(VolumeMarker lost) {
+        try {
+            createDirectories(settings.dataDir());
+            lost.write();
+        } catch (UncheckedIOException e) {
+            LOG.error("Could not write {}: {}; reporting the loss by the exit code alone", lost.file(), e.getMessage());
         }
     }
 

@@ -329,7 +329,7 @@ class AgentClusterIT {
         await().atMost(Duration.ofMinutes(1)).until(() -> restarted.cassandra().isEmpty());
         assertThat(restarted.isAlive()).isTrue();
         assertThat(restarted.get(Contract.AgentApi.LIVENESS, false).statusCode()).isEqualTo(200);
-        assertThat(Files.readString(restarted.log)).contains(AgentMain.DECOMMISSIONED_REFUSAL);
+        assertThat(Files.readString(restarted.log)).contains("This node was decommissioned and will not rejoin the ring");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ public final class SuperuserRole {
     private final String datacenter;
     private final CassandraNode node;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("superuser-role"));
+    private final CompletableFuture<Void> ensured = new CompletableFuture<>();
     private int failedAttempts;
 
     public SuperuserRole(SuperuserCredentials superuser, InetSocketAddress cql, String datacenter, CassandraNode node) {
@@ -64,6 +66,7 @@ public final class SuperuserRole {
         try {
             if (ensure()) {
                 scheduler.shutdown();
+                ensured.complete(null);
             }
         } catch (Exception e) {
             if (failedAttempts++ % ATTEMPTS_PER_LOG == 0) {
@@ -71,6 +74,16 @@ public final class SuperuserRole {
                         OperationFailure.message(e));
             }
         }
+    }
+
+    /** Completes once the role, the disabled default role and system_auth's replication are in place. */
+    public CompletableFuture<Void> ensured() {
+        return ensured;
+    }
+
+    /** Stops retrying (the Cassandra it works on is gone). */
+    public void stop() {
+        scheduler.shutdownNow();
     }
 
     /** True once everything is in place; false when this round could not log in with either role. */

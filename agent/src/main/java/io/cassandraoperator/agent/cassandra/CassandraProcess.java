@@ -14,6 +14,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,6 +69,10 @@ public final class CassandraProcess {
 
     public long pid() {
         return process.pid();
+    }
+
+    public CompletableFuture<Process> onExit() {
+        return process.onExit();
     }
 
     public boolean isAlive() {

@@ -14,6 +14,11 @@ public final class OperationMode {
     private OperationMode() {
     }
 
+    /** Whether the node reached NORMAL in this process: NORMAL, or a mode a node only gets to from NORMAL. */
+    public static boolean isRingMember(String mode) {
+        return isServing(mode) || LEAVING.equals(mode) || DECOMMISSIONED.equals(mode);
+    }
+
     /** Whether the node is a ring member serving clients (ready; drained before it is stopped). */
     public static boolean isServing(String mode) {
         return NORMAL.equals(mode) || DECOMMISSION_FAILED.equals(mode);

@@ -8,25 +8,72 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
-/** Renders Cassandra's configuration into {@code $CASSANDRA_DATA_DIR/conf}, afresh at every start. */
+/**
+ * The agent's own directory for what it renders at every start: Cassandra's configuration, the JMX password and access
+ * files, the metrics exporter's configuration. Not on the data volume: a volume wiped under a running Cassandra must
+ * not take the agent's JMX access with it (the JDK reads the password file at every JMX login), and nothing here is a
+ * fact about the data. A fresh owner-only directory under {@code java.io.tmpdir} per agent start: on Kubernetes that
+ * is the pod's own {@code /tmp} emptyDir (the root filesystem is read-only); on the local runtime every pod shares the
+ * machine's {@code /tmp}, and a directory of its own per start keeps one pod's files from another's.
+ */
 public final class CassandraConfigDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraConfigDirectory.class);
 
     public static final String USER_CASSANDRA_YAML = "cassandra.yaml";
 
-    private CassandraConfigDirectory() {
+    private final Path dir;
+
+    private CassandraConfigDirectory(Path dir) {
+        this.dir = dir;
     }
 
-    public static Path confDir(AgentSettings settings) {
-        return settings.dataDir().resolve("conf");
+    /** Creates this start's directory under {@code parent} (the JVM's temporary directory in the agent). */
+    public static CassandraConfigDirectory create(Path parent, String podName) {
+        try {
+            Files.createDirectories(parent);
+            return new CassandraConfigDirectory(Files.createTempDirectory(parent, "cassandra-agent-" + podName + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the agent's configuration directory under " + parent, e);
+        }
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    public Path jmxDir() {
+        return dir.resolve("jmx");
+    }
+
+    /** Removes the directory when the agent stops; the next start renders everything afresh anyway. */
+    public void delete() {
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not remove {}: {}", dir, e.getMessage());
+        }
     }
 
     /** The member's cassandra.yaml content: the operator's settings plus the rack's user overrides. */
     static String cassandraYaml(AgentSettings settings, String broadcastAddress, List<String> seeds) {
+        return cassandraYaml(settings, broadcastAddress, seeds, Optional.empty());
+    }
+
+    /** @param loopbackCql where CQL listens instead of the pod's address, for a founding start ({@link FoundingStart}) */
+    static String cassandraYaml(AgentSettings settings, String broadcastAddress, List<String> seeds,
+                                Optional<InetSocketAddress> loopbackCql) {
         ObjectNode yaml = CassandraYaml.desired(settings.clusterName(), settings.podIp(), broadcastAddress, seeds,
                 settings.dataDir());
         if (settings.superuser().isPresent()) {
@@ -42,16 +89,17 @@ public final class CassandraConfigDirectory {
                         + "which the operator owns", ignored, userYaml);
             }
         }
+        loopbackCql.ifPresent(cql -> CassandraYaml.nativeTransportOnly(yaml, cql));
         return CassandraYaml.write(yaml);
     }
 
-    public static ConfigFiles write(AgentSettings settings, String broadcastAddress, List<String> seeds) {
-        Path dir = confDir(settings);
+    public ConfigFiles write(AgentSettings settings, String broadcastAddress, List<String> seeds,
+                             Optional<InetSocketAddress> loopbackCql) {
         ConfigFiles files = new ConfigFiles(
                 dir.resolve("cassandra.yaml"), dir.resolve("cassandra-rackdc.properties"), dir.resolve("logback.xml"));
         try {
             Files.createDirectories(dir);
-            Files.writeString(files.cassandraYaml(), cassandraYaml(settings, broadcastAddress, seeds));
+            Files.writeString(files.cassandraYaml(), cassandraYaml(settings, broadcastAddress, seeds, loopbackCql));
             Files.writeString(files.rackDcProperties(), RackDcProperties.render(settings.datacenter(), settings.rack()));
             try (InputStream logback = CassandraConfigDirectory.class.getResourceAsStream("/cassandra-logback.xml")) {
                 Files.write(files.logbackXml(), logback.readAllBytes());

@@ -9,6 +9,7 @@ import io.cassandraoperator.api.Contract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -69,6 +70,16 @@ final class CassandraYaml {
         yaml.put("commitlog_sync", "periodic");
         yaml.put("commitlog_sync_period", "10000ms");
         return yaml;
+    }
+
+    /**
+     * CQL on {@code cql} only (a loopback address and port): nothing outside the pod reaches it. Both RPC addresses,
+     * since Cassandra would otherwise gossip the pod's address as where its clients connect.
+     */
+    static void nativeTransportOnly(ObjectNode yaml, InetSocketAddress cql) {
+        yaml.put("rpc_address", cql.getAddress().getHostAddress());
+        yaml.put("broadcast_rpc_address", cql.getAddress().getHostAddress());
+        yaml.put("native_transport_port", cql.getPort());
     }
 
     /**

@@ -31,16 +31,44 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * The agent's HTTP API: probes without a token, and under {@code /v1/} the operator's calls with
  * {@code Authorization: Bearer <token>}.
+ * <p>
+ * The kubelet restarts a member whose liveness probe times out, so nothing may make a probe wait (#17 rule 12). The
+ * JDK's server reads a request on its executor's thread, so a client that sends part of a request and stalls holds
+ * that thread (a connection that sends nothing holds none): every request gets a thread of its own
+ * ({@link #REQUEST_THREADS} at most; beyond that the server closes the connection), and the server closes a
+ * connection whose request is not complete within {@link #REQUEST_SECONDS} s, so holding the threads takes a
+ * sustained flood, while the liveness probe fails a member only after a minute. Probes are answered on the request's
+ * own thread; the operator's calls, which wait for JMX, run on {@link #OPERATION_THREADS} threads of their own, so
+ * neither ever waits for the other.
  */
 public final class AgentHttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentHttpApi.class);
+    static final int REQUEST_THREADS = 512;
+    /** Connections waiting to be accepted: a burst of them must not push the kubelet's connection out. */
+    private static final int BACKLOG = 1024;
+    static final int OPERATION_THREADS = 4;
+    static final int REQUEST_SECONDS = 5;
+    private static final int RESPONSE_SECONDS = 30;
+    private static final int IDLE_SECONDS = 30;
+
+    static {
+        // Read once, when the JDK's server class loads: the agent's own server is the only one in its JVM.
+        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS));
+        System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(RESPONSE_SECONDS));
+        System.setProperty("sun.net.httpserver.idleInterval", String.valueOf(IDLE_SECONDS));
+    }
     /** A run's id must be a JSON string: a number or boolean is refused, not taken for its text. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .withCoercionConfig(LogicalType.Textual, config -> config
@@ -50,7 +78,8 @@ public final class AgentHttpApi implements AutoCloseable {
             .build();
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final ExecutorService requests;
+    private final ExecutorService operations;
     private final byte[] expectedAuthorization;
     private final String member;
     private final BooleanSupplier alive;
@@ -71,13 +100,14 @@ public final class AgentHttpApi implements AutoCloseable {
         this.decommission = decommission;
         this.repeatableOperations = Map.of(Contract.AgentApi.CLEANUP, cleanup, Contract.AgentApi.REPAIR, repair);
         try {
-            this.server = HttpServer.create(address, 0);
+            this.server = HttpServer.create(address, BACKLOG);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + address, e);
         }
-        // A few threads: a slow JMX call must not hold up the kubelet's probes.
-        this.executor = Executors.newFixedThreadPool(4, DaemonThreads.named("agent-http"));
-        server.setExecutor(executor);
+        this.requests = new ThreadPoolExecutor(0, REQUEST_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.named("agent-http"));
+        this.operations = Executors.newFixedThreadPool(OPERATION_THREADS, DaemonThreads.named("agent-operation-call"));
+        server.setExecutor(requests);
         server.createContext("/", this::handle);
     }
 
@@ -93,7 +123,8 @@ public final class AgentHttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
+        requests.shutdownNow();
+        operations.shutdownNow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -115,7 +146,7 @@ public final class AgentHttpApi implements AutoCloseable {
                     respond(exchange, Contract.AgentApi.MISDIRECTED, new AgentError("this agent runs member " + member
                             + ", not " + meantFor + "; nothing was done"));
                 } else {
-                    handleOperation(exchange, path, method);
+                    onOperationThread(exchange, path, method);
                 }
             } else {
                 respond(exchange, 404, new AgentError("no such path: " + path));
@@ -123,6 +154,24 @@ public final class AgentHttpApi implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             respond(exchange, 500, new AgentError(OperationFailure.message(e)));
+        }
+    }
+
+    private void onOperationThread(HttpExchange exchange, String path, String method) throws IOException {
+        Future<?> call = operations.submit(() -> {
+            handleOperation(exchange, path, method);
+            return null;
+        });
+        try {
+            call.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.cancel(true);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * {@link VolumeMarker#JOINED}) and held no Cassandra data when the agent started, yet Cassandra refuses to start
  * because the ring already knows the member's address. Cassandra refuses so when it would bootstrap under an address
  * the ring knows, or when the volume's host ID is not the one the ring knows for it; the joined marker rules the
- * latter out, so the volume holds nothing the ring needs.
+ * latter out, so the volume holds nothing the ring needs. The refusal itself is recognised by
+ * {@link io.cassandraoperator.agent.cassandra.StartupRefusals}, which a CQL user's text cannot fool.
  * <p>
  * The empty volume matters: a new member whose first bootstrap was interrupted by a graceful stop restarts on the
  * system tables of its first attempt, and Cassandra refuses it for a while too (its address is in gossip as shut
@@ -21,19 +22,12 @@ import java.util.stream.Stream;
  * while replacing: then the refusal cannot mean a lost disk.
  */
 public final class LostVolume {
-    /** Cassandra's startup error (StorageService.checkForEndpointCollision, Cassandra 4 and 5). */
-    static final String ADDRESS_IN_RING_REFUSAL = "already exists, cancelling join";
-
     private LostVolume() {
     }
 
     /** Whether this start reports a lost volume should Cassandra refuse to join because the ring knows its address. */
     public static boolean mayReport(boolean volumeJoined, boolean replacing, boolean noCassandraDataAtStart, boolean reportedBefore) {
         return !volumeJoined && !replacing && (noCassandraDataAtStart || reportedBefore);
-    }
-
-    public static boolean isRefusal(String cassandraOutputLine) {
-        return cassandraOutputLine.contains(ADDRESS_IN_RING_REFUSAL);
     }
 
     /** Whether Cassandra's data directory ({@code <data dir>/data}, as the rendered cassandra.yaml says) is missing or empty. */

@@ -13,6 +13,17 @@ import java.time.Instant;
 public final class VolumeMarker {
     /** This member left the ring: Cassandra refuses to start on this data, so the agent does not start it. */
     public static final String DECOMMISSIONED = "cassandra-operator-decommissioned";
+    /**
+     * The agent asked Cassandra to decommission this data. Cassandra's refusal to start on decommissioned data counts
+     * as the decommission finished only on a volume with this marker: the refusal is read from Cassandra's output,
+     * and the agent's own request is the fact that makes it believable.
+     */
+    public static final String DECOMMISSION_STARTED = "cassandra-operator-decommission-started";
+    /**
+     * The cluster's own superuser role was ensured, and the default one disabled, on this data: a start without it as
+     * the cluster's only seed is a founding start ({@link io.cassandraoperator.agent.auth.FoundingStart}).
+     */
+    public static final String SUPERUSER_ENSURED = "cassandra-operator-superuser-ensured";
     /** This data joined the ring (Cassandra reached NORMAL on it): it never bootstraps again. */
     public static final String JOINED = "cassandra-operator-joined";
 
@@ -30,6 +41,14 @@ public final class VolumeMarker {
 
     public static VolumeMarker decommissioned(Path dataDir) {
         return new VolumeMarker(dataDir.resolve(DECOMMISSIONED));
+    }
+
+    public static VolumeMarker decommissionStarted(Path dataDir) {
+        return new VolumeMarker(dataDir.resolve(DECOMMISSION_STARTED));
+    }
+
+    public static VolumeMarker superuserEnsured(Path dataDir) {
+        return new VolumeMarker(dataDir.resolve(SUPERUSER_ENSURED));
     }
 
     public static VolumeMarker joined(Path dataDir) {

@@ -21,11 +21,17 @@ public final class Decommission implements NodeOperation {
 
     private final CassandraNode node;
     private final VolumeMarker marker;
+    private final VolumeMarker started;
     private final BackgroundOperation operation;
 
-    public Decommission(CassandraNode node, VolumeMarker marker) {
+    /**
+     * @param marker  written once Cassandra finished the decommission
+     * @param started written before the agent asks Cassandra to decommission (see {@link VolumeMarker#DECOMMISSION_STARTED})
+     */
+    public Decommission(CassandraNode node, VolumeMarker marker, VolumeMarker started) {
         this.node = node;
         this.marker = marker;
+        this.started = started;
         this.operation = new BackgroundOperation("decommission", this::decommission);
     }
 
@@ -72,6 +78,9 @@ public final class Decommission implements NodeOperation {
     }
 
     private void decommission() throws Exception {
+        if (!started.exists()) {
+            started.write();
+        }
         node.decommission();
         String mode = node.operationMode().orElse("unreachable");
         if (!OperationMode.DECOMMISSIONED.equals(mode)) {

@@ -21,6 +21,8 @@ public final class FakeCassandraNode implements CassandraNode {
     public volatile CountDownLatch holdOperation;
     public volatile RuntimeException operationFailure;
     public volatile long loadBytes = 2048;
+    /** While set, {@link #status()} blocks until it is counted down, as a JMX call to a stuck Cassandra does. */
+    public volatile CountDownLatch holdStatus;
 
     @Override
     public Optional<String> operationMode() {
@@ -29,6 +31,14 @@ public final class FakeCassandraNode implements CassandraNode {
 
     @Override
     public NodeStatus status() throws NodeUnreachableException {
+        CountDownLatch hold = holdStatus;
+        if (hold != null) {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (mode == null) {
             throw new NodeUnreachableException("Cassandra is not reachable over JMX: Connection refused", null);
         }

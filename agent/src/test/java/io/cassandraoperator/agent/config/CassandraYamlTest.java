@@ -90,6 +90,21 @@ class CassandraYamlTest {
     }
 
     @Test
+    void aFoundingStartListensForCqlOnTheLoopbackPortOnlyWhateverTheUserFileSays(@TempDir Path members, @TempDir Path user)
+            throws IOException {
+        Files.writeString(user.resolve("cassandra.yaml"), "rpc_address: 0.0.0.0\nnative_transport_port: 9042\n");
+        AgentSettings settings = TestSettings.member("c", "dc1", "r1", "c-dc1-r1-0", "10.244.0.5", members, user);
+
+        var yaml = CassandraYaml.parse(CassandraConfigDirectory.cassandraYaml(settings, "10.96.0.10", List.of("10.96.0.10"),
+                Optional.of(new java.net.InetSocketAddress("127.0.0.1", 41234))));
+
+        assertThat(yaml.get("rpc_address").asText()).isEqualTo("127.0.0.1");
+        assertThat(yaml.get("broadcast_rpc_address").asText()).isEqualTo("127.0.0.1");
+        assertThat(yaml.get("native_transport_port").asInt()).isEqualTo(41234);
+        assertThat(yaml.get("listen_address").asText()).as("gossip stays on the pod's address").isEqualTo("10.244.0.5");
+    }
+
+    @Test
     void aUserFileThatIsNoMapIsRefused() {
         ObjectNode yaml = CassandraYaml.desired("c", "10.244.0.5", "10.96.0.10", List.of("10.96.0.11"),
                 Path.of("/var/lib/cassandra"));

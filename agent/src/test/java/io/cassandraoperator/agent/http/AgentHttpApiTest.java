@@ -41,7 +41,7 @@ class AgentHttpApiTest {
         cqlPort = new ServerSocket(0, 10, loopback);
         api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", "c/c-dc1-rack1-0", () -> true,
                 new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
-                new Decommission(node, VolumeMarker.decommissioned(dataDir)),
+                new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir)),
                 RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir));
         api.start();
     }

@@ -1,9 +1,9 @@
 package io.cassandraoperator.agent.membership;
 
-import io.cassandraoperator.agent.cassandra.FakeCassandraNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,19 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JoinRecorderTest {
 
     @Test
-    void recordsTheJoinOnlyOnceCassandraIsNormal(@TempDir Path dataDir) {
-        FakeCassandraNode node = new FakeCassandraNode();
+    void writesTheMarkerOnceAndLeavesAnExistingOneAlone(@TempDir Path dataDir) throws Exception {
         VolumeMarker joined = VolumeMarker.joined(dataDir);
-        JoinRecorder recorder = new JoinRecorder(node, joined);
+        JoinRecorder recorder = new JoinRecorder(joined);
 
-        node.mode = null;
-        recorder.recordOnceNormal();
-        node.mode = "JOINING";
-        recorder.recordOnceNormal();
-        assertThat(joined.exists()).isFalse();
-
-        node.mode = "NORMAL";
-        recorder.recordOnceNormal();
+        recorder.run();
         assertThat(joined.exists()).isTrue();
+        String first = Files.readString(joined.file());
+        Thread.sleep(5);
+        recorder.run();
+        assertThat(Files.readString(joined.file())).as("the time of the first join stays").isEqualTo(first);
     }
 }

@@ -1,6 +1,5 @@
 package io.cassandraoperator.agent.membership;
 
-import io.cassandraoperator.agent.AgentMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,17 +10,6 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LostVolumeTest {
-    /** As Cassandra 5.0 prints it (seen in the local runtime's pod log after wipe-disk and a restart). */
-    private static final String REFUSAL = "Exception (java.lang.RuntimeException) encountered during startup: A node with address "
-            + "/127.0.2.3:7000 already exists, cancelling join. Use cassandra.replace_address if you want to replace this node.";
-
-    @Test
-    void cassandrasRefusalToJoinUnderAKnownAddressIsRecognised() {
-        assertThat(LostVolume.isRefusal(REFUSAL)).isTrue();
-        assertThat(LostVolume.isRefusal("Exception encountered during startup: Unable to gossip with any peers")).isFalse();
-        assertThat(LostVolume.isRefusal(AgentMain.DECOMMISSIONED_REFUSAL)).isFalse();
-    }
-
     @Test
     void aVolumeThatNeverJoinedAndHeldNoDataIsReported() {
         assertThat(LostVolume.mayReport(false, false, true, false)).isTrue();

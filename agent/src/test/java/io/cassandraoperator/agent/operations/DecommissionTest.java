@@ -24,7 +24,7 @@ class DecommissionTest {
 
     @Test
     void runsOnceAndWritesTheMarkerWhenCassandraIsDecommissioned() throws Exception {
-        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir));
         assertThat(decommission.report().state()).isEqualTo(OperationState.NOT_STARTED);
 
         NodeOperation.StartResult first = decommission.start();
@@ -34,6 +34,9 @@ class DecommissionTest {
         NodeOperation.StartResult second = decommission.start();
         assertThat(second.started()).isFalse();
         assertThat(second.report().state()).isEqualTo(OperationState.RUNNING);
+        await().until(() -> node.decommissionCalls.get() == 1);
+        assertThat(VolumeMarker.decommissionStarted(dataDir).exists())
+                .as("the agent's own request is on the volume before Cassandra leaves").isTrue();
 
         node.releaseDecommission.countDown();
         await().until(() -> decommission.report().state() == OperationState.DONE);
@@ -46,7 +49,7 @@ class DecommissionTest {
     void aRefusalIsReportedWithCassandrasMessageAndMayBeRetried() throws Exception {
         node.refusal = new RuntimeMBeanException(new UnsupportedOperationException(
                 "Not enough live nodes to maintain replication factor in keyspace ks (RF = 2, N = 2)."));
-        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir));
 
         decommission.start();
         await().until(() -> decommission.report().state() == OperationState.FAILED);
@@ -64,7 +67,7 @@ class DecommissionTest {
     @Test
     void aRestartedAgentReportsTheDecommissionCassandraIsRunningAndStartsNone() throws Exception {
         node.mode = "LEAVING";
-        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir));
 
         assertThat(decommission.report().state()).isEqualTo(OperationState.RUNNING);
         assertThat(decommission.start().started()).isFalse();
@@ -79,7 +82,7 @@ class DecommissionTest {
     void theMarkerAloneMeansDoneEvenWithoutCassandra() throws Exception {
         VolumeMarker.decommissioned(dataDir).write();
         node.mode = null;
-        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir));
 
         assertThat(decommission.report().state()).isEqualTo(OperationState.DONE);
         assertThat(decommission.start()).isEqualTo(new NodeOperation.StartResult(false, OperationReport.of(OperationState.DONE)));
@@ -89,7 +92,7 @@ class DecommissionTest {
     @Test
     void nothingStartsWhileCassandraIsUnreachable() {
         node.mode = null;
-        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir));
+        Decommission decommission = new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir));
 
         assertThatThrownBy(decommission::start).isInstanceOf(NodeUnreachableException.class);
         assertThat(node.decommissionCalls).hasValue(0);
