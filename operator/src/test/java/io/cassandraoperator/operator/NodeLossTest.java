@@ -122,7 +122,7 @@ class NodeLossTest {
         assertThat(harness.events(EventReason.NodeReturned)).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains(MEMBER).contains("cancelled"));
         harness.awaitReady("c", 3);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        await().during(Duration.ofSeconds(3)).atMost(GRACE_PERIOD.plusSeconds(10))
                 .until(() -> Instant.now().isAfter(since.plus(GRACE_PERIOD).plusSeconds(1)) && everyMemberUntouched());
         assertThat(everyMemberUntouched()).isTrue();
         assertThat(harness.events(EventReason.ReplacementStarted)).isEmpty();
