@@ -119,6 +119,8 @@ class NodeLossTest {
 
         await().atMost(STEP).until(() -> !records(MEMBER).containsKey(Annotations.NODE_ABSENT_SINCE));
         assertThat(Instant.now()).isBefore(since.plus(GRACE_PERIOD));
+        // The Event follows the write that removes the record.
+        await().atMost(STEP).until(() -> !harness.events(EventReason.NodeReturned).isEmpty());
         assertThat(harness.events(EventReason.NodeReturned)).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).contains(MEMBER).contains("cancelled"));
         harness.awaitReady("c", 3);
