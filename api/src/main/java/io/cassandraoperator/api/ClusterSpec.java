@@ -47,6 +47,9 @@ public class ClusterSpec {
     @JsonPropertyDescription("Run nodetool cleanup on the members that were there before, one at a time, after a scale-out (default true).")
     private Boolean cleanupAfterScaleOut;
 
+    @JsonPropertyDescription("What happens when the Node a member's local volume is pinned to is gone: replace the member after a grace period (the default), or only report it.")
+    private NodeLossSpec nodeLoss;
+
     public String getVersion() { return version; }
     public void setVersion(String version) { this.version = version; }
     public String getRepository() { return repository; }
@@ -62,5 +65,7 @@ public class ClusterSpec {
     public VolumeClaimRetentionPolicy getPersistentVolumeClaimRetentionPolicy() { return persistentVolumeClaimRetentionPolicy; }
     public Boolean getCleanupAfterScaleOut() { return cleanupAfterScaleOut; }
     public void setCleanupAfterScaleOut(Boolean cleanupAfterScaleOut) { this.cleanupAfterScaleOut = cleanupAfterScaleOut; }
+    public NodeLossSpec getNodeLoss() { return nodeLoss; }
+    public void setNodeLoss(NodeLossSpec nodeLoss) { this.nodeLoss = nodeLoss; }
     public void setPersistentVolumeClaimRetentionPolicy(VolumeClaimRetentionPolicy policy) { this.persistentVolumeClaimRetentionPolicy = policy; }
 }

@@ -69,6 +69,12 @@ public final class Contract {
         public static final String REPLACE_POD = "cassandra.rook.io/replace-pod";
         /** On a member Service: the id of the repair run a replacement owes once the member is back. */
         public static final String REPAIR_RUN = "cassandra.rook.io/repair-run";
+        /**
+         * On a member Service: when the operator first saw, and confirmed by a live read, that no Node satisfies the node
+         * affinity of the member's host-pinned volume (an ISO-8601 instant). The grace period
+         * ({@code spec.nodeLoss.gracePeriod}) runs from it; removed when the Node comes back or the replacement starts.
+         */
+        public static final String NODE_ABSENT_SINCE = "cassandra.rook.io/node-absent-since";
         /** On a member Service: Cassandra's message when the repair after its replacement failed. */
         public static final String REPAIR_FAILURE = "cassandra.rook.io/repair-failure";
         /** On a child object: the hash of the desired state it was last written from (unchanged hash: no write). */

@@ -29,6 +29,19 @@ public enum EventReason {
     CleanupFailed(Type.WARNING),
     /** A member lost its disk or Node and is being replaced on an empty disk under its own address. */
     ReplacementStarted(Type.WARNING),
+    /**
+     * No Node satisfies the node affinity of a member's host-pinned volume (confirmed by a live read): the grace period
+     * starts, after which the member is replaced unless the Node comes back (or, with spec.nodeLoss.replace false, only
+     * reported).
+     */
+    NodeAbsent(Type.WARNING),
+    /** The Node of a member's volume came back (or the member is ready again) before its replacement started: cancelled. */
+    NodeReturned(Type.NORMAL),
+    /**
+     * A member would be replaced, but no other replica can hold its data (fewer than two other members ready, or a
+     * replication factor below 2): nothing is touched.
+     */
+    ReplacementRefused(Type.WARNING),
     /** A replaced member streamed its data back, was repaired and is ready. */
     ReplacementFinished(Type.NORMAL),
     /** The repair after a replacement failed; the member serves but may miss writes made while it was away. */

@@ -1,7 +1,7 @@
 package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Contract.Labels;
-import io.cassandraoperator.operator.plan.MemberLoss;
+import io.cassandraoperator.operator.plan.VolumeNodeAffinity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the mock API server lacks and a cluster has: the Service IP allocator, the StatefulSet controller (OrderedReady
  * pods and their claims, deleting pods above replicas, recreating a missing claim under an existing pod), a local-PV
- * provisioner (one PV per claim, pinned to the node with the fewest volumes among {@link #NODES}), the scheduler
+ * provisioner (one PV per claim, pinned by its {@code kubernetes.io/hostname} label to the node with the fewest volumes
+ * among {@link #NODES}; each Node's name differs from that label, as on many clouds), the scheduler
  * (a pod whose volume's node is gone stays Pending), pod garbage collection (pods of a deleted node go) and a kubelet
  * (pod IPs 127.0.3.N, Ready when the test says). It also records every moment it sees a broken rule of the operator.
  */
@@ -54,11 +55,24 @@ final class FakeControllers implements AutoCloseable {
         this.client = client;
         this.namespace = namespace;
         this.agents = agents;
-        for (String node : NODES) {
-            client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(node)
-                    .addToLabels(MemberLoss.HOSTNAME_KEY, node).endMetadata().build()).create();
-        }
+        NODES.forEach(this::addNode);
         loop.scheduleWithFixedDelay(this::round, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** A Node, as a kubelet registers it: named {@code node-N}, its hostname label {@code host-N}. */
+    void addNode(String node) {
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(node)
+                .addToLabels(VolumeNodeAffinity.HOSTNAME_KEY, hostname(node)).endMetadata().build()).create();
+    }
+
+    static String hostname(String node) {
+        return node.replace("node-", "host-");
+    }
+
+    /** The name of the Node a volume is pinned to, whether that Node exists or not. */
+    static String nodeOf(io.fabric8.kubernetes.api.model.PersistentVolume volume) {
+        String host = volume.getSpec().getNodeAffinity().getRequired().getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues().get(0);
+        return NODES.stream().filter(n -> hostname(n).equals(host)).findFirst().orElseThrow();
     }
 
     void markReady(String pod) {
@@ -182,14 +196,14 @@ final class FakeControllers implements AutoCloseable {
             if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() == null) {
                 String node = NODES.stream().filter(n -> client.nodes().withName(n).get() != null)
                         .min(java.util.Comparator.comparingLong(n -> client.persistentVolumes().list().getItems().stream()
-                                .filter(v -> MemberLoss.pinnedNode(v).orElse("").equals(n)).count()))
+                                .filter(v -> nodeOf(v).equals(n)).count()))
                         .orElseThrow();
                 String volume = "local-pv-" + nextVolume.getAndIncrement();
                 client.persistentVolumes().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
                         .withNewMetadata().withName(volume).endMetadata()
                         .withNewSpec().withStorageClassName("local-storage").withNewLocal().withPath("/mnt/" + volume).endLocal()
                             .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
-                                .withKey(MemberLoss.HOSTNAME_KEY).withOperator("In").withValues(node)
+                                .withKey(VolumeNodeAffinity.HOSTNAME_KEY).withOperator("In").withValues(hostname(node))
                             .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity()
                         .endSpec().build()).create();
                 PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder(template)
@@ -207,7 +221,7 @@ final class FakeControllers implements AutoCloseable {
                 .filter(c -> c.getMetadata().getName().endsWith("-" + name)).findFirst().orElse(null);
         io.fabric8.kubernetes.api.model.PersistentVolume volume = claim == null ? null
                 : client.persistentVolumes().withName(claim.getSpec().getVolumeName()).get();
-        String node = volume == null ? null : MemberLoss.pinnedNode(volume).orElse(null);
+        String node = volume == null ? null : nodeOf(volume);
         if (node == null || client.nodes().withName(node).get() == null || claim.getMetadata().getDeletionTimestamp() != null) {
             return;
         }

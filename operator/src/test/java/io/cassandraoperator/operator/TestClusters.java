@@ -3,6 +3,7 @@ package io.cassandraoperator.operator;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.ClusterSpec;
 import io.cassandraoperator.api.DatacenterSpec;
+import io.cassandraoperator.api.NodeLossSpec;
 import io.cassandraoperator.api.RackSpec;
 import io.cassandraoperator.api.StorageScopeSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -33,6 +34,15 @@ public final class TestClusters {
         Cluster cluster = new Cluster();
         cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).withUid("uid-" + name).withGeneration(1L).build());
         cluster.setSpec(spec);
+        return cluster;
+    }
+
+    /** The same Cluster with {@code spec.nodeLoss} set. */
+    public static Cluster withNodeLoss(Cluster cluster, boolean replace, String gracePeriod) {
+        NodeLossSpec nodeLoss = new NodeLossSpec();
+        nodeLoss.setReplace(replace);
+        nodeLoss.setGracePeriod(gracePeriod);
+        cluster.getSpec().setNodeLoss(nodeLoss);
         return cluster;
     }
 

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * Local volumes, provisioned as with {@code volumeBindingMode: WaitForFirstConsumer}: once a pod using an unbound claim
  * is scheduled, a PV is created on that pod's node, a directory {@code <state-dir>/nodes/<node>/volumes/<pv>} with node
- * affinity to the node, and bound to the claim. A PV whose claim is gone is deleted with its directory (reclaim policy
+ * affinity to the node's {@code kubernetes.io/hostname} label (as the local static provisioner pins them; the label
+ * need not equal the Node's name), and bound to the claim. A PV whose claim is gone is deleted with its directory (reclaim policy
  * Delete).
  */
 public final class LocalVolumeProvisioner extends ControlLoop {
@@ -93,9 +94,10 @@ public final class LocalVolumeProvisioner extends ControlLoop {
         Quantity size = claim.getSpec().getResources() == null || claim.getSpec().getResources().getRequests() == null
                 ? new Quantity("1Gi") : claim.getSpec().getResources().getRequests().getOrDefault("storage",
                 new Quantity("1Gi"));
+        String hostname = hostname(node);
         PersistentVolume pv = new PersistentVolumeBuilder()
                 .withNewMetadata().withName(name)
-                .addToLabels(HOSTNAME_LABEL, node)
+                .addToLabels(HOSTNAME_LABEL, hostname)
                 .addToAnnotations("pv.kubernetes.io/provisioned-by", "cassandra-local")
                 .endMetadata()
                 .withNewSpec()
@@ -106,7 +108,7 @@ public final class LocalVolumeProvisioner extends ControlLoop {
                 .withVolumeMode("Filesystem")
                 .withNewLocal().withPath(directory.toAbsolutePath().toString()).endLocal()
                 .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
-                .withKey(HOSTNAME_LABEL).withOperator("In").withValues(node)
+                .withKey(HOSTNAME_LABEL).withOperator("In").withValues(hostname)
                 .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity()
                 .withNewClaimRef().withApiVersion("v1").withKind("PersistentVolumeClaim")
                 .withNamespace(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
@@ -126,6 +128,13 @@ public final class LocalVolumeProvisioner extends ControlLoop {
                         + "\"pv.kubernetes.io/bind-completed\":\"yes\",\"volume.kubernetes.io/selected-node\":\""
                         + node + "\"}},\"spec\":{\"volumeName\":\"" + name + "\"}}");
         markBound(claim, name);
+    }
+
+    /** The node's hostname label; its name when it has none (a Node created by hand). */
+    private String hostname(String node) {
+        return cache.nodes().stream().filter(n -> n.getMetadata().getName().equals(node)).findFirst()
+                .map(n -> n.getMetadata().getLabels() == null ? null : n.getMetadata().getLabels().get(HOSTNAME_LABEL))
+                .orElse(node);
     }
 
     private void markBound(PersistentVolumeClaim claim, String volumeName) {

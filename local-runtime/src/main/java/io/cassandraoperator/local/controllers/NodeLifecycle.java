@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * The simulated machines: Node objects {@code node-1..node-3} in zones a, b and c, Ready; and the failures a test or a
- * user injects. A deleted Node takes its pods with it at once (the kubelet kills their processes when they are gone
+ * user injects. Each Node's {@code kubernetes.io/hostname} label is {@code host-N}, not its name: on many clouds the
+ * two differ, and the local volumes are pinned by the label, so every test on this runtime shows that the operator
+ * matches a volume's node affinity against labels. Users keep typing the Node names ({@code delete-node node-1}). A deleted Node takes its pods with it at once (the kubelet kills their processes when they are gone
  * from the API) and its disks: the node's directory is removed once none of its pods is left.
  */
 public final class NodeLifecycle extends ControlLoop {
@@ -60,15 +62,20 @@ public final class NodeLifecycle extends ControlLoop {
                             + "\"message\":\"simulated node is ready\",\"lastHeartbeatTime\":\"" + now
                             + "\",\"lastTransitionTime\":\"" + now + "\"}],"
                             + "\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"},"
-                            + "{\"type\":\"Hostname\",\"address\":\"" + name + "\"}],"
+                            + "{\"type\":\"Hostname\",\"address\":\"" + hostname(name) + "\"}],"
                             + "\"capacity\":{\"cpu\":\"2\",\"memory\":\"8Gi\",\"pods\":\"110\"},"
                             + "\"allocatable\":{\"cpu\":\"2\",\"memory\":\"8Gi\",\"pods\":\"110\"}}}");
         }
     }
 
+    /** The hostname label of a simulated Node: {@code node-2} runs on {@code host-2}. */
+    public static String hostname(String node) {
+        return node.replaceFirst("^node-", "host-");
+    }
+
     static Node node(String name, String zone) {
         return new NodeBuilder().withNewMetadata().withName(name)
-                .addToLabels(LocalVolumeProvisioner.HOSTNAME_LABEL, name)
+                .addToLabels(LocalVolumeProvisioner.HOSTNAME_LABEL, hostname(name))
                 .addToLabels(ZONE_LABEL, zone)
                 .addToLabels("kubernetes.io/os", "linux")
                 .endMetadata().build();

@@ -52,7 +52,7 @@ class PodSchedulerTest {
                 .endMetadata().withNewSpec().withCapacity(Map.of("storage", new Quantity("1Gi")))
                 .withAccessModes("ReadWriteOnce").withNewLocal().withPath(fixture.stateDir.toString()).endLocal()
                 .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
-                .withKey("kubernetes.io/hostname").withOperator("In").withValues("node-3").endMatchExpression()
+                .withKey("kubernetes.io/hostname").withOperator("In").withValues("host-3").endMatchExpression()
                 .endNodeSelectorTerm().endRequired().endNodeAffinity().endSpec().build()).create();
         fixture.client.persistentVolumeClaims().resource(new PersistentVolumeClaimBuilder().withNewMetadata()
                 .withName("bound-claim").endMetadata().withNewSpec().withVolumeName("pv-on-3")

@@ -25,7 +25,7 @@ class VolumesAndNodesTest {
         assertThat(fixture.client.nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
                 .containsExactly("node-1", "node-2", "node-3");
         Node second = fixture.client.nodes().withName("node-2").get();
-        assertThat(second.getMetadata().getLabels()).containsEntry("kubernetes.io/hostname", "node-2")
+        assertThat(second.getMetadata().getLabels()).containsEntry("kubernetes.io/hostname", "host-2")
                 .containsEntry("topology.kubernetes.io/zone", "zone-b");
         assertThat(second.getStatus().getConditions()).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Ready");
@@ -50,7 +50,7 @@ class VolumesAndNodesTest {
         assertThat(directory).isDirectory();
         assertThat(pv.getSpec().getClaimRef().getUid()).isEqualTo(claim.getMetadata().getUid());
         assertThat(pv.getSpec().getNodeAffinity().getRequired().getNodeSelectorTerms().get(0).getMatchExpressions()
-                .get(0).getValues()).containsExactly(node);
+                .get(0).getValues()).as("pinned by the hostname label, not the name").containsExactly(NodeLifecycle.hostname(node));
         assertThat(pv.getSpec().getCapacity().get("storage")).isEqualTo(new Quantity("2Gi"));
 
         Files.writeString(directory.resolve("sstable"), "data");

@@ -8,6 +8,7 @@ import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.local.cli.CliProcess;
 import io.cassandraoperator.local.cli.SuperuserLogin;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +33,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 7 end to end, real Cassandra (RF=3) under the real operator and agent on the local runtime: 10,000 rows written
- * at QUORUM; the node holding a member is deleted, and the operator replaces the member on another node under its
- * ClusterIP; then another member's disk is wiped and its pod restarted (Cassandra refuses to start: its address is in
+ * at QUORUM; the node holding a member is deleted, and once it has been absent for the Cluster's grace period (15 s
+ * here; issue 17 rule 3) and not before, the operator replaces the member on another node under its ClusterIP. The
+ * runtime's Node names differ from their hostname labels, so the healthy members show that volumes are matched by
+ * label. Then another member's disk is wiped and its pod restarted (Cassandra refuses to start: its address is in
  * the ring), its agent exits with {@link Contract.AgentExit#VOLUME_LOST}, and the operator replaces it without anyone
  * labelling anything. After each,
  * the ring has 3 UN nodes at the same addresses and every row reads back at ALL.
@@ -39,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 class ReplacementEndToEndTest extends EndToEndTest {
     private static final int ROWS = 10_000;
     private static final Duration REPLACE_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration GRACE_PERIOD = Duration.ofSeconds(15);
 
     ReplacementEndToEndTest() throws IOException {
         super(LocalRuntimeFixture.of("replacement"));
@@ -46,10 +52,21 @@ class ReplacementEndToEndTest extends EndToEndTest {
 
     @Test
     void lostNodeAndWipedDiskAreReplacedKeepingAddressesAndEveryRow() throws Exception {
-        CliProcess.Result up = runtime.up(CliProcess.PROJECT.resolve("examples/cluster.yaml"));
+        Path manifest = Files.createTempFile("replacement-cluster-", ".yaml");
+        String example = Files.readString(CliProcess.PROJECT.resolve("examples/cluster.yaml"));
+        assertThat(example).contains("  mode: cassandra\n");
+        Files.writeString(manifest, example.replace("  mode: cassandra\n", "  mode: cassandra\n  nodeLoss:\n    gracePeriod: 15s\n"));
+        CliProcess.Result up;
+        try {
+            up = runtime.up(manifest);
+        } finally {
+            Files.delete(manifest);
+        }
         assertThat(up.exitCode()).as(up.output()).isZero();
 
         KubernetesClient client = runtime.client();
+        assertThat(client.nodes().list().getItems()).allSatisfy(n -> assertThat(n.getMetadata().getLabels().get("kubernetes.io/hostname"))
+                .isNotEqualTo(n.getMetadata().getName()));
         Cluster cluster = onlyCluster();
         String name = cluster.getMetadata().getName();
         String prefix = name + "-dc1-" + cluster.getSpec().getDatacenter().getRacks().get(0).getName() + "-";
@@ -73,7 +90,23 @@ class ReplacementEndToEndTest extends EndToEndTest {
             // system_auth has 3 replicas: with one member lost, logins (LOCAL_QUORUM) still work.
             assertThat(session.execute("SELECT role FROM system_auth.roles WHERE role = ?", superuser.username()).one()).isNotNull();
         }
-        awaitReplaced(name, lostMember);
+        // The absence is recorded, and nothing is given up before the grace period has passed.
+        Instant since = Instant.parse(await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> annotations(lostMember).get(Contract.Annotations.NODE_ABSENT_SINCE), Objects::nonNull));
+        Instant replaceAt = since.plus(GRACE_PERIOD);
+        while (Instant.now().isBefore(replaceAt.minusSeconds(1))) {
+            assertThat(annotations(lostMember)).as("no replacement before %s", replaceAt).doesNotContainKey(Contract.Annotations.REPLACE_CAUSE);
+            Thread.sleep(500);
+        }
+        String nodeCause = awaitReplaced(name, lostMember);
+        assertThat(nodeCause).contains("absent since " + since).contains("grace period 15s");
+        assertThat(events(name, "ReplacementStarted")).singleElement().satisfies(e -> assertThat(Instant.parse(e.getFirstTimestamp()))
+                .as("started after the grace period").isAfterOrEqualTo(replaceAt));
+        assertThat(events(name, "NodeAbsent")).hasSize(1);
+        for (String healthy : List.of(prefix + "0", prefix + "2")) {
+            assertThat(annotations(healthy)).as("healthy member %s", healthy)
+                    .doesNotContainKeys(Contract.Annotations.NODE_ABSENT_SINCE, Contract.Annotations.REPLACE_CAUSE);
+        }
         System.out.printf("MEASURED replacement through the operator after delete-node: %d s (node deleted to member "
                 + "NORMAL, repaired, records removed)%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
         runtime.rememberProcesses();
@@ -165,6 +198,11 @@ class ReplacementEndToEndTest extends EndToEndTest {
             return ready && !annotations(member).containsKey(Contract.Annotations.REPLACE_CAUSE);
         });
         return cause;
+    }
+
+    private List<Event> events(String cluster, String reason) {
+        return runtime.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason()) && cluster.equals(e.getInvolvedObject().getName())).toList();
     }
 
     private static boolean isTrue(Condition condition, String type) {

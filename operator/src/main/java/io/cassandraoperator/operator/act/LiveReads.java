@@ -1,6 +1,6 @@
 package io.cassandraoperator.operator.act;
 
-import io.cassandraoperator.operator.plan.MemberLoss;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,10 +8,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads straight from the API server, past the informer caches: the caches may lag behind, and a step that gives
@@ -47,12 +45,8 @@ final class LiveReads {
         return volumes;
     }
 
-    /** The Nodes the claims' volumes are pinned to that exist. */
-    Set<String> nodes(List<PersistentVolumeClaim> claims) {
-        Set<String> nodes = new HashSet<>();
-        for (PersistentVolume volume : volumes(claims).values()) {
-            MemberLoss.pinnedNode(volume).filter(n -> client.nodes().withName(n).get() != null).ifPresent(nodes::add);
-        }
-        return nodes;
+    /** Every Node that exists. */
+    List<Node> nodes() {
+        return client.nodes().list().getItems();
     }
 }

@@ -94,6 +94,17 @@ final class MembershipSteps implements ScaleStep.Visitor<StepOutcome> {
     }
 
     @Override
+    public StepOutcome replacementRefused(ScaleStep.ReplacementRefused step) {
+        return replace.refuse(step);
+    }
+
+    /** Polled: the grace period ends without any event to wake the reconciler. */
+    @Override
+    public StepOutcome awaitNodeReturn(ScaleStep.AwaitNodeReturn step) {
+        return new StepOutcome(null, step.replaceAt() != null, step);
+    }
+
+    @Override
     public StepOutcome continueReplacement(ScaleStep.ContinueReplacement step) {
         return replace.proceed(step, membersConfig);
     }

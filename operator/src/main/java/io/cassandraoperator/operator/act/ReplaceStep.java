@@ -7,6 +7,7 @@ import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.operator.model.MembersConfigMap;
 import io.cassandraoperator.operator.observe.MemberRecords;
 import io.cassandraoperator.operator.plan.MemberLoss;
+import io.cassandraoperator.operator.plan.NodeLossPolicy;
 import io.cassandraoperator.operator.plan.ScaleStep;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -53,10 +54,12 @@ final class ReplaceStep {
 
     StepOutcome start(ScaleStep.StartReplacement start) {
         String member = start.member();
-        Service service = context.service(member);
         List<PersistentVolumeClaim> claims = context.observed().claimsOf(member);
         // The caches may lag behind the API: only live reads prove a volume or a Node gone before a claim is given up.
-        Optional<String> confirmed = MemberLoss.cause(service, live.pod(member), claims, live.volumes(claims), live.nodes(claims));
+        Service current = live.service(member);
+        Optional<String> confirmed = current == null ? Optional.empty() : MemberLoss.cause(current, live.pod(member), claims,
+                live.volumes(claims), live.nodes(), NodeLossPolicy.of(context.cluster()), Instant.now());
+        Service service = current == null ? context.service(member) : current;
         if (confirmed.isEmpty()) {
             return new StepOutcome("member " + member + " looked lost (" + start.cause() + ") but the API says otherwise; looking again",
                     false, new ScaleStep.Wait("confirming that member " + member + " is lost"));
@@ -69,9 +72,19 @@ final class ReplaceStep {
                 context.clusterName(), member, confirmed.get(), claims.stream().map(c -> c.getMetadata().getName()).toList());
         context.writer().updateMetadata(service, m -> m.addToAnnotations(Annotations.REPLACE_CAUSE, confirmed.get())
                 .addToAnnotations(Annotations.REPLACE_CLAIMS, claimUids).addToAnnotations(Annotations.REPLACE_POD, podUid)
-                .addToAnnotations(Annotations.REPAIR_RUN, runId).removeFromAnnotations(Annotations.REPAIR_FAILURE));
+                .addToAnnotations(Annotations.REPAIR_RUN, runId).removeFromAnnotations(Annotations.REPAIR_FAILURE)
+                .removeFromAnnotations(Annotations.NODE_ABSENT_SINCE));
         recordStarted(member, runId, confirmed.get());
         return new StepOutcome(null, false, new ScaleStep.ContinueReplacement(start.rack(), member, confirmed.get()));
+    }
+
+    /** Touches nothing: says once, in a Warning Event and the log, that the member is not replaced and why. */
+    StepOutcome refuse(ScaleStep.ReplacementRefused refused) {
+        Service service = context.service(refused.member());
+        context.events().record(context.cluster(), EventReason.ReplacementRefused, "refused/" + refused.member() + "/"
+                + service.getMetadata().getUid() + "/" + refused.cause(), "member " + refused.member() + " must be replaced ("
+                + refused.cause() + "), but the replacement is refused: " + refused.message());
+        return StepOutcome.nothingToDo(refused);
     }
 
     /** Recorded after the records, and again on every later round: an operator stopped in between did not record it. */

@@ -4,6 +4,7 @@ import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.operator.OperatorSettings;
 import io.cassandraoperator.operator.observe.MemberRecords;
 import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.cassandraoperator.operator.plan.MemberLoss;
 import io.cassandraoperator.operator.plan.Refusal;
 import io.cassandraoperator.operator.plan.ScaleStep;
 import io.fabric8.kubernetes.api.model.Service;
@@ -41,6 +42,11 @@ public final class RoundActions {
     /** The Cluster's children: Secrets, Services, disruption budget, rack StatefulSets, members ConfigMap. */
     public ClusterChildren children() {
         return children;
+    }
+
+    /** Records the node absences the caches show once live reads confirm them, and removes those that ended. */
+    public void recordNodeAbsences(MemberLoss.Assessment assessment) {
+        new NodeAbsenceRecords(cluster, observed, writer, events, live).apply(assessment);
     }
 
     /**

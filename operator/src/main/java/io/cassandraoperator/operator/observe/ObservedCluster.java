@@ -27,17 +27,17 @@ import java.util.stream.IntStream;
 
 /**
  * The objects of one Cluster as the informer caches hold them, by name, with the cluster-scoped PersistentVolumes and
- * the names of the Nodes (read only, to recognise a member whose disk is lost).
+ * the Nodes (read only, to recognise a member whose disk is lost).
  */
 public record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Service> services, Map<String, Pod> pods,
                        Map<String, PersistentVolumeClaim> claims, Map<String, ConfigMap> configMaps,
                        Map<String, Secret> secrets, Map<String, PodDisruptionBudget> disruptionBudgets,
-                       Map<String, PersistentVolume> volumes, Set<String> nodes) {
+                       Map<String, PersistentVolume> volumes, List<Node> nodes) {
 
     public ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Service> services, Map<String, Pod> pods,
                     Map<String, PersistentVolumeClaim> claims, Map<String, ConfigMap> configMaps,
                     Map<String, Secret> secrets, Map<String, PodDisruptionBudget> disruptionBudgets) {
-        this(statefulSets, services, pods, claims, configMaps, secrets, disruptionBudgets, Map.of(), Set.of());
+        this(statefulSets, services, pods, claims, configMaps, secrets, disruptionBudgets, Map.of(), List.of());
     }
 
     public static ObservedCluster from(Context<Cluster> context) {
@@ -49,7 +49,7 @@ public record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String,
                 byName(context.getSecondaryResources(Secret.class)),
                 byName(context.getSecondaryResources(PodDisruptionBudget.class)),
                 byName(everyCached(context, PersistentVolume.class)),
-                everyCached(context, Node.class).stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet()));
+                List.copyOf(everyCached(context, Node.class)));
     }
 
     /** A cluster-scoped informer's whole cache: Nodes and volumes belong to no Cluster. */
@@ -95,7 +95,11 @@ public record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String,
 
     /** A member is ready when its pod reports Ready and is not being deleted. */
     public boolean ready(String member) {
-        Pod pod = pods.get(member);
+        return ready(pods.get(member));
+    }
+
+    /** A pod is ready when it reports Ready and is not being deleted. */
+    public static boolean ready(Pod pod) {
         return pod != null && pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
                 && pod.getStatus().getConditions() != null
                 && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));

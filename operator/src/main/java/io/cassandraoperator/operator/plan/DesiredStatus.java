@@ -81,7 +81,9 @@ public final class DesiredStatus {
             conditions.add(allReady
                     ? condition(READY, true, "AllMembersReady", ready + " of " + desired + " members ready")
                     : condition(READY, false, "MembersNotReady", ready + " of " + members + " members ready, " + desired + " wanted"));
-            conditions.add(progress == null
+            conditions.add(step instanceof ScaleStep.ReplacementRefused
+                    ? condition(PROGRESSING, false, EventReason.ReplacementRefused.name(), "nothing is changed while the replacement is refused")
+                    : progress == null
                     ? condition(PROGRESSING, false, "Steady", "nothing to change")
                     : condition(PROGRESSING, true, progressReason(step), progress));
             conditions.add(step instanceof ScaleStep.DecommissionFailed failed
@@ -97,6 +99,11 @@ public final class DesiredStatus {
                     : step instanceof ScaleStep.CleanupFailed cleanupFailed
                     ? condition(DEGRADED, true, "CleanupFailed", "the cleanup of member " + cleanupFailed.member() + " after the scale-out failed: "
                         + cleanupFailed.message() + ". Run nodetool cleanup on it, then remove the annotation " + Annotations.CLEANUP_FAILURE + " from its Service")
+                    : step instanceof ScaleStep.ReplacementRefused refused
+                    ? condition(DEGRADED, true, EventReason.ReplacementRefused.name(), "member " + refused.member() + " must be replaced ("
+                        + refused.cause() + "), but the replacement is refused: " + refused.message())
+                    : step instanceof ScaleStep.AwaitNodeReturn absent && absent.replaceAt() == null
+                    ? condition(DEGRADED, true, "NodeLossNotReplaced", absent.progress())
                     : condition(DEGRADED, false, "AsExpected", "no refused change, no failed operation"));
         }
         conditions.forEach(c -> c.setLastTransitionTime(now.toString()));
@@ -168,6 +175,8 @@ public final class DesiredStatus {
             return "CleaningUp";
         } else if (step instanceof ScaleStep.StartReplacement || step instanceof ScaleStep.ContinueReplacement) {
             return "ReplacingMember";
+        } else if (step instanceof ScaleStep.AwaitNodeReturn) {
+            return "AwaitingNodeReturn";
         }
         return "Waiting";
     }

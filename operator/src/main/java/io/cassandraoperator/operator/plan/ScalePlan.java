@@ -29,8 +29,14 @@ public final class ScalePlan {
     public record Rack(String name, int desired, int replicas) {
     }
 
-    /** A member that must be replaced (see {@link MemberLoss}) and has no replacement record yet. */
-    public record Loss(String rack, String member, String cause) {
+    /**
+     * A member that must be replaced (see {@link MemberLoss}) and has no replacement record yet; {@code refusal} says why
+     * it must not be ({@link ReplacementRefusal}), null when nothing stops it.
+     */
+    public record Loss(String rack, String member, String cause, String refusal) {
+        public Loss(String rack, String member, String cause) {
+            this(rack, member, cause, null);
+        }
     }
 
     private ScalePlan() {
@@ -78,6 +84,9 @@ public final class ScalePlan {
         }
         if (!losses.isEmpty()) {
             Loss loss = losses.get(0);
+            if (loss.refusal() != null) {
+                return new ScaleStep.ReplacementRefused(loss.rack(), loss.member(), loss.cause(), loss.refusal());
+            }
             Optional<String> otherNotReady = racks.stream()
                     .flatMap(rack -> java.util.stream.IntStream.range(0, rack.replicas()).mapToObj(o -> memberName.apply(rack.name(), o)))
                     .filter(member -> !member.equals(loss.member()) && !ready.contains(member))

@@ -1,5 +1,9 @@
 package io.cassandraoperator.operator.plan;
 
+import io.cassandraoperator.api.Contract.Labels;
+
+import java.time.Instant;
+
 /** The one membership change the operator makes next, or why it makes none: decided by {@link ScalePlan}. */
 public sealed interface ScaleStep {
     /** What status reports while this step is the next one; null when there is nothing to wait for. */
@@ -39,6 +43,10 @@ public sealed interface ScaleStep {
         R startReplacement(StartReplacement step);
 
         R continueReplacement(ContinueReplacement step);
+
+        R replacementRefused(ReplacementRefused step);
+
+        R awaitNodeReturn(AwaitNodeReturn step);
     }
 
     record Steady() implements ScaleStep {
@@ -186,6 +194,35 @@ public sealed interface ScaleStep {
 
         public String progress() {
             return "replacing member " + member + " on an empty disk (" + cause + ")";
+        }
+    }
+
+    /** A member must be replaced but no other replica can hold its data (see {@link ReplacementRefusal}): nothing is touched. */
+    record ReplacementRefused(String rack, String member, String cause, String message) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.replacementRefused(this);
+        }
+
+        public String progress() {
+            return null;
+        }
+    }
+
+    /**
+     * The Node of a member's volume is absent and the operator waits for it to come back: until {@code replaceAt}, or,
+     * with replacement on node loss off ({@code replaceAt} null), until it comes back or a user asks for the replacement.
+     */
+    record AwaitNodeReturn(String member, String evidence, Instant since, Instant replaceAt) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.awaitNodeReturn(this);
+        }
+
+        public String progress() {
+            String absent = "member " + member + " is not ready and " + evidence + (since == null ? "" : " since " + since);
+            return replaceAt == null
+                    ? absent + "; replacement on node loss is off (spec.nodeLoss.replace: false): bring the Node back, or label its Service "
+                        + Labels.REPLACE + "=true to replace it on an empty disk"
+                    : absent + "; it is replaced on an empty disk at " + replaceAt + " unless the Node comes back";
         }
     }
 }

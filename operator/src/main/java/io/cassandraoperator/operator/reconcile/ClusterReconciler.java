@@ -104,7 +104,9 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         children.removeRacks(RackRemoval.deletable(cluster, observed));
 
         MemberRecords records = MemberRecords.of(cluster, observed);
-        ScaleStep step = ScalePlan.next(cluster, observed, records, MemberLoss.losses(observed, records));
+        MemberLoss.Assessment losses = MemberLoss.assess(cluster, observed, records, Instant.now());
+        act.recordNodeAbsences(losses);
+        ScaleStep step = losses.over(ScalePlan.next(cluster, observed, records, losses.losses()));
         DesiredMembers members = DesiredMembers.of(cluster, observed, step, records.leaving());
         Map<String, Service> services = children.ensureMemberServices(members);
         Map<String, String> membersConfig = children.ensureMembersConfigMap(services, members.seeds(), records.replacing());

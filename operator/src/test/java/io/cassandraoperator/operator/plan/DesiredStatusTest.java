@@ -77,6 +77,28 @@ class DesiredStatusTest {
     }
 
     @Test
+    void aRefusedReplacementAndANodeLossLeftToTheUserAreDegradedAWaitedOneIsProgress() {
+        ObservedCluster observed = observed(3, 2, "c-dc1-rack1-0", "c-dc1-rack2-0", "c-dc1-rack2-1");
+        ClusterStatus refused = DesiredStatus.compute(cluster, observed, Optional.empty(),
+                new ScaleStep.ReplacementRefused("rack1", "c-dc1-rack1-1", "requested", "datacenter.replicationFactor is 1"), null, T0);
+        assertThat(condition(refused, "Degraded")).isEqualTo("True/ReplacementRefused");
+        assertThat(DesiredStatus.condition(refused, "Degraded").orElseThrow().getMessage())
+                .contains("c-dc1-rack1-1").contains("requested").contains("replicationFactor is 1");
+        assertThat(condition(refused, "Progressing")).isEqualTo("False/ReplacementRefused");
+
+        ClusterStatus off = DesiredStatus.compute(cluster, observed, Optional.empty(),
+                new ScaleStep.AwaitNodeReturn("c-dc1-rack1-1", "no Node satisfies it", T0, null), null, T1);
+        assertThat(condition(off, "Degraded")).isEqualTo("True/NodeLossNotReplaced");
+        assertThat(DesiredStatus.condition(off, "Degraded").orElseThrow().getMessage()).contains("spec.nodeLoss.replace: false");
+
+        ClusterStatus waiting = DesiredStatus.compute(cluster, observed, Optional.empty(),
+                new ScaleStep.AwaitNodeReturn("c-dc1-rack1-1", "no Node satisfies it", T0, T1), null, T0);
+        assertThat(condition(waiting, "Degraded")).isEqualTo("False/AsExpected");
+        assertThat(condition(waiting, "Progressing")).isEqualTo("True/AwaitingNodeReturn");
+        assertThat(DesiredStatus.condition(waiting, "Progressing").orElseThrow().getMessage()).contains("replaced on an empty disk at " + T1);
+    }
+
+    @Test
     void refusalAndFailedDecommissionAreDegraded() {
         ClusterStatus refused = DesiredStatus.compute(cluster, observed(3, 2), Optional.of(new Refusal(EventReason.DatacenterRenameRefused, "no")),
                 new ScaleStep.Steady(), null, T0);

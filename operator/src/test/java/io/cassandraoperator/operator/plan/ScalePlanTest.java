@@ -157,6 +157,14 @@ class ScalePlanTest {
     }
 
     @Test
+    void aRefusedLossTouchesNothingAndSaysWhy() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 2, 2));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-1", "requested", "only 1 other member(s) are ready"));
+        assertThat(ScalePlan.next(racks, Set.of("a-0"), List.of(), List.of(), lost, List.of(), NAME))
+                .isEqualTo(new ScaleStep.ReplacementRefused("a", "a-1", "requested", "only 1 other member(s) are ready"));
+    }
+
+    @Test
     void aRecordedReplacementGoesOnBeforeScalingAndALaterLoss() {
         List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 4, 3));
         List<MemberRecords.Replacement> running = List.of(new MemberRecords.Replacement("a", "a-2", "requested", Set.of(), "", null));
