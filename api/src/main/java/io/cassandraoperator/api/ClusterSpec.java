@@ -1,7 +1,6 @@
 package io.cassandraoperator.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -20,9 +19,8 @@ public class ClusterSpec {
     @Required
     @Pattern(VersionNumber.PATTERN)
     @Size(max = 14)
-    @ValidationRule(value = VersionNumber.NOT_DOWNGRADED_RULE,
-            message = "version may not go down: Cassandra cannot downgrade its data files; pick this version or a newer one")
-    @JsonPropertyDescription("Version of Cassandra to run, e.g. 5.0.6. It may go up (rolling, one member at a time), never down.")
+    @JsonPropertyDescription("Version of Cassandra to run, e.g. 5.0.6. It may go up (rolling, one member at a time), never down,"
+            + " except back to status.dataVersion when a new version never ran (an image that does not exist).")
     private String version;
 
     @JsonPropertyDescription("Image repository of the Cassandra image (with the member agent); the image is repository:version.")

@@ -3,6 +3,7 @@ package io.cassandraoperator.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.Condition;
 
 import java.util.ArrayList;
@@ -26,6 +27,11 @@ public class ClusterStatus {
     @JsonPropertyDescription("Per rack: members and ready members, as in Rook.")
     private Map<String, RackStatus> racks = new TreeMap<>();
 
+    @JsonPropertyDescription("The newest Cassandra version that has run on the members' data (pods whose container started,"
+            + " or a rack's version while one of its pods is missing); spec.version may be set back to it, not below.")
+    @Pattern(VersionNumber.PATTERN)
+    private String dataVersion;
+
     @JsonPropertyDescription("Ready, Progressing and Degraded, each with a reason and a message.")
     private List<Condition> conditions = new ArrayList<>();
 
@@ -37,6 +43,8 @@ public class ClusterStatus {
     public void setReadyMembers(Integer readyMembers) { this.readyMembers = readyMembers; }
     public Map<String, RackStatus> getRacks() { return racks; }
     public void setRacks(Map<String, RackStatus> racks) { this.racks = racks; }
+    public String getDataVersion() { return dataVersion; }
+    public void setDataVersion(String dataVersion) { this.dataVersion = dataVersion; }
     public List<Condition> getConditions() { return conditions; }
     public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 }

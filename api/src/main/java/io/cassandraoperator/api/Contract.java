@@ -26,6 +26,8 @@ public final class Contract {
         public static final String REPLACE = "cassandra.rook.io/replace";
         /** Set by the StatefulSet controller on each Pod; the member Service selects its Pod with it. */
         public static final String POD_NAME = "statefulset.kubernetes.io/pod-name";
+        /** Set by the StatefulSet controller on each Pod: the revision of the template the pod was made from. */
+        public static final String REVISION = "controller-revision-hash";
         public static final String APP_NAME = "app.kubernetes.io/name";
         public static final String APP_NAME_VALUE = "cassandra";
         public static final String MANAGED_BY = "app.kubernetes.io/managed-by";

@@ -1,7 +1,6 @@
 package io.cassandraoperator.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -21,7 +20,28 @@ import java.util.List;
         message = "rack names must be unique within the datacenter")
 @ValidationRule(value = "oldSelf.racks.all(o, o.members == 0 || self.racks.exists(r, r.name == o.name))",
         message = "a rack can be removed only after its members were scaled to 0 (each is decommissioned first)")
+@ValidationRule(value = DatacenterSpec.CLAIM_TEMPLATE_NAME_KEPT,
+        message = "a rack's storage.volumeClaimTemplates[0].metadata.name cannot change: its members' claims are named after it"
+                + " and a new name would be ignored. Set it back; of a rack's storage only a larger size can be asked for")
+@ValidationRule(value = DatacenterSpec.STORAGE_CLASS_KEPT,
+        message = "a rack's storage.volumeClaimTemplates[0].spec.storageClassName cannot change: the members' volumes exist"
+                + " and would not move. Set it back; of a rack's storage only a larger size can be asked for")
 public class DatacenterSpec {
+    /** The claim template of the same rack before and after, when both have one. */
+    private static final String SAME_RACK_TEMPLATES = "self.racks.all(r, oldSelf.racks.all(o, o.name != r.name"
+            + " || !has(r.storage) || !has(r.storage.volumeClaimTemplates) || !has(o.storage) || !has(o.storage.volumeClaimTemplates)"
+            + " || size(r.storage.volumeClaimTemplates) != 1 || size(o.storage.volumeClaimTemplates) != 1 || ";
+    static final String CLAIM_TEMPLATE_NAME_KEPT = SAME_RACK_TEMPLATES
+            + "(has(r.storage.volumeClaimTemplates[0].metadata) && has(r.storage.volumeClaimTemplates[0].metadata.name)"
+            + " ? r.storage.volumeClaimTemplates[0].metadata.name : '')"
+            + " == (has(o.storage.volumeClaimTemplates[0].metadata) && has(o.storage.volumeClaimTemplates[0].metadata.name)"
+            + " ? o.storage.volumeClaimTemplates[0].metadata.name : '')))";
+    static final String STORAGE_CLASS_KEPT = SAME_RACK_TEMPLATES
+            + "(has(r.storage.volumeClaimTemplates[0].spec) && has(r.storage.volumeClaimTemplates[0].spec.storageClassName)"
+            + " ? r.storage.volumeClaimTemplates[0].spec.storageClassName : '')"
+            + " == (has(o.storage.volumeClaimTemplates[0].spec) && has(o.storage.volumeClaimTemplates[0].spec.storageClassName)"
+            + " ? o.storage.volumeClaimTemplates[0].spec.storageClassName : '')))";
+
     @Required
     @Pattern(Names.DNS_LABEL)
     @Size(min = 1, max = 63)

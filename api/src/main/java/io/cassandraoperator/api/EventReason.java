@@ -46,6 +46,16 @@ public enum EventReason {
     ReplacementFinished(Type.NORMAL),
     /** The repair after a replacement failed; the member serves but may miss writes made while it was away. */
     RepairFailed(Type.WARNING),
+    /**
+     * A rack's template was replaced although members are not ready: only pods of its newest revision were, so that
+     * template kept them unready and the new one is its fix.
+     */
+    TemplateCorrected(Type.NORMAL),
+    /**
+     * A member pod stayed unready on a revision that is no longer its StatefulSet's update revision (the controller
+     * does not replace it by itself); the pod was deleted, its claim kept, to be created from the current template.
+     */
+    StuckPodDeleted(Type.WARNING),
     /** A rack left the spec with no members; its StatefulSet was deleted. */
     RackRemoved(Type.NORMAL),
     /** Refusal: the spec asks for Scylla, which this operator does not run. */

@@ -6,13 +6,17 @@ import java.util.regex.Matcher;
 /** A Cassandra release number, major.minor.patch, ordered numerically (5.0.10 is newer than 5.0.9). */
 public record VersionNumber(int major, int minor, int patch) implements Comparable<VersionNumber> {
     public static final String PATTERN = "^[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}$";
-    /** CEL transition rule comparing {@code self} with {@code oldSelf} numerically, part by part, as {@link #compareTo} does. */
-    public static final String NOT_DOWNGRADED_RULE = "self == oldSelf"
-            + " || int(self.split('.')[0]) > int(oldSelf.split('.')[0])"
-            + " || (int(self.split('.')[0]) == int(oldSelf.split('.')[0])"
-            + " && (int(self.split('.')[1]) > int(oldSelf.split('.')[1])"
-            + " || (int(self.split('.')[1]) == int(oldSelf.split('.')[1])"
-            + " && int(self.split('.')[2]) >= int(oldSelf.split('.')[2]))))";
+    /**
+     * CEL rule on the Cluster's root: {@code spec.version} may go up, never down, except back to (or above) the newest
+     * version that has run on the members' data, {@code status.dataVersion}, which the operator writes from the pods.
+     * The exception is what lets a version that never ran (an image that does not exist) be set back; a field rule
+     * could not read the status, hence a root rule.
+     */
+    public static final String NOT_DOWNGRADED_RULE = "self.spec.version == oldSelf.spec.version"
+            // self.spec.version >= oldSelf.spec.version, part by part
+            + " || (int(self.spec.version.split('.')[0]) > int(oldSelf.spec.version.split('.')[0]) || (int(self.spec.version.split('.')[0]) == int(oldSelf.spec.version.split('.')[0]) && (int(self.spec.version.split('.')[1]) > int(oldSelf.spec.version.split('.')[1]) || (int(self.spec.version.split('.')[1]) == int(oldSelf.spec.version.split('.')[1]) && int(self.spec.version.split('.')[2]) >= int(oldSelf.spec.version.split('.')[2])))))"
+            // self.spec.version >= oldSelf.status.dataVersion
+            + " || (has(oldSelf.status) && has(oldSelf.status.dataVersion) && (int(self.spec.version.split('.')[0]) > int(oldSelf.status.dataVersion.split('.')[0]) || (int(self.spec.version.split('.')[0]) == int(oldSelf.status.dataVersion.split('.')[0]) && (int(self.spec.version.split('.')[1]) > int(oldSelf.status.dataVersion.split('.')[1]) || (int(self.spec.version.split('.')[1]) == int(oldSelf.status.dataVersion.split('.')[1]) && int(self.spec.version.split('.')[2]) >= int(oldSelf.status.dataVersion.split('.')[2]))))))";
     private static final java.util.regex.Pattern COMPILED = java.util.regex.Pattern.compile(PATTERN);
     private static final Comparator<VersionNumber> ORDER =
             Comparator.comparingInt(VersionNumber::major).thenComparingInt(VersionNumber::minor).thenComparingInt(VersionNumber::patch);

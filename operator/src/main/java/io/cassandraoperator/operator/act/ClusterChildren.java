@@ -13,6 +13,7 @@ import io.cassandraoperator.operator.model.SuperuserSecret;
 import io.cassandraoperator.operator.observe.ObservedCluster;
 import io.cassandraoperator.operator.plan.DesiredMembers;
 import io.cassandraoperator.operator.plan.RolloutGate;
+import io.cassandraoperator.operator.plan.StuckPod;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /** Writes the Cluster's children so that they match the desired objects the model builds and the plan admits. */
@@ -67,6 +69,13 @@ public final class ClusterChildren {
 
     /** The rack StatefulSets the rollout admits; replicas are never written here, only by the membership steps. */
     public void ensureRacks(RolloutGate.Rollout rollout) {
+        for (RolloutGate.Correction correction : rollout.corrections()) {
+            StatefulSet actual = observed.statefulSets().get(correction.statefulSet().getMetadata().getName());
+            LOG.info("Cluster {}: writing the template of StatefulSet {} although members are not ready: {}", clusterName(),
+                    actual.getMetadata().getName(), correction.reason());
+            events.record(cluster, EventReason.TemplateCorrected, actual.getMetadata().getUid() + "/" + actual.getMetadata().getGeneration(),
+                    correction.reason());
+        }
         for (StatefulSet desired : rollout.admitted()) {
             writer.ensure(desired, observed.statefulSets().get(desired.getMetadata().getName()), (current, wanted) -> new StatefulSetBuilder(current)
                     .withMetadata(ChildWriter.mergeMetadata(current, wanted))
@@ -77,6 +86,15 @@ public final class ClusterChildren {
                     .endSpec()
                     .build());
         }
+    }
+
+    /** Deletes a member pod a fixed template left behind ({@link StuckPod}); its claim stays. */
+    public void deleteStuckPod(Optional<StuckPod> stuck) {
+        stuck.ifPresent(s -> {
+            LOG.warn("Cluster {}: deleting pod {}: {}", clusterName(), s.pod().getMetadata().getName(), s.reason());
+            events.record(cluster, EventReason.StuckPodDeleted, s.pod().getMetadata().getUid(), s.reason());
+            writer.delete(s.pod());
+        });
     }
 
     /** Deletes the StatefulSets of racks that left the spec with no members ({@link io.cassandraoperator.operator.plan.RackRemoval}). */

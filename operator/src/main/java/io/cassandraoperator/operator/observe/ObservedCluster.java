@@ -86,11 +86,16 @@ public record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String,
 
     /** The first member the StatefulSets have that is not ready, in spec order (rack, then ordinal). */
     public Optional<String> firstNotReadyMember(Cluster cluster) {
+        return notReadyMembers(cluster).stream().findFirst();
+    }
+
+    /** Every member the StatefulSets of the spec's racks have that is not ready, in spec order (rack, then ordinal). */
+    public List<String> notReadyMembers(Cluster cluster) {
         return cluster.getSpec().getDatacenter().getRacks().stream()
                 .flatMap(r -> IntStream.range(0, replicas(RackStatefulSet.name(cluster, r.getName())))
                         .mapToObj(o -> Names.member(cluster.getMetadata().getName(), cluster.getSpec().getDatacenter().getName(), r.getName(), o)))
                 .filter(m -> !ready(m))
-                .findFirst();
+                .toList();
     }
 
     /** A member is ready when its pod reports Ready and is not being deleted. */

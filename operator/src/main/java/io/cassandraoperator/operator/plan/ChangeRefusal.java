@@ -4,11 +4,11 @@ import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.ClusterMode;
 import io.cassandraoperator.api.ClusterSpec;
 import io.cassandraoperator.api.Contract.Labels;
-import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.RackSpec;
 import io.cassandraoperator.api.VersionNumber;
 import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 
 import java.util.Collection;
@@ -27,7 +27,11 @@ public final class ChangeRefusal {
     private ChangeRefusal() {
     }
 
-    public static Optional<Refusal> check(Cluster cluster, Collection<StatefulSet> existing) {
+    /**
+     * @param existing the Cluster's StatefulSets
+     * @param pods     its member pods by name: what they run decides which version the data has ({@link DataVersion})
+     */
+    public static Optional<Refusal> check(Cluster cluster, Collection<StatefulSet> existing, Map<String, Pod> pods) {
         ClusterSpec spec = cluster.getSpec();
         if (spec.getMode() == ClusterMode.SCYLLA) {
             return refuse(EventReason.UnsupportedMode, "mode 'scylla' is not supported; use mode: cassandra");
@@ -59,13 +63,11 @@ public final class ChangeRefusal {
                         + existingDatacenter + "'");
             }
         }
-        for (StatefulSet statefulSet : existing) {
-            String recorded = statefulSet.getMetadata().getAnnotations() == null ? null
-                    : statefulSet.getMetadata().getAnnotations().get(Contract.Annotations.VERSION);
-            if (recorded != null && VersionNumber.parse(recorded).compareTo(version) > 0) {
-                return refuse(EventReason.VersionDowngradeRefused, "StatefulSet " + statefulSet.getMetadata().getName() + " runs Cassandra "
-                        + recorded + "; going down to " + version + " is not supported (sstables and system tables may not be readable by an older release). Set version back to " + recorded + " or higher");
-            }
+        Optional<VersionNumber> dataVersion = DataVersion.of(cluster, existing, pods);
+        if (dataVersion.isPresent() && dataVersion.get().compareTo(version) > 0) {
+            return refuse(EventReason.VersionDowngradeRefused, "the members' data was written by Cassandra " + dataVersion.get()
+                    + "; going down to " + version + " is not supported (sstables and system tables may not be readable by an older release)."
+                    + " Set version back to " + dataVersion.get() + " or higher");
         }
         Set<String> racks = spec.getDatacenter().getRacks().stream().map(RackSpec::getName).collect(Collectors.toSet());
         for (StatefulSet statefulSet : existing) {

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * Decides the next membership change. Cassandra lets one node join or leave at a time and needs every replica up to
  * stream, so: a decommission in progress blocks every other change; a member is added or decommissioned only when
  * every existing member is ready; growth goes to the rack furthest below its count (ties in spec order); shrinking
- * takes the highest ordinal of the rack furthest above its count. Cleanups owed after a scale-out run one member at a
+ * takes the highest ordinal of the rack furthest above its count. Growth comes before shrinking: members moved
+ * between racks (one rack down, another up) join their new rack before the old ones leave, so the datacenter never
+ * has fewer replicas than either count asks for. Cleanups owed after a scale-out run one member at a
  * time once no member is to be added or removed (Cassandra refuses a cleanup while ranges move); a started one is a
  * barrier like a decommission.
  */
@@ -105,15 +107,6 @@ public final class ScalePlan {
                 .flatMap(rack -> java.util.stream.IntStream.range(0, rack.replicas()).mapToObj(o -> memberName.apply(rack.name(), o)))
                 .filter(member -> !ready.contains(member))
                 .findFirst();
-        Optional<Rack> shrink = racks.stream().filter(r -> r.replicas() > r.desired())
-                .max(Comparator.comparingInt((Rack r) -> r.replicas() - r.desired()).thenComparing(Comparator.comparingInt(racks::indexOf).reversed()));
-        if (shrink.isPresent()) {
-            if (notReady.isPresent()) {
-                return new ScaleStep.Wait("member " + notReady.get() + " is not ready; a decommission starts only when every member is ready");
-            }
-            Rack rack = shrink.get();
-            return new ScaleStep.StartDecommission(rack.name(), rack.replicas() - 1, memberName.apply(rack.name(), rack.replicas() - 1));
-        }
         Optional<Rack> grow = racks.stream().filter(r -> r.desired() > r.replicas())
                 .max(Comparator.comparingInt((Rack r) -> r.desired() - r.replicas()).thenComparing(Comparator.comparingInt(racks::indexOf).reversed()));
         if (grow.isPresent()) {
@@ -122,6 +115,15 @@ public final class ScalePlan {
             }
             Rack rack = grow.get();
             return new ScaleStep.AddMember(rack.name(), rack.replicas(), memberName.apply(rack.name(), rack.replicas()));
+        }
+        Optional<Rack> shrink = racks.stream().filter(r -> r.replicas() > r.desired())
+                .max(Comparator.comparingInt((Rack r) -> r.replicas() - r.desired()).thenComparing(Comparator.comparingInt(racks::indexOf).reversed()));
+        if (shrink.isPresent()) {
+            if (notReady.isPresent()) {
+                return new ScaleStep.Wait("member " + notReady.get() + " is not ready; a decommission starts only when every member is ready");
+            }
+            Rack rack = shrink.get();
+            return new ScaleStep.StartDecommission(rack.name(), rack.replicas() - 1, memberName.apply(rack.name(), rack.replicas() - 1));
         }
         if (notReady.isPresent()) {
             return new ScaleStep.Wait("waiting for member " + notReady.get() + " to be ready");

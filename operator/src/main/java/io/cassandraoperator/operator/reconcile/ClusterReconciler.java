@@ -18,6 +18,7 @@ import io.cassandraoperator.operator.plan.Refusal;
 import io.cassandraoperator.operator.plan.RolloutGate;
 import io.cassandraoperator.operator.plan.ScalePlan;
 import io.cassandraoperator.operator.plan.ScaleStep;
+import io.cassandraoperator.operator.plan.StuckPod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -66,7 +67,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     public UpdateControl<Cluster> reconcile(Cluster cluster, Context<Cluster> context) {
         ObservedCluster observed = ObservedCluster.from(context);
         RoundActions act = new RoundActions(cluster, observed, context.getClient(), settings, agent, recordedEvents);
-        Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values());
+        Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods());
         if (refusal.isPresent()) {
             return refuse(cluster, observed, refusal.get(), act);
         }
@@ -104,6 +105,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         children.removeRacks(RackRemoval.deletable(cluster, observed));
 
         MemberRecords records = MemberRecords.of(cluster, observed);
+        children.deleteStuckPod(StuckPod.find(cluster, observed, records));
         MemberLoss.Assessment losses = MemberLoss.assess(cluster, observed, records, Instant.now());
         act.recordNodeAbsences(losses);
         ScaleStep step = losses.over(ScalePlan.next(cluster, observed, records, losses.losses()));

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class ChangeRefusalTest {
     }
 
     private static Optional<String> reason(Cluster cluster, List<StatefulSet> existing) {
-        return ChangeRefusal.check(cluster, existing).map(r -> r.reason().name());
+        return ChangeRefusal.check(cluster, existing, Map.of()).map(r -> r.reason().name());
     }
 
     @Test
@@ -50,7 +51,7 @@ class ChangeRefusalTest {
         cluster.getSpec().getDatacenter().getRacks().get(0).setMembers(3);
         assertThat(reason(cluster, before)).isEmpty();
         cluster.getSpec().getDatacenter().getRacks().get(0).setMembers(2);
-        Optional<Refusal> refusal = ChangeRefusal.check(cluster, before);
+        Optional<Refusal> refusal = ChangeRefusal.check(cluster, before, Map.of());
         assertThat(refusal).get().extracting(Refusal::reason).isEqualTo(EventReason.ScaleDownBelowReplicationFactor);
         assertThat(refusal.get().message()).contains("replication factor 3").contains("4 members");
         cluster.getSpec().getDatacenter().setReplicationFactor(2);
@@ -75,7 +76,7 @@ class ChangeRefusalTest {
         Cluster cluster = TestClusters.cluster("c", "ns", 3);
         List<StatefulSet> before = existing(cluster);
         cluster.getSpec().getDatacenter().setName("dc2");
-        assertThat(ChangeRefusal.check(cluster, before)).get().satisfies(r -> {
+        assertThat(ChangeRefusal.check(cluster, before, Map.of())).get().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(EventReason.DatacenterRenameRefused);
             assertThat(r.message()).contains("'dc1'").contains("'dc2'");
         });

@@ -59,6 +59,20 @@ class ScalePlanTest {
     }
 
     @Test
+    void membersMovedBetweenRacksJoinTheNewRackBeforeTheOldOneShrinks() {
+        // Rack a 3 -> 2 and rack b 2 -> 3 in one edit: the total stays 5, and never goes below it on the way.
+        List<ScalePlan.Rack> moved = List.of(new ScalePlan.Rack("a", 2, 3), new ScalePlan.Rack("b", 3, 2));
+        assertThat(ScalePlan.next(moved, ready(moved), List.of(), List.of(), NAME)).isEqualTo(new ScaleStep.AddMember("b", 2, "b-2"));
+        List<ScalePlan.Rack> joining = List.of(new ScalePlan.Rack("a", 2, 3), new ScalePlan.Rack("b", 3, 3));
+        Set<String> ready = ready(joining);
+        ready.remove("b-2");
+        assertThat(ScalePlan.next(joining, ready, List.of(), List.of(), NAME)).as("the new member is still joining")
+                .isInstanceOf(ScaleStep.Wait.class);
+        assertThat(ScalePlan.next(joining, ready(joining), List.of(), List.of(), NAME)).as("once it is ready")
+                .isEqualTo(new ScaleStep.StartDecommission("a", 2, "a-2"));
+    }
+
+    @Test
     void noDecommissionStartsWhileAMemberIsNotReady() {
         List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 5));
         Set<String> ready = ready(racks);

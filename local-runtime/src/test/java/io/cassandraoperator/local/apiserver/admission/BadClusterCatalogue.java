@@ -17,9 +17,10 @@ import java.util.stream.Stream;
  * The catalogue of bad Cluster documents under test resources {@code bad-clusters/}. Each file starts with comment
  * lines: {@code # expect:} (part of the error the user must see), {@code # refused-by:} ({@code api} when the API
  * server refuses it, {@code operator} when only the operator can), and optionally {@code # update-of:} (the stored
- * object it replaces: a path under the project root or under the test resources).
+ * object it replaces: a path under the project root or under the test resources), or {@code # create-only:} (why it
+ * can only be sent as a new Cluster, e.g. a bad name, which an update cannot change).
  */
-public record BadClusterCatalogue(String name, String expect, String refusedBy, JsonNode document, JsonNode updateOf) {
+public record BadClusterCatalogue(String name, String expect, String refusedBy, JsonNode document, JsonNode updateOf, boolean createOnly) {
     public static final Path PROJECT_ROOT = projectRoot();
     public static final Path CRD = PROJECT_ROOT.resolve("deploy/crds/clusters.cassandra.rook.io-v1.yml");
     private static final Pattern HEADER = Pattern.compile("^# ([a-z-]+): (.*)$");
@@ -55,6 +56,7 @@ public record BadClusterCatalogue(String name, String expect, String refusedBy, 
             String expect = null;
             String refusedBy = "api";
             JsonNode updateOf = null;
+            boolean createOnly = false;
             for (String line : text.lines().takeWhile(l -> l.startsWith("#")).toList()) {
                 Matcher m = HEADER.matcher(line);
                 if (!m.matches()) {
@@ -65,11 +67,12 @@ public record BadClusterCatalogue(String name, String expect, String refusedBy, 
                     case "refused-by" -> refusedBy = m.group(2);
                     case "update-of" -> updateOf = readYaml(m.group(2).startsWith("examples/")
                             ? PROJECT_ROOT.resolve(m.group(2)) : resources().getParent().resolve(m.group(2)));
+                    case "create-only" -> createOnly = true;
                     default -> { }
                 }
             }
             String name = file.getFileName().toString().replaceFirst("\\.yaml$", "");
-            return new BadClusterCatalogue(name, expect, refusedBy, Serialization.yamlMapper().readTree(text), updateOf);
+            return new BadClusterCatalogue(name, expect, refusedBy, Serialization.yamlMapper().readTree(text), updateOf, createOnly);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

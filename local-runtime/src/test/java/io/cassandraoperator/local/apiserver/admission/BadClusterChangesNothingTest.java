@@ -89,6 +89,18 @@ class BadClusterChangesNothingTest {
     @ParameterizedTest
     @MethodSource("catalogue")
     void refusedAndNothingChanges(BadClusterCatalogue bad) throws Exception {
+        if (bad.createOnly()) {
+            GenericKubernetesResource created = Serialization.jsonMapper().treeToValue(bad.document(), GenericKubernetesResource.class);
+            created.getMetadata().setNamespace(null);
+            assertThatThrownBy(() -> client.resource(created).fieldValidation(FieldValidateable.Validation.STRICT).create())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(422);
+                        assertThat(e.getStatus().getMessage()).contains(bad.expect());
+                    });
+            assertThat(client.resources(Cluster.class).withName(created.getMetadata().getName()).get()).isNull();
+            assertThat(children(created.getMetadata().getName())).isEmpty();
+            return;
+        }
         JsonNode base = bad.updateOf() != null ? bad.updateOf()
                 : BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve(
                         bad.document().path("spec").path("datacenter").path("racks").size() > 1

@@ -44,6 +44,25 @@ class CustomResourceValidatorTest {
     }
 
     @Test
+    void aVersionThatNeverRanCanBeSetBackToTheDataVersionButNotBelow() {
+        JsonNode single = BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml"));
+        com.fasterxml.jackson.databind.node.ObjectNode broken = single.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) broken.get("spec")).put("version", "5.0.99");
+        broken.putObject("status").put("dataVersion", "5.0.6");
+        com.fasterxml.jackson.databind.node.ObjectNode setBack = broken.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) setBack.get("spec")).put("version", "5.0.6");
+        com.fasterxml.jackson.databind.node.ObjectNode below = broken.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) below.get("spec")).put("version", "5.0.5");
+        com.fasterxml.jackson.databind.node.ObjectNode withoutStatus = broken.deepCopy();
+        withoutStatus.remove("status");
+
+        assertThat(VALIDATOR.validate(setBack, broken, true)).as("back to the version the data has").isEmpty();
+        assertThat(VALIDATOR.validate(below, broken, true)).as("below it").singleElement().asString().contains("version may not go down");
+        assertThat(VALIDATOR.validate(setBack, withoutStatus, true)).as("no dataVersion known").singleElement().asString()
+                .contains("version may not go down");
+    }
+
+    @Test
     void examplesAndAllowedChangesPass() {
         JsonNode single = BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml"));
         JsonNode multi = BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve("examples/cluster-multirack.yaml"));
