@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the mock API server lacks and a cluster has: the Service IP allocator, the StatefulSet controller (OrderedReady
- * pods and their claims, deleting pods above replicas, recreating a missing claim under an existing pod), a local-PV
+ * pods and their claims, deleting pods above replicas, recreating a missing claim under an existing pod, claims owned by their StatefulSet when its retention policy says Delete), a local-PV
  * provisioner (one PV per claim, pinned to the node with the fewest volumes among {@link #NODES}), the scheduler
  * (a pod whose volume's node is gone stays Pending), pod garbage collection (pods of a deleted node go) and a kubelet
  * (pod IPs 127.0.3.N, Ready when the test says) and the garbage collector (objects whose owners are gone). It also records every moment it sees a broken rule of the operator.
@@ -195,9 +195,16 @@ final class FakeControllers implements AutoCloseable {
                                 .withKey(MemberLoss.HOSTNAME_KEY).withOperator("In").withValues(node)
                             .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity()
                         .endSpec().build()).create();
-                PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder(template)
+                PersistentVolumeClaimBuilder builder = new PersistentVolumeClaimBuilder(template)
                         .editMetadata().withName(claim).withNamespace(namespace).endMetadata()
-                        .editSpec().withVolumeName(volume).endSpec().build()).create();
+                        .editSpec().withVolumeName(volume).endSpec();
+                if (set.getSpec().getPersistentVolumeClaimRetentionPolicy() != null
+                        && "Delete".equals(set.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())) {
+                    // As the StatefulSet controller does: the claim goes with its StatefulSet.
+                    builder.editMetadata().addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet")
+                            .withName(set.getMetadata().getName()).withUid(set.getMetadata().getUid()).endOwnerReference().endMetadata();
+                }
+                PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(namespace).resource(builder.build()).create();
                 claimUids.computeIfAbsent(member, m -> new CopyOnWriteArrayList<>()).add(created.getMetadata().getUid());
             }
         }
