@@ -37,6 +37,19 @@ public final class Contract {
         }
     }
 
+    /** Finalizers the operator puts on a Cluster. */
+    public static final class Finalizers {
+        /**
+         * On a Cluster with {@code persistentVolumeClaimRetentionPolicy.whenDeleted: Delete} only: the operator deletes
+         * the members' claims, then their Services and the Secrets, once the pods are gone, and then removes it. A
+         * Cluster that retains its claims carries no finalizer, so its deletion never waits for the operator.
+         */
+        public static final String DELETE_DATA = "cassandra.rook.io/delete-data";
+
+        private Finalizers() {
+        }
+    }
+
     /**
      * Annotations: records of progress and of messages a user should read. The member-Service records are the
      * operator's memory of every multi-step operation: each is written before the step that depends on it, so an

@@ -58,6 +58,18 @@ public enum EventReason {
     StuckPodDeleted(Type.WARNING),
     /** A rack left the spec with no members; its StatefulSet was deleted. */
     RackRemoved(Type.NORMAL),
+    /**
+     * The Cluster is being deleted with {@code whenDeleted: Delete}: its members' pods are gone (confirmed on the
+     * server) and their claims were deleted.
+     */
+    ClaimsDeleted(Type.NORMAL),
+    /** The deletion cleanup finished: claims, member Services and Secrets are gone and the finalizer was removed. */
+    DeletionCleanupFinished(Type.NORMAL),
+    /**
+     * The deletion cleanup did not finish within its bound: the finalizer was removed anyway so that the deletion is
+     * not blocked forever; the message names every object left behind.
+     */
+    DeletionCleanupAbandoned(Type.WARNING),
     /** Refusal: the spec asks for Scylla, which this operator does not run. */
     UnsupportedMode(Type.WARNING),
     /** Refusal: the spec cannot be turned into members (a rack without a count or storage, ...). */

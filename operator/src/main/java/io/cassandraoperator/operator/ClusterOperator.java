@@ -41,6 +41,10 @@ public final class ClusterOperator implements AutoCloseable {
         operator.register(new ClusterReconciler(settings), c -> {
             // JOSDK's default gives up after 5 failed attempts until the next event; an API server that keeps failing
             // for a while must not leave a half-done step waiting for an event that may never come.
+            // Reconciles also a Cluster being deleted, without JOSDK's own finalizer (a Cleaner would put one on every
+            // Cluster): only a Cluster whose data goes with it carries one (plan.DataDeletion), so the deletion of a
+            // Cluster that keeps its data never waits for the operator.
+            c.withTriggerReconcilerOnAllEvents(true);
             c.withRetry(GenericRetry.defaultLimitedExponentialRetry().withoutMaxAttempts().setMaxInterval(Duration.ofMinutes(1).toMillis()));
             if (settings.namespaces().isEmpty()) {
                 c.watchingAllNamespaces();

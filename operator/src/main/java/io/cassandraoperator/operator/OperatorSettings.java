@@ -17,12 +17,21 @@ import java.util.Set;
  * @param agentPort              the agents' HTTP port on the pod IP
  * @param operationPollInterval  how often a running operation (cleanup, repair) is polled
  * @param leaseNamespace         where the leader-election Lease lives; empty = no leader election (a single operator)
+ * @param deletionCleanupLimit   how long after a Cluster's deletion (whenDeleted: Delete) the operator keeps its finalizer
+ *                               while the pods, claims, Services and Secrets go; past it the finalizer is removed anyway
  */
-public record OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval, Optional<String> leaseNamespace) {
+public record OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval, Optional<String> leaseNamespace,
+                               Duration deletionCleanupLimit) {
     static final String LEASE_NAME = "cassandra-operator";
     static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
     /** A decommission's end starts the member's removal, so it is looked for sooner; one agent call a second is cheap. */
     static final Duration DECOMMISSION_POLL = Duration.ofSeconds(1);
+    /** Pods drain for up to two minutes (RackStatefulSet.TERMINATION_GRACE_SECONDS); ten leaves room for a slow volume release. */
+    static final Duration DEFAULT_DELETION_CLEANUP_LIMIT = Duration.ofMinutes(10);
+
+    public OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval, Optional<String> leaseNamespace) {
+        this(namespaces, agentPort, operationPollInterval, leaseNamespace, DEFAULT_DELETION_CLEANUP_LIMIT);
+    }
 
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
         String watch = env.getOrDefault("WATCH_NAMESPACES", "");
@@ -31,7 +40,9 @@ public record OperatorSettings(Set<String> namespaces, int agentPort, Duration o
         int port = Integer.parseInt(env.getOrDefault("AGENT_PORT", String.valueOf(Contract.Ports.AGENT)));
         Duration poll = Optional.ofNullable(env.get("OPERATION_POLL_SECONDS")).map(s -> Duration.ofSeconds(Long.parseLong(s))).orElse(DEFAULT_POLL);
         Optional<String> lease = Optional.ofNullable(env.get("LEADER_ELECTION_NAMESPACE")).filter(n -> !n.isBlank());
-        return new OperatorSettings(namespaces, port, poll, lease);
+        Duration cleanup = Optional.ofNullable(env.get("DELETION_CLEANUP_SECONDS")).map(s -> Duration.ofSeconds(Long.parseLong(s)))
+                .orElse(DEFAULT_DELETION_CLEANUP_LIMIT);
+        return new OperatorSettings(namespaces, port, poll, lease, cleanup);
     }
 
     /** How often a running decommission is polled: at most every second, never less often than other operations. */

@@ -37,13 +37,8 @@ class ClusterLifecycleTest {
         List<HasMetadata> owned = new ArrayList<>();
         owned.add(harness.statefulSet("c-dc1-rack1"));
         owned.add(harness.service("c-client"));
-        for (int i = 0; i < 3; i++) {
-            owned.add(harness.service("c-dc1-rack1-" + i));
-        }
         ConfigMap members = harness.api.client.configMaps().inNamespace(NAMESPACE).withName("c-members").get();
         owned.add(members);
-        owned.add(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get());
-        owned.add(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-superuser").get());
         owned.add(harness.api.client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("c-pdb").get());
         for (HasMetadata object : owned) {
             assertThat(object).as("object exists").isNotNull();
@@ -51,6 +46,19 @@ class ClusterLifecycleTest {
                     .singleElement().extracting(OwnerReference::getUid).isEqualTo(created.getMetadata().getUid());
             assertThat(object.getMetadata().getLabels()).containsEntry(Labels.CLUSTER, "c").containsEntry(Labels.MANAGED_BY, "cassandra-operator");
         }
+        // What the data needs outlives the Cluster (issue 17, rule 5): no owner the garbage collector could follow.
+        List<HasMetadata> retained = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            retained.add(harness.service("c-dc1-rack1-" + i));
+        }
+        retained.add(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get());
+        retained.add(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-superuser").get());
+        retained.addAll(harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems());
+        assertThat(retained).hasSize(8).allSatisfy(object -> {
+            assertThat(object.getMetadata().getOwnerReferences()).as(object.getKind() + " " + object.getMetadata().getName()).isNullOrEmpty();
+            assertThat(object.getMetadata().getLabels()).containsEntry(Labels.CLUSTER, "c");
+        });
+        assertThat(harness.cluster("c").get().getMetadata().getFinalizers()).as("claims retained: no finalizer").isNullOrEmpty();
         assertThat(harness.statefulSet("c-dc1-rack1").getSpec().getReplicas()).isEqualTo(3);
         assertThat(harness.statefulSet("c-dc1-rack1").getMetadata().getLabels()).containsEntry(Labels.DATACENTER, "dc1").containsEntry(Labels.RACK, "rack1");
 

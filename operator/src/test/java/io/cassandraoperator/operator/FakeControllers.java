@@ -26,11 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the mock API server lacks and a cluster has: the Service IP allocator, the StatefulSet controller (OrderedReady
- * pods and their claims, deleting pods above replicas, recreating a missing claim under an existing pod), a local-PV
- * provisioner (one PV per claim, pinned by its {@code kubernetes.io/hostname} label to the node with the fewest volumes
- * among {@link #NODES}; each Node's name differs from that label, as on many clouds), the scheduler
+ * pods and their claims, deleting pods above replicas, recreating a missing claim under an existing pod, claims owned
+ * by their StatefulSet when its retention policy says Delete), a local-PV provisioner (one PV per claim, pinned by its
+ * {@code kubernetes.io/hostname} label to the node with the fewest volumes among {@link #NODES}; each Node's name
+ * differs from that label, as on many clouds), the scheduler
  * (a pod whose volume's node is gone stays Pending), pod garbage collection (pods of a deleted node go) and a kubelet
- * (pod IPs 127.0.3.N, Ready when the test says). It also records every moment it sees a broken rule of the operator.
+ * (pod IPs 127.0.3.N, Ready when the test says) and the garbage collector (objects whose owners are gone). It also records every moment it sees a broken rule of the operator.
  */
 final class FakeControllers implements AutoCloseable {
     private final KubernetesClient client;
@@ -83,6 +84,7 @@ final class FakeControllers implements AutoCloseable {
         try {
             allocateServiceIps();
             collectPodsOfDeletedNodes();
+            collectGarbage();
             runStatefulSets();
         } catch (RuntimeException e) {
             // The next round sees the API again; a conflict with the operator's writes is normal.
@@ -182,6 +184,8 @@ final class FakeControllers implements AutoCloseable {
         Pod pod = new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace)
                     .withLabels(set.getSpec().getTemplate().getMetadata().getLabels()).addToLabels(Labels.POD_NAME, name)
+                    .addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet").withName(set.getMetadata().getName())
+                        .withUid(set.getMetadata().getUid()).withController(true).endOwnerReference()
                 .endMetadata()
                 .withSpec(set.getSpec().getTemplate().getSpec())
                 .withNewStatus().withPhase("Pending").withConditions(condition(false)).endStatus()
@@ -206,9 +210,16 @@ final class FakeControllers implements AutoCloseable {
                                 .withKey(VolumeNodeAffinity.HOSTNAME_KEY).withOperator("In").withValues(hostname(node))
                             .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity()
                         .endSpec().build()).create();
-                PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder(template)
+                PersistentVolumeClaimBuilder builder = new PersistentVolumeClaimBuilder(template)
                         .editMetadata().withName(claim).withNamespace(namespace).endMetadata()
-                        .editSpec().withVolumeName(volume).endSpec().build()).create();
+                        .editSpec().withVolumeName(volume).endSpec();
+                if (set.getSpec().getPersistentVolumeClaimRetentionPolicy() != null
+                        && "Delete".equals(set.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())) {
+                    // As the StatefulSet controller does: the claim goes with its StatefulSet.
+                    builder.editMetadata().addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet")
+                            .withName(set.getMetadata().getName()).withUid(set.getMetadata().getUid()).endOwnerReference().endMetadata();
+                }
+                PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(namespace).resource(builder.build()).create();
                 claimUids.computeIfAbsent(member, m -> new CopyOnWriteArrayList<>()).add(created.getMetadata().getUid());
             }
         }
@@ -240,6 +251,34 @@ final class FakeControllers implements AutoCloseable {
             p.getStatus().setPodIP(ip);
             return p;
         });
+    }
+
+    /**
+     * The garbage collector, background propagation: an object whose every owner is gone (no Cluster or StatefulSet
+     * with that UID) is deleted; pods only while {@link #holdPodDeletion} is off.
+     */
+    private void collectGarbage() {
+        List<io.fabric8.kubernetes.api.model.HasMetadata> dependents = new java.util.ArrayList<>(
+                client.apps().statefulSets().inNamespace(namespace).list().getItems());
+        if (!holdPodDeletion) {
+            dependents.addAll(client.pods().inNamespace(namespace).list().getItems());
+        }
+        dependents.addAll(client.services().inNamespace(namespace).list().getItems());
+        dependents.addAll(client.configMaps().inNamespace(namespace).list().getItems());
+        dependents.addAll(client.secrets().inNamespace(namespace).list().getItems());
+        dependents.addAll(client.persistentVolumeClaims().inNamespace(namespace).list().getItems());
+        dependents.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems());
+        // Owners listed after their dependents: an owner created after the dependents' list is never missed.
+        Set<String> owners = new java.util.HashSet<>();
+        client.resources(io.cassandraoperator.api.Cluster.class).inNamespace(namespace).list().getItems()
+                .forEach(c -> owners.add(c.getMetadata().getUid()));
+        client.apps().statefulSets().inNamespace(namespace).list().getItems().forEach(s -> owners.add(s.getMetadata().getUid()));
+        for (io.fabric8.kubernetes.api.model.HasMetadata object : dependents) {
+            List<io.fabric8.kubernetes.api.model.OwnerReference> refs = object.getMetadata().getOwnerReferences();
+            if (refs != null && !refs.isEmpty() && refs.stream().noneMatch(r -> owners.contains(r.getUid()))) {
+                client.resource(object).delete();
+            }
+        }
     }
 
     /** Pod garbage collection: a pod bound to a Node that no longer exists is deleted. */

@@ -1,6 +1,14 @@
 package io.cassandraoperator.operator;
 
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -9,6 +17,7 @@ import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Executors;
@@ -20,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The mock's dispatcher with faults a real API server shows, while {@link #enabled}: every 3rd write answered 500
  * without being applied, every 5th update or patch answered 409 (a stale resourceVersion) without being applied, every 7th applied and then answered 500 (the
  * client cannot tell it happened), every 4th watch refused with 500, and every accepted watch closed by the server
- * after a short while.
+ * after a short while. Always, as a real API server: a delete whose uid or resourceVersion precondition fails is
+ * refused with 409.
  */
 final class FaultyDispatcher extends KubernetesMixedDispatcher {
     volatile boolean enabled;
@@ -36,6 +46,10 @@ final class FaultyDispatcher extends KubernetesMixedDispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        MockResponse refused = "DELETE".equals(request.getMethod()) ? preconditionFailure(request) : null;
+        if (refused != null) {
+            return refused;
+        }
         if (!enabled) {
             return super.dispatch(request);
         }
@@ -64,6 +78,39 @@ final class FaultyDispatcher extends KubernetesMixedDispatcher {
             return fault(500, "injected: internal error after the write was applied");
         }
         return response;
+    }
+
+    /**
+     * The CRUD mock ignores a delete's body; a real API server refuses a delete whose DeleteOptions preconditions (uid,
+     * resourceVersion) do not match the object, with 409 and its message. Checked here, always, not only while faults
+     * are enabled.
+     */
+    private MockResponse preconditionFailure(RecordedRequest request) {
+        // Read without consuming: the server records the same request for the tests.
+        String body = request.getBody() == null ? null : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        Preconditions preconditions = Serialization.unmarshal(body, DeleteOptions.class).getPreconditions();
+        if (preconditions == null) {
+            return null;
+        }
+        String path = request.getPath().split("\\?")[0];
+        MockResponse current = super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, path, Headers.builder().build(), new Buffer()));
+        if (current.code() != 200) {
+            return null;
+        }
+        ObjectMeta meta = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8),
+                GenericKubernetesResource.class).getMetadata();
+        String failed = preconditions.getUid() != null && !preconditions.getUid().equals(meta.getUid())
+                ? "UID in precondition: " + preconditions.getUid() + ", UID in object meta: " + meta.getUid()
+                : preconditions.getResourceVersion() != null && !preconditions.getResourceVersion().equals(meta.getResourceVersion())
+                ? "ResourceVersion in precondition: " + preconditions.getResourceVersion() + ", ResourceVersion in object meta: "
+                        + meta.getResourceVersion()
+                : null;
+        String[] segments = path.split("/");
+        return failed == null ? null : fault(409, "Operation cannot be fulfilled on " + segments[segments.length - 2] + " \\\"" + meta.getName()
+                + "\\\": Precondition failed: " + failed);
     }
 
     private MockResponse fault(int code, String message) {

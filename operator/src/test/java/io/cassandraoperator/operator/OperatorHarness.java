@@ -39,6 +39,8 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
     FakeAgents agents;
     FakeControllers controllers;
     final AtomicInteger reconciles = new AtomicInteger();
+    /** How long a deleted Cluster's cleanup may take; set before {@link #startOperator}. */
+    Duration deletionCleanupLimit = Duration.ofMinutes(10);
     private ClusterOperator operator;
 
     @Override
@@ -50,7 +52,8 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
     }
 
     void startOperator() {
-        OperatorSettings settings = new OperatorSettings(Set.of(NAMESPACE), agents.port, Duration.ofMillis(200), Optional.empty());
+        OperatorSettings settings = new OperatorSettings(Set.of(NAMESPACE), agents.port, Duration.ofMillis(200), Optional.empty(),
+                deletionCleanupLimit);
         operator = new ClusterOperator(api.client, settings, new Metrics() {
             @Override
             public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +65,18 @@ public final class GarbageCollector extends ControlLoop {
             if (owners.stream().noneMatch(r -> ownerExists(r, o.getMetadata().getNamespace()))) {
                 LOG.info("{} {}/{}: every owner is gone ({}); deleting it", o.getKind(), o.getMetadata().getNamespace(),
                         o.getMetadata().getName(), owners.stream().map(r -> r.getKind() + "/" + r.getName()).toList());
-                client.genericKubernetesResources(o.getApiVersion(), o.getKind())
-                        .inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName()).delete();
+                // At the version scanned: an object of that name adopted or recreated since (a Cluster recreated
+                // from the same file takes over its ConfigMap) is not the one whose owners are gone.
+                try {
+                    client.genericKubernetesResources(o.getApiVersion(), o.getKind())
+                            .inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName())
+                            .lockResourceVersion(o.getMetadata().getResourceVersion()).delete();
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                    LOG.info("{} {}/{} changed since the scan; keeping it", o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
+                }
             }
         }
     }

@@ -217,6 +217,36 @@ class LocalApiServerTest {
     }
 
     @Test
+    void deletePreconditionsOnUidAndResourceVersionRefuseAnotherObjectWith409() {
+        ConfigMap first = client.configMaps().resource(configMap("p", "a")).create();
+        client.configMaps().withName("p").withGracePeriod(0).delete();
+        ConfigMap newer = client.configMaps().resource(configMap("p", "b")).create();
+        String path = "/api/v1/namespaces/" + newer.getMetadata().getNamespace() + "/configmaps/p";
+
+        KubernetesClientException staleUid = org.junit.jupiter.api.Assertions.assertThrows(KubernetesClientException.class,
+                () -> client.raw(path, "DELETE", new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
+                        .withNewPreconditions().withUid(first.getMetadata().getUid()).endPreconditions().build()));
+        assertThat(staleUid.getCode()).isEqualTo(409);
+        assertThat(staleUid.getStatus().getReason()).isEqualTo("Conflict");
+        assertThat(staleUid.getStatus().getMessage()).isEqualTo("Operation cannot be fulfilled on configmaps \"p\": Precondition failed: UID in precondition: "
+                + first.getMetadata().getUid() + ", UID in object meta: " + newer.getMetadata().getUid());
+        assertThat(client.configMaps().withName("p").get().getMetadata().getUid()).isEqualTo(newer.getMetadata().getUid());
+
+        ConfigMap changed = client.configMaps().withName("p").edit(c -> new ConfigMapBuilder(c).addToData("k", "c").build());
+        KubernetesClientException staleVersion = org.junit.jupiter.api.Assertions.assertThrows(KubernetesClientException.class,
+                () -> client.configMaps().withName("p").lockResourceVersion(newer.getMetadata().getResourceVersion()).delete());
+        assertThat(staleVersion.getCode()).isEqualTo(409);
+        assertThat(staleVersion.getStatus().getMessage()).isEqualTo("Operation cannot be fulfilled on configmaps \"p\": Precondition failed: "
+                + "ResourceVersion in precondition: " + newer.getMetadata().getResourceVersion() + ", ResourceVersion in object meta: "
+                + changed.getMetadata().getResourceVersion());
+        assertThat(client.configMaps().withName("p").get()).isNotNull();
+
+        client.raw(path, "DELETE", new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder().withNewPreconditions()
+                .withUid(changed.getMetadata().getUid()).withResourceVersion(changed.getMetadata().getResourceVersion()).endPreconditions().build());
+        assertThat(client.configMaps().withName("p").get()).as("both preconditions hold: deleted").isNull();
+    }
+
+    @Test
     void objectsAndClusterIpsSurviveARestart() throws Exception {
         createCrd();
         Service member = client.services().resource(service("member-0", null)).create();

@@ -75,8 +75,17 @@ public final class ChildWriter {
         return client.resource(object).update();
     }
 
-    void delete(HasMetadata object) {
-        client.resource(object).delete();
+    /**
+     * Deletes the object the caller decided on and no other (its UID is a precondition): a newer object of the same
+     * name stays, and the 409 makes the round look again. False when it is gone already.
+     */
+    boolean delete(HasMetadata decidedOn) {
+        return new PreconditionedDelete(client).delete(decidedOn, false);
+    }
+
+    /** As {@link #delete}, and only if the object is still at the version the decision read (its records, its spec). */
+    boolean deleteUnchanged(HasMetadata decidedOn) {
+        return new PreconditionedDelete(client).delete(decidedOn, true);
     }
 
     /** Changes a Service's labels or annotations: the records of the decommission protocol. */
@@ -92,7 +101,9 @@ public final class ChildWriter {
 
     /** Desired labels and annotations over the actual ones; the seed label goes when no longer wanted. */
     static ObjectMeta mergeMetadata(HasMetadata actual, HasMetadata desired) {
-        ObjectMetaBuilder metadata = new ObjectMetaBuilder(actual.getMetadata());
+        ObjectMetaBuilder metadata = new ObjectMetaBuilder(actual.getMetadata())
+                // Ownership as desired: an object left by an earlier Cluster of this name is adopted, a retained one released.
+                .withOwnerReferences(desired.getMetadata().getOwnerReferences());
         if (desired.getMetadata().getLabels() == null || !desired.getMetadata().getLabels().containsKey(Labels.SEED)) {
             metadata.removeFromLabels(Labels.SEED);
         }

@@ -5,6 +5,7 @@ import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.operator.model.AgentTokenSecret;
+import io.cassandraoperator.operator.model.ChildMetadata;
 import io.cassandraoperator.operator.model.ClientService;
 import io.cassandraoperator.operator.model.ClusterDisruptionBudget;
 import io.cassandraoperator.operator.model.MemberService;
@@ -16,6 +17,11 @@ import io.cassandraoperator.operator.plan.RolloutGate;
 import io.cassandraoperator.operator.plan.StuckPod;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -56,6 +62,31 @@ public final class ClusterChildren {
             // Before any StatefulSet: a member pod's env refers to it.
             LOG.info("Cluster {}: creating the superuser Secret {} with a generated password", clusterName(), SuperuserSecret.name(cluster));
             writer.create(SuperuserSecret.build(cluster, SuperuserSecret.newPassword()));
+        }
+    }
+
+    /**
+     * Secrets and claims keep no owner that could delete them: a Secret written by an earlier operator version with
+     * the Cluster as its owner is released (member Services are released by their update, {@link ChildWriter#mergeMetadata}),
+     * and a claim a StatefulSet owns (created under a retention policy that deleted claims with it) is released too,
+     * so that deleting a StatefulSet or the Cluster never deletes data by itself.
+     */
+    public void releaseRetained() {
+        for (Secret secret : observed.secrets().values()) {
+            if (ChildMetadata.ownedByACluster(secret)) {
+                LOG.info("Cluster {}: releasing Secret {} from its owner, so that deleting the Cluster keeps it", clusterName(),
+                        secret.getMetadata().getName());
+                writer.update(new SecretBuilder(secret).editMetadata().withOwnerReferences(List.of()).endMetadata().build());
+            }
+        }
+        for (PersistentVolumeClaim claim : observed.claims().values()) {
+            List<OwnerReference> owners = claim.getMetadata().getOwnerReferences();
+            if (owners != null && owners.stream().anyMatch(r -> "StatefulSet".equals(r.getKind()))) {
+                LOG.info("Cluster {}: releasing claim {} from its StatefulSet, so that deleting the StatefulSet keeps it", clusterName(),
+                        claim.getMetadata().getName());
+                writer.update(new PersistentVolumeClaimBuilder(claim).editMetadata()
+                        .withOwnerReferences(owners.stream().filter(r -> !"StatefulSet".equals(r.getKind())).toList()).endMetadata().build());
+            }
         }
     }
 
@@ -105,7 +136,8 @@ public final class ClusterChildren {
                     statefulSet.getMetadata().getName());
             events.record(cluster, EventReason.RackRemoved, statefulSet.getMetadata().getUid(),
                     "rack " + rack + " left the spec with no members; its StatefulSet is deleted");
-            writer.delete(statefulSet);
+            // At the version whose zero replicas the plan read.
+            writer.deleteUnchanged(statefulSet);
         }
     }
 
@@ -137,10 +169,13 @@ public final class ClusterChildren {
         if (actual == null) {
             LOG.info("Cluster {}: creating ConfigMap {} with seeds {}", clusterName(), desired.getMetadata().getName(), seeds);
             return writer.create(desired).getData();
-        } else if (!Objects.equals(actual.getData(), desired.getData())) {
+        } else if (!Objects.equals(actual.getData(), desired.getData())
+                || !Objects.equals(actual.getMetadata().getOwnerReferences(), desired.getMetadata().getOwnerReferences())) {
+            // The owner too: one left by an earlier Cluster of this name is adopted before the garbage collector takes it.
             LOG.info("Cluster {}: updating ConfigMap {}: seeds {}, {} member addresses", clusterName(),
                     desired.getMetadata().getName(), desired.getData().get(Contract.MembersConfig.SEEDS), addresses.size());
-            writer.update(new ConfigMapBuilder(actual).withData(desired.getData()).build());
+            writer.update(new ConfigMapBuilder(actual).withData(desired.getData())
+                    .editMetadata().withOwnerReferences(desired.getMetadata().getOwnerReferences()).endMetadata().build());
         }
         return desired.getData();
     }

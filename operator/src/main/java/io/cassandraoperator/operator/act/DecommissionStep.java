@@ -141,9 +141,10 @@ final class DecommissionStep {
         // The Event before the Service: once the Service is gone nothing is left to say that it is owed.
         context.events().record(context.cluster(), EventReason.MemberRemoved, MemberRecords.decommissionAttempt(service),
                 "member " + remove.member() + " was decommissioned and removed with its claim");
-        // The Service goes last: it holds the record that this member's decommission finished.
+        // The Service goes last: it holds the record that this member's decommission finished, so it goes only at the
+        // version whose record the plan read.
         LOG.info("Cluster {}: deleting the Service of decommissioned member {}", context.clusterName(), remove.member());
-        context.writer().delete(service);
+        context.writer().deleteUnchanged(service);
         return new StepOutcome(null, false, remove);
     }
 

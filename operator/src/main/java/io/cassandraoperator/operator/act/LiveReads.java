@@ -1,5 +1,7 @@
 package io.cassandraoperator.operator.act;
 
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.operator.plan.MemberLoss;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -26,6 +28,11 @@ final class LiveReads {
 
     Pod pod(String name) {
         return client.pods().inNamespace(namespace).withName(name).get();
+    }
+
+    /** Every pod labelled with the Cluster's name. */
+    List<Pod> podsOfCluster(String cluster) {
+        return client.pods().inNamespace(namespace).withLabel(Contract.Labels.CLUSTER, cluster).list().getItems();
     }
 
     Service service(String name) {

@@ -26,6 +26,7 @@ public final class RoundActions {
     private final AgentOperation agents;
     private final LiveReads live;
     private final ClusterChildren children;
+    private final ClusterDeletion deletion;
 
     /** @param recordedEvents the names of the Events this process recorded or found, shared by every round */
     public RoundActions(Cluster cluster, ObservedCluster observed, KubernetesClient client, OperatorSettings settings, AgentClient agent,
@@ -37,6 +38,12 @@ public final class RoundActions {
         this.agents = new AgentOperation(cluster, observed, settings, agent);
         this.live = new LiveReads(client, cluster.getMetadata().getNamespace());
         this.children = new ClusterChildren(cluster, observed, writer, events);
+        this.deletion = new ClusterDeletion(cluster, client, writer, events, live);
+    }
+
+    /** The finalizer and the deletes of a Cluster deleted with whenDeleted: Delete. */
+    public ClusterDeletion deletion() {
+        return deletion;
     }
 
     /** The Cluster's children: Secrets, Services, disruption budget, rack StatefulSets, members ConfigMap. */

@@ -23,7 +23,7 @@ public final class AgentTokenSecret {
 
     public static Secret build(Cluster cluster, String token) {
         return new SecretBuilder()
-                .withMetadata(ChildMetadata.of(cluster, name(cluster), ClusterLabels.cluster(cluster)))
+                .withMetadata(ChildMetadata.retained(cluster, name(cluster), ClusterLabels.cluster(cluster)))
                 .withType("Opaque")
                 .withData(Map.of(AgentSecret.TOKEN, Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8))))
                 .build();

@@ -22,7 +22,7 @@ public final class MemberService {
             labels.put(Labels.SEED, "true");
         }
         return new ServiceBuilder()
-                .withMetadata(ChildMetadata.of(cluster, member, labels))
+                .withMetadata(ChildMetadata.retained(cluster, member, labels))
                 .withNewSpec()
                     .withType("ClusterIP")
                     // Cassandra gossips through this address while it bootstraps, long before it is ready.

@@ -44,6 +44,7 @@ public final class RackStatefulSet {
     public static final String USER_CONFIG_VOLUME = "user-config";
     public static final String METRICS_CONFIG_VOLUME = "metrics-config";
     public static final String TMP_VOLUME = "tmp";
+    private static final String RETAIN = "Retain";
     /** The user of the Cassandra image (agent/pom.xml, Jib profile); fsGroup makes the data volume writable for it. */
     public static final long CASSANDRA_USER = 999;
     /** Long enough for the agent to drain Cassandra (flush memtables) before the kubelet kills it. */
@@ -81,9 +82,12 @@ public final class RackStatefulSet {
                     .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
                     .withNewSelector().withMatchLabels(ClusterLabels.rackSelector(cluster, rack.getName())).endSelector()
                     .withNewPersistentVolumeClaimRetentionPolicy()
-                        // Scale-down removes a decommissioned member's claim itself, only after Cassandra let it go.
-                        .withWhenScaled("Retain")
-                        .withWhenDeleted(whenDeleted(spec))
+                        // No StatefulSet ever owns a claim, so deleting one by hand never deletes data: scale-down
+                        // removes a decommissioned member's claim itself, only after Cassandra let it go, and a
+                        // Cluster deleted with whenDeleted: Delete has its claims deleted by the operator
+                        // (act.ClusterDeletion) once the pods are gone.
+                        .withWhenScaled(RETAIN)
+                        .withWhenDeleted(RETAIN)
                     .endPersistentVolumeClaimRetentionPolicy()
                     .withVolumeClaimTemplates(new PersistentVolumeClaimBuilder(template)
                             .editOrNewMetadata().addToLabels(labels).endMetadata()
@@ -115,9 +119,10 @@ public final class RackStatefulSet {
                 .build();
     }
 
-    private static String whenDeleted(ClusterSpec spec) {
+    /** Whether deleting the Cluster deletes its claims (and then its member Services and Secrets) too. */
+    public static boolean deletesDataWithCluster(ClusterSpec spec) {
         VolumeClaimRetentionPolicy policy = spec.getPersistentVolumeClaimRetentionPolicy();
-        return policy != null && policy.getWhenDeleted() == VolumeClaimRetentionPolicy.Policy.DELETE ? "Delete" : "Retain";
+        return policy != null && policy.getWhenDeleted() == VolumeClaimRetentionPolicy.Policy.DELETE;
     }
 
     private static Map<String, String> podAnnotations(ClusterSpec spec, RackSpec rack) {

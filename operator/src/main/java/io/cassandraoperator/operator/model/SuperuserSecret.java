@@ -34,7 +34,7 @@ public final class SuperuserSecret {
         data.put(Contract.SuperuserSecret.USERNAME, base64(name(cluster)));
         data.put(Contract.SuperuserSecret.PASSWORD, base64(password));
         return new SecretBuilder()
-                .withMetadata(ChildMetadata.of(cluster, name(cluster), ClusterLabels.cluster(cluster)))
+                .withMetadata(ChildMetadata.retained(cluster, name(cluster), ClusterLabels.cluster(cluster)))
                 .withType("Opaque")
                 .withData(data)
                 .build();

@@ -10,6 +10,7 @@ import io.cassandraoperator.operator.act.StepOutcome;
 import io.cassandraoperator.operator.observe.MemberRecords;
 import io.cassandraoperator.operator.observe.ObservedCluster;
 import io.cassandraoperator.operator.plan.ChangeRefusal;
+import io.cassandraoperator.operator.plan.DataDeletion;
 import io.cassandraoperator.operator.plan.DesiredMembers;
 import io.cassandraoperator.operator.plan.DesiredStatus;
 import io.cassandraoperator.operator.plan.MemberLoss;
@@ -48,6 +49,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
     /** After a conflict (our cache was behind the API), look again soon rather than through the error backoff. */
     private static final Duration AFTER_CONFLICT = Duration.ofMillis(500);
+    /** How often a deleted Cluster's cleanup looks again while pods or claims are going. */
+    private static final Duration DELETION_POLL = Duration.ofSeconds(1);
 
     private final OperatorSettings settings;
     private final AgentClient agent = new AgentClient();
@@ -65,8 +68,30 @@ public class ClusterReconciler implements Reconciler<Cluster> {
 
     @Override
     public UpdateControl<Cluster> reconcile(Cluster cluster, Context<Cluster> context) {
+        if (context.isPrimaryResourceDeleted()) {
+            // Called on every event (ClusterOperator): a Cluster that is gone has nothing left to write.
+            return UpdateControl.noUpdate();
+        }
         ObservedCluster observed = ObservedCluster.from(context);
         RoundActions act = new RoundActions(cluster, observed, context.getClient(), settings, agent, recordedEvents);
+        DataDeletion.Step deletion = DataDeletion.next(cluster, observed, Instant.now(), settings.deletionCleanupLimit());
+        try {
+            boolean cleaning = act.deletion().take(deletion);
+            if (cluster.isMarkedForDeletion()) {
+                // Being deleted: nothing is created or changed any more, only the finalizer's deletes run.
+                return cleaning ? UpdateControl.<Cluster>noUpdate().rescheduleAfter(DELETION_POLL) : UpdateControl.noUpdate();
+            }
+            if (deletion instanceof DataDeletion.AddFinalizer || deletion instanceof DataDeletion.RemoveFinalizer) {
+                // A metadata-only change raises no event JOSDK passes on (generation-aware): look again at once.
+                return UpdateControl.<Cluster>noUpdate().rescheduleAfter(Duration.ZERO);
+            }
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                LOG.info("Cluster {}: an object changed since the cache saw it ({}); looking again", qualifiedName(cluster), e.getMessage());
+                return UpdateControl.<Cluster>noUpdate().rescheduleAfter(AFTER_CONFLICT);
+            }
+            throw e;
+        }
         Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods());
         if (refusal.isPresent()) {
             return refuse(cluster, observed, refusal.get(), act);
@@ -99,6 +124,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     private static StepOutcome planAndAct(Cluster cluster, ObservedCluster observed, RoundActions act) {
         ClusterChildren children = act.children();
         children.ensureSecrets();
+        children.releaseRetained();
         children.ensureClusterObjects();
         RolloutGate.Rollout rollout = RolloutGate.plan(cluster, observed);
         children.ensureRacks(rollout);

@@ -60,7 +60,7 @@ class RackStatefulSetTest {
     }
 
     @Test
-    void claimTemplateFromTheRackStorageRetainedUnlessDeletionIsAsked() {
+    void claimTemplateFromTheRackStorageAndTheStatefulSetNeverOwnsAClaim() {
         StatefulSet set = RackStatefulSet.build(cluster, rack, 1);
         assertThat(set.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
             assertThat(claim.getMetadata().getName()).isEqualTo("data");
@@ -74,7 +74,9 @@ class RackStatefulSetTest {
         VolumeClaimRetentionPolicy delete = new VolumeClaimRetentionPolicy();
         delete.setWhenDeleted(VolumeClaimRetentionPolicy.Policy.DELETE);
         cluster.getSpec().setPersistentVolumeClaimRetentionPolicy(delete);
-        assertThat(RackStatefulSet.build(cluster, rack, 1).getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Delete");
+        // whenDeleted: Delete is the operator's job once the pods are gone, never the StatefulSet's.
+        assertThat(RackStatefulSet.build(cluster, rack, 1).getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
+        assertThat(RackStatefulSet.deletesDataWithCluster(cluster.getSpec())).isTrue();
     }
 
     @Test

@@ -19,8 +19,8 @@ import java.util.Map;
 /**
  * Deletion as the API server does it: an object its strategy gives a grace period (a pod bound to a node) is only
  * marked, and a shorter grace than the mark's shortens it; an object with finalizers is marked and goes with its last
- * finalizer; anything else goes at once. DeleteOptions' gracePeriodSeconds (also as a query parameter) and uid
- * precondition are honoured. Runs under the store's write lock.
+ * finalizer; anything else goes at once. DeleteOptions' gracePeriodSeconds (also as a query parameter) and its uid
+ * and resourceVersion preconditions are honoured. Runs under the store's write lock.
  */
 final class GracefulDeletion {
     private final ObjectStore store;
@@ -45,21 +45,28 @@ final class GracefulDeletion {
                 : options.has("gracePeriodSeconds") && !options.get("gracePeriodSeconds").isNull()
                 ? options.get("gracePeriodSeconds").asLong() : null;
         String uidPrecondition = options.path("preconditions").path("uid").asText(null);
+        String versionPrecondition = options.path("preconditions").path("resourceVersion").asText(null);
         ResourceStrategy strategy = strategies.forPath(path);
         String last = null;
         for (Map.Entry<AttributeSet, String> entry : matches) {
             ObjectNode object = JsonBodies.object(entry.getValue());
-            if (uidPrecondition != null && !uidPrecondition.equals(object.path("metadata").path("uid").asText())) {
-                throw new ApiError(409, "Conflict", "Precondition failed: UID in precondition: " + uidPrecondition
-                        + ", UID in object meta: " + object.path("metadata").path("uid").asText(), plural,
-                        object.path("metadata").path("name").asText(), List.of());
-            }
+            checkPrecondition("UID", uidPrecondition, object.path("metadata").path("uid").asText(), plural, object);
+            checkPrecondition("ResourceVersion", versionPrecondition, object.path("metadata").path("resourceVersion").asText(), plural, object);
             last = deleteOne(path, entry, object, strategy.deletionGraceSeconds(object, grace));
         }
         if (name == null) {
             return JsonBodies.response(200, Map.of("kind", "Status", "apiVersion", "v1", "status", "Success"));
         }
         return JsonBodies.response(200, last);
+    }
+
+    /** kube-apiserver's storage.Preconditions.Check, answered as 409 Conflict as it is there. */
+    private static void checkPrecondition(String field, String wanted, String actual, String plural, ObjectNode object) {
+        if (wanted != null && !wanted.equals(actual)) {
+            String name = object.path("metadata").path("name").asText();
+            throw new ApiError(409, "Conflict", "Operation cannot be fulfilled on " + plural + " \"" + name + "\": Precondition failed: "
+                    + field + " in precondition: " + wanted + ", " + field + " in object meta: " + actual, plural, name, List.of());
+        }
     }
 
     private String deleteOne(String path, Map.Entry<AttributeSet, String> entry, ObjectNode object, long grace) {
