@@ -32,7 +32,8 @@ public final class ClusterOperator implements AutoCloseable {
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withCloseClientOnStop(false)
                     .withMetrics(metrics);
-            // With several replicas only the holder of the Lease starts its informers and reconciles; the others wait.
+            // With several replicas every one fills its informer caches, but only the holder of the Lease processes
+            // events, so a standby never reconciles and never writes; JOSDK starts its event processing once elected.
             settings.leaseNamespace().ifPresent(namespace -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
                     OperatorSettings.LEASE_NAME, namespace, LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                     LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
@@ -58,8 +59,10 @@ public final class ClusterOperator implements AutoCloseable {
     }
 
     /**
-     * Losing the Lease while running means another replica may already reconcile: exit so the pod restarts clean.
-     * JOSDK's own exit would be called from our shutdown hook when we stop, where System.exit blocks forever.
+     * Losing the Lease while running means another replica may already reconcile: halt at once. Not System.exit:
+     * its shutdown hook stops JOSDK gracefully, which lets running reconciles go on writing for seconds after the
+     * Lease is gone (and JOSDK's own exit, called from that hook when we stop, would block forever). The pod (or
+     * the local runtime) restarts the process, which then waits for the Lease like any standby.
      */
     private LeaderCallbacks leaderCallbacks() {
         return new LeaderCallbacks(
@@ -70,8 +73,8 @@ public final class ClusterOperator implements AutoCloseable {
                 () -> {
                     leading = false;
                     if (!stopping) {
-                        LOG.error("Lost the Lease while running; exiting so that only the new leader reconciles");
-                        new Thread(() -> System.exit(1), "exit-after-lost-lease").start();
+                        LOG.error("Lost the Lease while running; halting so that only the new leader reconciles");
+                        Runtime.getRuntime().halt(1);
                     }
                 },
                 leader -> LOG.info("Leader is {}", leader));
@@ -87,7 +90,7 @@ public final class ClusterOperator implements AutoCloseable {
 
     /**
      * Started, and every informer has synced and is watching; a standby replica (leader election, Lease held by
-     * another) is ready as it is: its informers start when it takes over, and a Deployment rollout must not wait for it.
+     * another) is ready as it is: it reconciles nothing until it takes over, and a Deployment rollout must not wait for it.
      */
     public boolean ready() {
         return operator.getRuntimeInfo().isStarted()

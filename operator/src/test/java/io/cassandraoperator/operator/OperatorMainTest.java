@@ -1,6 +1,10 @@
 package io.cassandraoperator.operator;
 
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +19,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.cassandraoperator.operator.OperatorHarness.NAMESPACE;
@@ -101,6 +109,67 @@ class OperatorMainTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> "operator-b".equals(leaseHolder())
                 && api.client.apps().statefulSets().inNamespace(NAMESPACE).withName("c-dc1-rack1").get() != null);
         assertThat(status(http, standbyPort, "/readyz")).isEqualTo(200);
+    }
+
+    @Test
+    void aStandbyWritesNothingUntilItHoldsTheLease() throws Exception {
+        api = new MockApi(true);
+        api.allowLeases();
+        CompletableFuture<?> elsewhere = holdLease("operator-elsewhere");
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> "operator-elsewhere".equals(leaseHolder()));
+            process = start(freePort(), "operator-a");
+            await().atMost(Duration.ofSeconds(60)).until(() -> log("operator-a").contains("Operator started"));
+            api.client.resource(TestClusters.cluster("c", NAMESPACE, 1)).create();
+            api.drainRequests();
+            // Its informers see the new Cluster at once; a standby must leave it alone however long it waits.
+            Thread.sleep(Duration.ofSeconds(10).toMillis());
+            List<String> writes = api.drainRequests().stream()
+                    .filter(r -> !"GET".equals(r.getMethod()))
+                    .map(r -> r.getMethod() + " " + r.getPath())
+                    .filter(w -> !w.contains("/leases") && !w.contains("/selfsubjectrulesreviews"))
+                    .toList();
+            assertThat(writes).as("writes while another holds the Lease").isEmpty();
+            assertThat(api.client.resources(io.cassandraoperator.api.Cluster.class).inNamespace(NAMESPACE).withName("c").get()
+                    .getStatus()).isNull();
+            assertThat(log("operator-a")).doesNotContain("Holding the Lease");
+        } finally {
+            elsewhere.cancel(true);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> "operator-a".equals(leaseHolder())
+                && api.client.apps().statefulSets().inNamespace(NAMESPACE).withName("c-dc1-rack1").get() != null);
+        assertThat(log("operator-a")).contains("Holding the Lease: reconciling");
+    }
+
+    @Test
+    void aLeaderThatLosesTheLeaseHaltsAtOnce() throws Exception {
+        api = new MockApi(true);
+        api.allowLeases();
+        process = start(freePort(), "operator-a");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "operator-a".equals(leaseHolder()));
+        // Another replica holds it now (a's renewals were lost, say, and its lease ran out meanwhile).
+        api.client.leases().inNamespace(NAMESPACE).withName(OperatorSettings.LEASE_NAME).edit(l -> new LeaseBuilder(l)
+                .editSpec().withHolderIdentity("operator-b").withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build());
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the former leader stops by itself").isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(log("operator-a")).contains("Lost the Lease while running; halting")
+                // halted: the shutdown hook, which would let reconciles finish, never ran
+                .doesNotContain("Stopping the operator");
+    }
+
+    /** Holds the operator's Lease as another replica would (lease 5 s), until the returned future is cancelled. */
+    private CompletableFuture<?> holdLease(String identity) {
+        return api.client.leaderElector().withConfig(new LeaderElectionConfigBuilder().withName(OperatorSettings.LEASE_NAME)
+                .withLock(new LeaseLock(NAMESPACE, OperatorSettings.LEASE_NAME, identity))
+                .withLeaseDuration(Duration.ofSeconds(5)).withRenewDeadline(Duration.ofSeconds(3))
+                .withRetryPeriod(Duration.ofSeconds(1)).withReleaseOnCancel(false)
+                .withLeaderCallbacks(new LeaderCallbacks(() -> { }, () -> { }, leader -> { }))
+                .build()).build().start();
+    }
+
+    private String log(String identity) throws IOException {
+        Path log = dir.resolve(identity + ".log");
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 
     private String leaseHolder() {

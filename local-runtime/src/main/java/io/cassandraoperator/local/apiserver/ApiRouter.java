@@ -3,6 +3,7 @@ package io.cassandraoperator.local.apiserver;
 import io.cassandraoperator.local.apiserver.registry.ObjectRegistry;
 import io.cassandraoperator.local.apiserver.registry.ScaleSubresource;
 import io.cassandraoperator.local.apiserver.storage.ObjectStore;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
 import static io.cassandraoperator.local.apiserver.RequestPath.withoutQuery;
 
 /**
- * Routes each request of the local API server: discovery and OpenAPI to {@link ApiDiscovery}, pod logs to
+ * Routes each request of the local API server: discovery and OpenAPI to {@link ApiDiscovery}, the caller's rules to
+ * {@link SelfSubjectRulesReviews}, pod logs to
  * {@link PodLogs}, the scale subresource to {@link ScaleSubresource}, reads of objects to {@link ObjectReads} and
  * writes to the {@link ObjectRegistry}; refusals come back as {@code Status} bodies, as kubectl expects.
  */
@@ -65,6 +67,9 @@ public final class ApiRouter extends Dispatcher {
         }
         try {
             QueryParameters.of(path).validate();
+            if (SelfSubjectRulesReviews.isReviewPath(path) && request.method() == HttpMethod.POST) {
+                return SelfSubjectRulesReviews.create(request.getBody().readUtf8());
+            }
             if (ScaleSubresource.isScalePath(path)) {
                 return switch (request.method()) {
                     case GET -> scale.get(path);

@@ -9,15 +9,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
 
 /**
  * The runtime itself, started in the background by {@code up}: API server, controllers, proxy, kubelet and the
- * operator. SIGTERM ({@code down}) stops the operator, then every pod gracefully, then the API (which saves its objects).
+ * operators (one, or {@code --operators N} behind one Lease). SIGTERM ({@code down}) stops the operator, then every pod gracefully, then the API (which saves its objects).
  */
 @Command(name = "daemon", hidden = true, description = "Runs the local runtime in the foreground.")
 final class DaemonCommand implements Callable<Integer> {
@@ -25,6 +28,9 @@ final class DaemonCommand implements Callable<Integer> {
 
     @ParentCommand
     CassandraLocal parent;
+
+    @Option(names = "--operators", defaultValue = "1", description = "operator processes, one leader and standbys")
+    int operatorCount;
 
     @Override
     public Integer call() throws Exception {
@@ -36,12 +42,14 @@ final class DaemonCommand implements Callable<Integer> {
         Kubelet kubelet = new Kubelet(client, new ImageCatalog().registerBundledCassandra(parent.projectDir()),
                 plane.podAddresses(), KubeletSettings.defaults(state.root())).start();
         plane.setPodLogSource(kubelet.logs());
-        OperatorProcess operator = new OperatorProcess(state, System.getProperty("java.class.path")).start();
+        List<OperatorProcess> operators = IntStream.rangeClosed(1, operatorCount)
+                .mapToObj(slot -> new OperatorProcess(state, System.getProperty("java.class.path"), slot).start()).toList();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping the local runtime: operator, then pods, then the control plane");
             try {
-                operator.close();
+                // All at once: stopped one after the other, a standby could take the Lease of the first meanwhile.
+                operators.parallelStream().forEach(OperatorProcess::close);
                 kubelet.close();
                 client.close();
                 plane.close();

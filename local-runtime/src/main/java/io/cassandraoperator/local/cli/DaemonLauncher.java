@@ -12,14 +12,14 @@ final class DaemonLauncher {
     private DaemonLauncher() {
     }
 
-    static ProcessHandle launch(StateDirectory state, java.nio.file.Path projectDir, Duration timeout)
+    static ProcessHandle launch(StateDirectory state, java.nio.file.Path projectDir, Duration timeout, int operators)
             throws IOException, InterruptedException {
         Files.createDirectories(state.daemonLog().getParent());
         Files.deleteIfExists(state.ready());
         List<String> command = List.of("setsid", ImageCatalog.javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
                 "-D" + CassandraLocal.PROJECT_PROPERTY + "=" + projectDir,
                 "-cp", System.getProperty("java.class.path"), CassandraLocal.class.getName(),
-                "daemon", "--state-dir", state.root().toString());
+                "daemon", "--state-dir", state.root().toString(), "--operators", Integer.toString(operators));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(state.daemonLog().toFile()))

@@ -38,8 +38,18 @@ final class UpCommand implements Callable<Integer> {
             defaultValue = "PT20M")
     Duration timeout;
 
+    @Option(names = "--operators", paramLabel = "N", description = "operator processes to run when this starts the"
+            + " runtime (default: 1). Each runs with leader election on the Lease default/cassandra-operator, as the"
+            + " deploy/ Deployment's replicas do: one reconciles, the others stand by and take over when it dies;"
+            + " status shows which one leads")
+    Integer operators;
+
     @Override
     public Integer call() throws Exception {
+        if (operators != null && operators < 1) {
+            System.out.println("--operators must be at least 1");
+            return 2;
+        }
         long started = System.nanoTime();
         StateDirectory state = parent.state();
         Path project = parent.projectDir();
@@ -47,8 +57,13 @@ final class UpCommand implements Callable<Integer> {
         var running = state.daemon();
         if (running.isPresent()) {
             say(started, "runtime already running (pid " + running.get().pid() + ")");
+            int runningOperators = state.runningOperators().size();
+            if (operators != null && operators != runningOperators) {
+                say(started, "it runs " + runningOperators + " operator(s); --operators applies when the runtime starts"
+                        + " (down, then up --operators " + operators + ")");
+            }
         } else {
-            ProcessHandle daemon = DaemonLauncher.launch(state, project, Duration.ofMinutes(3));
+            ProcessHandle daemon = DaemonLauncher.launch(state, project, Duration.ofMinutes(3), operators == null ? 1 : operators);
             say(started, "runtime started (pid " + daemon.pid() + "), log " + state.daemonLog());
         }
         try (KubernetesClient client = RuntimeClient.of(state)) {

@@ -25,6 +25,11 @@ public final class CliProcess {
     private CliProcess() {
     }
 
+    /** The classpath bin/cassandra-local runs with, which is also the one its daemon starts the operator with. */
+    static String classpath() throws IOException {
+        return MODULE.resolve("target/classes") + ":" + Files.readString(MODULE.resolve("target/classpath.txt")).trim();
+    }
+
     public static Result run(Path stateDir, Duration timeout, String... args) throws IOException, InterruptedException {
         return run(PROJECT, stateDir, timeout, args);
     }
@@ -32,8 +37,7 @@ public final class CliProcess {
     /** The same with another project directory (its examples, deploy/crds and agent/target/image are used). */
     public static Result run(Path project, Path stateDir, Duration timeout, String... args)
             throws IOException, InterruptedException {
-        String classpath = MODULE.resolve("target/classes") + ":"
-                + Files.readString(MODULE.resolve("target/classpath.txt")).trim();
+        String classpath = classpath();
         List<String> command = new ArrayList<>(List.of(ImageCatalog.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-D" + CassandraLocal.PROJECT_PROPERTY + "=" + project, "-cp", classpath,
                 CassandraLocal.class.getName()));

@@ -7,6 +7,7 @@ import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.local.cli.CliProcess;
 import io.cassandraoperator.local.cli.SuperuserLogin;
+import io.cassandraoperator.local.kubelet.RecordedProcess;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -20,12 +21,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -146,6 +152,108 @@ class DataSafetyEndToEndTest extends EndToEndTest {
         objects.addAll(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, name).list().getItems());
         assertThat(objects).doesNotContainNull();
         return objects.stream().collect(Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(), o -> o.getMetadata().getUid()));
+    }
+
+    /**
+     * (d) Two operators, one decision: a second operator stands by while the runtime's own holds the Lease; 3→4, then
+     * 4→3, and the leader is SIGKILLed while member 3's decommission runs in Cassandra (its Service carries the
+     * decommission-started record, its agent reports RUNNING). Another operator takes the Lease and carries the
+     * protocol on from the records: Cassandra ran the decommission once, the member's Service and claim go, the
+     * Cluster is Ready with 3, every row reads back at ALL.
+     */
+    @Test
+    @Order(4)
+    void twoOperatorsWithTheLeaderKilledMidDecommissionDecommissionOnceAndLoseNothing() throws Exception {
+        String since = Instant.now().toString();
+        String leaving = prefix + "3";
+        ProcessHandle second = runtime.startSecondOperator();
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> logOf(2).contains("OperatorMain - Operator started"));
+            ProcessHandle leader = await().atMost(Duration.ofMinutes(1))
+                    .until(runtime::leaderOperator, Optional::isPresent).orElseThrow();
+            assertThat(leader.pid()).as("the runtime's operator leads, the second stands by").isNotEqualTo(second.pid());
+            CliProcess.Result status = runtime.cli(Duration.ofMinutes(1), "status");
+            assertThat(status.output().lines()).as(status.output())
+                    .anySatisfy(l -> assertThat(l).contains("(pid " + leader.pid() + ", ", "leader, holds Lease default/cassandra-operator"))
+                    .anySatisfy(l -> assertThat(l).contains("operator 2 (pid " + second.pid() + ", ", "standby"));
+
+            editCluster(c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(4));
+            awaitReady(4);
+            MemberAgents agents = agents(name, Duration.ofSeconds(10));
+            editCluster(c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(200)).until(() ->
+                    decommissionStarted(leaving) && "RUNNING".equals(decommissionState(agents, leaving)));
+            assertThat(logOf(2)).as("the standby has not reconciled").doesNotContain("Holding the Lease");
+
+            ProcessHandle killed = runtime.leaderOperator().orElseThrow();
+            String killedIdentity = runtime.leaseHolder();
+            killed.destroyForcibly();
+            killed.onExit().get(1, TimeUnit.MINUTES);
+            long killedAt = System.nanoTime();
+            ProcessHandle successor = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(runtime::leaderOperator, p -> p.isPresent() && p.get().pid() != killed.pid()).orElseThrow();
+            String successorIdentity = runtime.leaseHolder();
+            System.out.printf("KILLED the leader %s (pid %d, SIGKILL) while the decommission of %s ran (agent: %s);"
+                            + " %s (pid %d, %s) holds the Lease %.1f s later%n", killedIdentity, killed.pid(), leaving,
+                    decommissionState(agents, leaving), successorIdentity, successor.pid(),
+                    successor.pid() == second.pid() ? "the standby" : "the killed one's restart in its slot",
+                    (System.nanoTime() - killedAt) / 1e9);
+            assertThat(successorIdentity).isNotEqualTo(killedIdentity);
+
+            awaitReady(3);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                assertThat(client.services().inNamespace(NAMESPACE).withName(leaving).get()).as("Service of " + leaving).isNull();
+                assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + leaving).get())
+                        .as("claim of " + leaving).isNull();
+            });
+            assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).withName(prefix.substring(0, prefix.length() - 1))
+                    .get().getSpec().getReplicas()).isEqualTo(3);
+            assertThat(decommissionRuns(leaving)).as("decommissions Cassandra ran on " + leaving + " (its agent's log)").isEqualTo(1);
+            for (EventReason reason : List.of(EventReason.DecommissionStarted, EventReason.DecommissionFinished, EventReason.MemberRemoved)) {
+                assertThat(events(reason)).as(reason + " about " + leaving + ", once")
+                        .filteredOn(e -> e.getFirstTimestamp().compareTo(since) > 0 && (e.getMessage() + " ").contains(leaving + " "))
+                        .hasSize(1);
+            }
+            assertEveryRowAtAll();
+        } finally {
+            second.destroy();
+            try {
+                second.onExit().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                RecordedProcess.killTree(second);
+            }
+        }
+    }
+
+    private String logOf(int operatorSlot) throws IOException {
+        Path log = runtime.operatorLog(operatorSlot);
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    private boolean decommissionStarted(String member) {
+        var service = client.services().inNamespace(NAMESPACE).withName(member).get();
+        return service != null && service.getMetadata().getAnnotations() != null
+                && service.getMetadata().getAnnotations().containsKey(Contract.Annotations.DECOMMISSION_STARTED);
+    }
+
+    private String decommissionState(MemberAgents agents, String member) {
+        try {
+            var pod = client.pods().inNamespace(NAMESPACE).withName(member).get();
+            return pod == null ? "no pod" : agents.get(pod.getStatus().getPodIP(), Contract.AgentApi.DECOMMISSION).path("state").asText();
+        } catch (AssertionError | IOException | RuntimeException e) {
+            return "unreachable";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** How many decommissions the member's agent started, from its container log (kept after the pod is gone). */
+    private long decommissionRuns(String member) throws IOException {
+        try (Stream<String> lines = Files.lines(runtime.cassandraLog(member))) {
+            return lines.filter(l -> l.contains("[agent]") && l.contains("BackgroundOperation - Started decommission")).count();
+        }
     }
 
     CqlSession session() {

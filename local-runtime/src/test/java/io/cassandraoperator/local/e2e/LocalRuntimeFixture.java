@@ -177,6 +177,29 @@ final class LocalRuntimeFixture implements AutoCloseable {
         return CliView.operator(state);
     }
 
+    /**
+     * A second operator in slot 2, started as the runtime starts its own but not restarted when it exits (a replica
+     * whose pod is gone for good); the caller stops it by its PID. Its log is {@code logs/operator-2.log}.
+     */
+    ProcessHandle startSecondOperator() throws IOException {
+        ProcessHandle second = CliView.startOperator(state, 2).toHandle();
+        rememberProcesses();
+        return second;
+    }
+
+    Path operatorLog(int slot) {
+        return CliView.operatorLog(state, slot);
+    }
+
+    /** The running operator that holds the Lease, as {@code status} shows it. */
+    Optional<ProcessHandle> leaderOperator() {
+        return CliView.leader(state, client());
+    }
+
+    String leaseHolder() {
+        return CliView.leaseHolder(client());
+    }
+
     /** Every process of this runtime seen so far, whether it still runs or not. */
     Set<ProcessHandle> processesSeen() {
         return Set.copyOf(seen);
