@@ -89,8 +89,14 @@ public final class ControlPlane implements AutoCloseable {
         return client;
     }
 
+    /** A new client as the runtime's admin ({@code system:masters}). */
     public KubernetesClient newClient() {
         return api.newClient();
+    }
+
+    /** A kubeconfig for a process that runs as this ServiceAccount (which must exist for its token to be valid). */
+    public void writeServiceAccountKubeconfig(String namespace, String name, Path file) {
+        api.writeServiceAccountKubeconfig(namespace, name, file);
     }
 
     public LoopbackAddressPool podAddresses() {

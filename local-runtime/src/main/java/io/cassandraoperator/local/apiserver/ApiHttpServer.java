@@ -1,5 +1,10 @@
 package io.cassandraoperator.local.apiserver;
 
+import io.cassandraoperator.local.apiserver.auth.AccessReviews;
+import io.cassandraoperator.local.apiserver.auth.ApiAccess;
+import io.cassandraoperator.local.apiserver.auth.RequestAttributes;
+import io.cassandraoperator.local.apiserver.auth.RequestUser;
+import io.cassandraoperator.local.apiserver.auth.ServingCertificates;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.vertx.HttpServerRequestHandler;
@@ -10,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.PemKeyCertOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * the mock's handler cannot answer because it answers with whole bodies only: {@code pods/{name}/log?follow=true}
  * ({@code kubectl logs -f}) and watches over plain HTTP ({@code kubectl get -w}), which it streams as the API server
  * does.
+ * <p>
+ * Every request first passes {@link ApiAccess} (401 without a token this runtime issued, 403 when RBAC does not allow
+ * it); a {@code SelfSubjectAccessReview} is then answered here, for the user the request authenticated as.
  */
 final class ApiHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHttpServer.class);
@@ -36,16 +45,20 @@ final class ApiHttpServer implements AutoCloseable {
     private final ApiRouter router;
     private final HttpWatch watches;
     private final PodLogs logs;
+    private final ApiAccess access;
+    private final AccessReviews reviews;
     private HttpServer server;
 
-    ApiHttpServer(ApiRouter router, HttpWatch watches, PodLogs logs) {
+    ApiHttpServer(ApiRouter router, HttpWatch watches, PodLogs logs, ApiAccess access) {
         this.router = router;
         this.watches = watches;
         this.logs = logs;
+        this.access = access;
+        this.reviews = new AccessReviews(access.authorizer());
     }
 
     /** @return the port it listens on */
-    int start(String host, int port) {
+    int start(String host, int port, ServingCertificates tls) {
         HttpServerRequestHandler mock = new HttpServerRequestHandler(vertx) {
             @Override
             protected MockResponse onHttpRequest(RecordedRequest request) {
@@ -53,8 +66,23 @@ final class ApiHttpServer implements AutoCloseable {
             }
         };
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-                .setWebSocketSubProtocols(WEBSOCKET_SUBPROTOCOLS).setHandle100ContinueAutomatically(true);
+                .setWebSocketSubProtocols(WEBSOCKET_SUBPROTOCOLS).setHandle100ContinueAutomatically(true)
+                .setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertValue(Buffer.buffer(tls.certificatePem() + tls.caPem()))
+                        .setKeyValue(Buffer.buffer(tls.keyPem())));
         server = vertx.createHttpServer(options).requestHandler(request -> {
+            RequestAttributes admitted;
+            try {
+                admitted = access.admit(request.method().name(), request.uri(), name -> request.headers().getAll(name));
+            } catch (ApiError e) {
+                respond(request.response(), e.response());
+                return;
+            }
+            if (request.method() == HttpMethod.POST
+                    && AccessReviews.SELF_SUBJECT_ACCESS_REVIEWS.equals(RequestPath.withoutQuery(request.uri()))) {
+                review(request, admitted.user());
+                return;
+            }
             QueryParameters query = validQuery(request);
             if (request.method() == HttpMethod.GET && query != null && query.flag("follow")
                     && PodLogs.isLogPath(request.path())) {
@@ -75,9 +103,7 @@ final class ApiHttpServer implements AutoCloseable {
         try {
             target = logs.target(request.uri());
         } catch (ApiError e) {
-            MockResponse refusal = e.response();
-            response.setStatusCode(refusal.code()).putHeader("Content-Type", "application/json")
-                    .end(Buffer.buffer(refusal.getBody().getBytes()));
+            respond(response, e.response());
             return;
         }
         response.setChunked(true).putHeader("Content-Type", "text/plain");
@@ -106,6 +132,24 @@ final class ApiHttpServer implements AutoCloseable {
         }, "log-follow-" + target.pod());
         pump.setDaemon(true);
         pump.start();
+    }
+
+    private void review(HttpServerRequest request, RequestUser user) {
+        request.body().onSuccess(body -> {
+            MockResponse answer;
+            try {
+                answer = JsonBodies.response(201, reviews.review(user, request.getHeader("Content-Type"),
+                        body.getBytes()));
+            } catch (ApiError e) {
+                answer = e.response();
+            }
+            respond(request.response(), answer);
+        });
+    }
+
+    private static void respond(HttpServerResponse response, MockResponse answer) {
+        response.setStatusCode(answer.code()).putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(answer.getBody().getBytes()));
     }
 
     /** The request's query, or null when a parameter does not parse: the router then refuses it. */

@@ -1,5 +1,11 @@
 package io.cassandraoperator.local.apiserver;
 
+import io.cassandraoperator.local.apiserver.auth.ApiAccess;
+import io.cassandraoperator.local.apiserver.auth.BootstrapPolicy;
+import io.cassandraoperator.local.apiserver.auth.IssuedTokens;
+import io.cassandraoperator.local.apiserver.auth.PrivateFile;
+import io.cassandraoperator.local.apiserver.auth.ServingCertificates;
+import io.cassandraoperator.local.apiserver.auth.RequestUser;
 import io.cassandraoperator.local.apiserver.registry.ObjectRegistry;
 import io.cassandraoperator.local.apiserver.storage.ObjectStore;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
@@ -16,14 +22,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The local API server: the {@link ApiRouter} over an {@link ObjectStore}, served over plain HTTP on 127.0.0.1 by
- * {@link ApiHttpServer}, its objects restored from and kept in {@code <state-dir>/api/objects.json}, and a kubeconfig at
- * {@code <state-dir>/kubeconfig} for kubectl and the operator.
+ * The local API server: the {@link ApiRouter} over an {@link ObjectStore}, served over HTTPS on 127.0.0.1 by
+ * {@link ApiHttpServer} (its own CA, {@link ServingCertificates}) to clients with a token it issued ({@link ApiAccess}), its objects restored from and kept in {@code <state-dir>/api/objects.json}, and a kubeconfig at
+ * {@code <state-dir>/kubeconfig} for kubectl and the tests, as its admin ({@code system:masters}).
  */
 public final class LocalApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalApiServer.class);
@@ -32,14 +39,18 @@ public final class LocalApiServer implements AutoCloseable {
     private final ApiHttpServer server;
     private final PodLogs logs;
     private final ObjectStore store;
+    private final ApiAccess access;
+    private final ServingCertificates tls;
     private final Path kubeconfig;
     private final String url;
 
-    private LocalApiServer(ApiHttpServer server, PodLogs logs, ObjectStore store,
-            Path kubeconfig, String url) {
+    private LocalApiServer(ApiHttpServer server, PodLogs logs, ObjectStore store, ApiAccess access,
+            ServingCertificates tls, Path kubeconfig, String url) {
         this.server = server;
         this.logs = logs;
         this.store = store;
+        this.access = access;
+        this.tls = tls;
         this.kubeconfig = kubeconfig;
         this.url = url;
     }
@@ -54,16 +65,22 @@ public final class LocalApiServer implements AutoCloseable {
             ApiDiscovery discovery = new ApiDiscovery(address::get);
             ObjectReads reads = new ObjectReads(store, discovery);
             PodLogs logs = new PodLogs(store);
-            ApiRouter router = new ApiRouter(store, discovery, reads, new ObjectRegistry(store, serviceAddresses), logs);
+            ObjectRegistry registry = new ObjectRegistry(store, serviceAddresses);
+            ApiRouter router = new ApiRouter(store, discovery, reads, registry, logs);
             // after the registry, whose ClusterIP pool reserves the addresses of the restored Services
             store.load();
-            ApiHttpServer server = new ApiHttpServer(router, new HttpWatch(store, reads), logs);
-            address.set("127.0.0.1:" + server.start("127.0.0.1", port));
-            String url = "http://" + address.get();
+            BootstrapPolicy.ensure(store, registry);
+            ApiAccess access = new ApiAccess(new IssuedTokens(stateDir.resolve("api").resolve("tokens.json")), store);
+            ServingCertificates tls = ServingCertificates.in(stateDir.resolve("api"));
+            ApiHttpServer server = new ApiHttpServer(router, new HttpWatch(store, reads), logs, access);
+            address.set("127.0.0.1:" + server.start("127.0.0.1", port, tls));
+            String url = "https://" + address.get();
             Path kubeconfig = stateDir.resolve("kubeconfig");
-            writeKubeconfig(kubeconfig, url);
-            LOG.info("API server listening on {}; kubeconfig {}", url, kubeconfig);
-            return new LocalApiServer(server, logs, store, kubeconfig, url);
+            LocalApiServer api = new LocalApiServer(server, logs, store, access, tls, kubeconfig, url);
+            api.writeKubeconfig(kubeconfig, RequestUser.ADMIN);
+            LOG.info("API server listening on {}; kubeconfig {} (user {}, group {})", url, kubeconfig,
+                    RequestUser.ADMIN.name(), RequestUser.SYSTEM_MASTERS);
+            return api;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,11 +98,24 @@ public final class LocalApiServer implements AutoCloseable {
         logs.setSource(source);
     }
 
-    /** A new client of this API server; the caller closes it. */
+    /** A new client of this API server as its admin ({@code system:masters}); the caller closes it. */
     public KubernetesClient newClient() {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace(NAMESPACE)
+                .withOauthToken(access.tokens().tokenOf(RequestUser.ADMIN)).withCaCertData(caData())
                 .withRequestTimeout(30_000).withConnectionTimeout(5_000).build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /**
+     * Writes a kubeconfig that authenticates as a ServiceAccount, with a token this server issues to it (valid while
+     * the ServiceAccount exists), for a process that runs as that account, as a pod with its token mounted would.
+     */
+    public void writeServiceAccountKubeconfig(String namespace, String name, Path file) {
+        try {
+            writeKubeconfig(file, RequestUser.serviceAccount(namespace, name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -94,18 +124,23 @@ public final class LocalApiServer implements AutoCloseable {
         store.close();
     }
 
-    private static void writeKubeconfig(Path file, String url) throws IOException {
+    private String caData() {
+        return Base64.getEncoder().encodeToString(tls.caPem().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The kubeconfig of one user, mode 0600 since it holds the user's token. */
+    private void writeKubeconfig(Path file, RequestUser user) throws IOException {
         io.fabric8.kubernetes.api.model.Config kubeconfig = new io.fabric8.kubernetes.api.model.ConfigBuilder()
                 .withApiVersion("v1").withKind("Config")
                 .addToClusters(new NamedClusterBuilder().withName("cassandra-local").withNewCluster()
-                        .withServer(url).endCluster().build())
-                .addToUsers(new NamedAuthInfoBuilder().withName("cassandra-local").withNewUser().endUser().build())
+                        .withServer(url).withCertificateAuthorityData(caData()).endCluster().build())
+                .addToUsers(new NamedAuthInfoBuilder().withName("cassandra-local").withNewUser()
+                        .withToken(access.tokens().tokenOf(user)).endUser().build())
                 .addToContexts(new NamedContextBuilder().withName("cassandra-local").withNewContext()
                         .withCluster("cassandra-local").withUser("cassandra-local").withNamespace(NAMESPACE)
                         .endContext().build())
                 .withCurrentContext("cassandra-local")
                 .build();
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, Serialization.asYaml(kubeconfig));
+        PrivateFile.write(file, Serialization.asYaml(kubeconfig));
     }
 }

@@ -5,6 +5,7 @@ import io.cassandraoperator.local.kubelet.ImageCatalog;
 import io.cassandraoperator.local.kubelet.Kubelet;
 import io.cassandraoperator.local.kubelet.KubeletSettings;
 import io.cassandraoperator.local.kubelet.RecordedProcess;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ final class DaemonCommand implements Callable<Integer> {
         Kubelet kubelet = new Kubelet(client, new ImageCatalog().registerBundledCassandra(parent.projectDir()),
                 plane.podAddresses(), KubeletSettings.defaults(state.root())).start();
         plane.setPodLogSource(kubelet.logs());
+        grantOperatorPermissions(plane, client, state);
         List<OperatorProcess> operators = IntStream.rangeClosed(1, operatorCount)
                 .mapToObj(slot -> new OperatorProcess(state, System.getProperty("java.class.path"), slot).start()).toList();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -66,5 +68,16 @@ final class DaemonCommand implements Callable<Integer> {
         LOG.info("local runtime up: API {}, kubeconfig {}", plane.apiUrl(), plane.kubeconfig());
         stopped.await();
         return 0;
+    }
+
+    /** deploy/'s ServiceAccount and RBAC, applied anew at every start, and a kubeconfig with that account's token. */
+    private void grantOperatorPermissions(ControlPlane plane, KubernetesClient client, StateDirectory state) {
+        OperatorRbac rbac = OperatorRbac.of(parent.projectDir());
+        new ManifestApplier(client).apply(rbac.objects()).forEach(result -> LOG.info("{}: {}", OperatorRbac.OVERLAY, result));
+        ServiceAccount account = rbac.serviceAccount();
+        plane.writeServiceAccountKubeconfig(account.getMetadata().getNamespace(), account.getMetadata().getName(),
+                state.operatorKubeconfig());
+        LOG.info("the operator authenticates as ServiceAccount {}/{} with the permissions of {}",
+                account.getMetadata().getNamespace(), account.getMetadata().getName(), OperatorRbac.OVERLAY);
     }
 }

@@ -54,12 +54,17 @@ final class ManifestApplier {
 
     /** Returns "kind/name created|configured|unchanged" per object. */
     List<String> apply(Path file) throws IOException {
-        List<String> results = new ArrayList<>();
         List<HasMetadata> items;
         try (InputStream in = Files.newInputStream(file)) {
             items = client.load(in).items().stream().filter(item -> item != null && item.getMetadata() != null)
                     .toList();
         }
+        return apply(items);
+    }
+
+    /** Returns "kind/name created|configured|unchanged" per object. */
+    List<String> apply(List<HasMetadata> items) {
+        List<String> results = new ArrayList<>();
         for (HasMetadata item : items) {
             String what = item.getKind().toLowerCase() + "/" + item.getMetadata().getName();
             var resource = client.resource(item);

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One operator, {@code OperatorMain} unchanged, in its own JVM with KUBECONFIG pointing at the local API (as a
- * Deployment's pod would run it), restarted when it exits, as its Deployment would restart it. It always runs with
+ * One operator, {@code OperatorMain} unchanged, in its own JVM with KUBECONFIG pointing at the local API and
+ * authenticating as its ServiceAccount (as a Deployment's pod would run it, {@link OperatorRbac}), restarted when it exits, as its Deployment would restart it. It always runs with
  * leader election, as deploy/ does: the Lease {@code cassandra-operator} in {@value #LEASE_NAMESPACE}, so with
  * {@code up --operators 2} only one of the two reconciles. Each start has an identity of its own
  * ({@code operator-<slot>-<random>}, like a new pod's name): a restarted operator never takes itself for the holder of
@@ -60,7 +60,7 @@ final class OperatorProcess implements AutoCloseable {
                 "-XX:+UseSerialGC", "-cp", classpath, MAIN))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(state.operatorLog(slot).toFile()));
-        builder.environment().put("KUBECONFIG", state.kubeconfig().toString());
+        builder.environment().put("KUBECONFIG", state.operatorKubeconfig().toString());
         builder.environment().put("WATCH_NAMESPACES", "");
         builder.environment().put("LEADER_ELECTION_NAMESPACE", LEASE_NAMESPACE);
         // JOSDK's leader-election identity, as a pod's HOSTNAME is its name.

@@ -24,6 +24,11 @@ record StateDirectory(Path root) {
         return root.resolve("kubeconfig");
     }
 
+    /** The operator's own kubeconfig: its ServiceAccount's token, so it has exactly deploy/'s permissions. */
+    Path operatorKubeconfig() {
+        return root.resolve("run/operator-kubeconfig");
+    }
+
     Path daemonPid() {
         return root.resolve("run/daemon.pid");
     }

@@ -27,9 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.FileInputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -279,9 +277,10 @@ class LocalApiServerTest {
     @Test
     void queryBooleansAreParsedAsTheApiServerParsesThem() throws Exception {
         client.configMaps().resource(configMap("before", "1")).create();
-        HttpClient http = HttpClient.newHttpClient();
-        String configMaps = server.url() + "/api/v1/namespaces/default/configmaps";
-        HttpResponse<Stream<String>> watch = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=True"))
+        KubeconfigHttp admin = KubeconfigHttp.of(server.kubeconfig());
+        HttpClient http = admin.client();
+        String configMaps = "/api/v1/namespaces/default/configmaps";
+        HttpResponse<Stream<String>> watch = http.send(admin.request(configMaps + "?watch=True")
                 .build(), HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = watch.body()) {
             Iterator<String> events = lines.iterator();
@@ -289,16 +288,16 @@ class LocalApiServerTest {
             client.configMaps().resource(configMap("after", "1")).create();
             assertThat(events.next()).contains("\"ADDED\"", "\"after\"");
         }
-        HttpResponse<Stream<String>> yes = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=yes"))
+        HttpResponse<Stream<String>> yes = http.send(admin.request(configMaps + "?watch=yes")
                 .build(), HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = yes.body()) {
             assertThat(lines.iterator().next()).as("any value but 0 and false is true").contains("\"ADDED\"");
         }
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?limit=ten"))
+        HttpResponse<String> refused = http.send(admin.request(configMaps + "?limit=ten")
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("strconv.ParseInt: parsing \\\"ten\\\": invalid syntax");
-        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(configMaps + "?watch=False")).build(),
+        HttpResponse<String> list = http.send(admin.request(configMaps + "?watch=False").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("ConfigMapList", "\"before\"", "\"after\"");
@@ -311,9 +310,10 @@ class LocalApiServerTest {
         client.configMaps().resource(configMap("between", "1")).create();
         client.configMaps().withName("listed").edit(cm -> new ConfigMapBuilder(cm).withData(Map.of("k", "2")).build());
         client.configMaps().withName("between").delete();
-        String configMaps = server.url() + "/api/v1/namespaces/default/configmaps";
-        HttpResponse<Stream<String>> watch = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(configMaps + "?watch=1&resourceVersion=" + listed)).build(), HttpResponse.BodyHandlers.ofLines());
+        KubeconfigHttp admin = KubeconfigHttp.of(server.kubeconfig());
+        String configMaps = "/api/v1/namespaces/default/configmaps";
+        HttpResponse<Stream<String>> watch = admin.client().send(admin.request(
+                configMaps + "?watch=1&resourceVersion=" + listed).build(), HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = watch.body()) {
             Iterator<String> events = lines.iterator();
             assertThat(events.next()).contains("\"ADDED\"", "\"between\"");
@@ -333,9 +333,10 @@ class LocalApiServerTest {
         client.configMaps().resource(configMap("newer", "1")).create();
         stop();
         start();
-        String configMaps = server.url() + "/api/v1/namespaces/default/configmaps";
-        HttpResponse<String> expired = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(configMaps + "?watch=true&resourceVersion=1&timeoutSeconds=5")).build(),
+        KubeconfigHttp admin = KubeconfigHttp.of(server.kubeconfig());
+        String configMaps = "/api/v1/namespaces/default/configmaps";
+        HttpResponse<String> expired = admin.client().send(admin.request(
+                configMaps + "?watch=true&resourceVersion=1&timeoutSeconds=5").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(expired.body()).as("the changes before a restart are not kept")
                 .contains("\"type\":\"ERROR\"", "\"code\":410", "\"reason\":\"Expired\"", "too old resource version: 1");
@@ -357,9 +358,10 @@ class LocalApiServerTest {
     @Test
     void openApiV2CarriesEveryKindsSchemaAsJson() throws Exception {
         createCrd();
-        // HTTP/1.1 as kubectl speaks it: the JDK client's h2c upgrade fails now and then on this large a body
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> v2 = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/openapi/v2"))
+        // HTTP/1.1 as kubectl speaks it
+        KubeconfigHttp admin = KubeconfigHttp.of(server.kubeconfig());
+        HttpClient http = admin.client();
+        HttpResponse<String> v2 = http.send(admin.request("/openapi/v2")
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(v2.statusCode()).isEqualTo(200);
         var definitions = Serialization.jsonMapper().readTree(v2.body()).path("definitions");
@@ -367,7 +369,7 @@ class LocalApiServerTest {
                 .asText()).isEqualTo("The datacenter this cluster runs.");
         assertThat(definitions.at("/io.k8s.api.core.v1.Pod/x-kubernetes-group-version-kind/0/kind").asText())
                 .isEqualTo("Pod");
-        HttpResponse<String> protobuf = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/openapi/v2"))
+        HttpResponse<String> protobuf = http.send(admin.request("/openapi/v2")
                 .header("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(protobuf.statusCode()).as("client-go then reads the v3 documents").isEqualTo(406);
