@@ -171,8 +171,9 @@ public final class LocalVolumeProvisioner extends ControlLoop {
             LOG.info("claim {}/{} of {} is gone: deleting the volume and its directory {}",
                     pv.getSpec().getClaimRef().getNamespace(), pv.getSpec().getClaimRef().getName(),
                     pv.getMetadata().getName(), pv.getSpec().getLocal().getPath());
-            client.persistentVolumes().withName(pv.getMetadata().getName()).delete();
+            // The data first: a PV that is gone from the API must have no data left behind it.
             deleteRecursively(Path.of(pv.getSpec().getLocal().getPath()));
+            client.persistentVolumes().withName(pv.getMetadata().getName()).delete();
         }
     }
 

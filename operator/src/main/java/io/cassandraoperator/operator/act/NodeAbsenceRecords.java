@@ -19,8 +19,9 @@ import java.util.Optional;
 
 /**
  * Writes and removes {@link Annotations#NODE_ABSENT_SINCE} on member Services: the start of a node loss's grace
- * period, written only after a live read of the Nodes, the member's pod and its volumes confirms what the caches
- * showed, so a lagging cache never starts the clock; removed, with an Event, when the Node (or the member) is back.
+ * period, written only after live reads of the member's Service (not recorded yet), pod and volumes and of the Nodes
+ * confirm what the caches showed, so a lagging cache never starts the clock or restarts it; removed, with an Event,
+ * when the Node (or the member) is back.
  */
 final class NodeAbsenceRecords {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAbsenceRecords.class);
@@ -52,6 +53,10 @@ final class NodeAbsenceRecords {
 
     private void record(MemberLoss.NodeAbsence absence, List<Node> nodes, NodeLossPolicy policy) {
         String member = absence.member();
+        Service service = live.service(member);
+        if (service == null || MemberLoss.absentSince(service).isPresent()) {
+            return; // the cache has not seen the record written in an earlier round yet
+        }
         List<PersistentVolumeClaim> claims = observed.claimsOf(member);
         Optional<String> confirmed = ObservedCluster.ready(live.pod(member)) ? Optional.empty()
                 : MemberLoss.orphanedVolume(claims, live.volumes(claims), nodes);
@@ -60,7 +65,6 @@ final class NodeAbsenceRecords {
                     clusterName(), member, absence.evidence());
             return;
         }
-        Service service = observed.services().get(member);
         Instant now = Instant.now();
         String outcome = policy.replace()
                 ? "it is replaced on an empty disk at " + now.plus(policy.gracePeriod()) + " (grace period " + GracePeriod.format(policy.gracePeriod())
