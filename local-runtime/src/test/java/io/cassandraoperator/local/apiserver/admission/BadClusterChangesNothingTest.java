@@ -7,6 +7,7 @@ import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.local.ControlPlane;
 import io.cassandraoperator.operator.ClusterOperator;
 import io.cassandraoperator.operator.OperatorSettings;
+import io.cassandraoperator.operator.model.ClusterDisruptionBudget;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,11 +44,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * Every bad Cluster of the catalogue, sent as a change to a running, Ready cluster (control plane, the operator
  * in-process, pods made Ready by a stand-in kubelet): the API server refuses it with the catalogue's message, or the
- * operator refuses it in a Degraded condition; either way no Pod, Service, StatefulSet or PersistentVolumeClaim changes.
+ * operator refuses it in a Degraded condition; either way no Pod, Service, StatefulSet, PersistentVolumeClaim, ConfigMap
+ * or Secret changes, through two more complete reconciles of that Cluster after the change (not a second or two of
+ * waiting: a reconcile that would act on the bad spec has run, twice, when the children are compared).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadClusterChangesNothingTest {
     private static final Duration SETTLED = Duration.ofSeconds(2);
+    private static final int RECONCILES_AFTER_CHANGE = 2;
 
     @TempDir
     static Path stateDir;
@@ -55,6 +61,7 @@ class BadClusterChangesNothingTest {
     private SharedIndexInformer<Pod> readyKubelet;
     /** Base spec → the running cluster that has it; the bad changes are made to these. */
     private final Map<String, String> running = new ConcurrentHashMap<>();
+    private final FinishedReconciles reconciles = new FinishedReconciles();
 
     @BeforeAll
     void startClusterAndOperator() throws Exception {
@@ -62,7 +69,7 @@ class BadClusterChangesNothingTest {
         client = plane.newClient();
         client.apiextensions().v1().customResourceDefinitions().load(BadClusterCatalogue.CRD.toFile()).create();
         readyKubelet = client.pods().inform(new ReadyOnceScheduled(client));
-        operator = new ClusterOperator(plane.newClient(), OperatorSettings.fromEnvironment(Map.of()));
+        operator = new ClusterOperator(plane.newClient(), OperatorSettings.fromEnvironment(Map.of()), reconciles);
         operator.start();
     }
 
@@ -121,8 +128,26 @@ class BadClusterChangesNothingTest {
             client.resource(changed).fieldValidation(FieldValidateable.Validation.STRICT).update();
             await().atMost(Duration.ofSeconds(60)).until(() -> degradedMessage(name).contains(bad.expect()));
         }
-        Thread.sleep(SETTLED.toMillis());
-        assertThat(children(name)).as("pods, Services, StatefulSets and claims of %s", name).isEqualTo(before);
+        awaitReconciledAgain(name, RECONCILES_AFTER_CHANGE);
+        assertThat(children(name)).as("pods, Services, StatefulSets, claims, ConfigMaps and Secrets of %s", name).isEqualTo(before);
+    }
+
+    /**
+     * Makes the operator reconcile the Cluster {@code times} more times, each to its end: a label on its
+     * PodDisruptionBudget (an owned child the comparison leaves out) changes, which reaches the reconciler as any event
+     * or resync would.
+     */
+    private void awaitReconciledAgain(String name, int times) {
+        for (int i = 0; i < times; i++) {
+            long finished = reconciles.of(name);
+            String poke = Long.toString(System.nanoTime());
+            client.policy().v1().podDisruptionBudget().withName(name + ClusterDisruptionBudget.SUFFIX)
+                    .edit(pdb -> {
+                        pdb.getMetadata().getLabels().put("test/reconcile", poke);
+                        return pdb;
+                    });
+            await().atMost(Duration.ofSeconds(60)).until(() -> reconciles.of(name) > finished);
+        }
     }
 
     private static GenericKubernetesResource renamed(JsonNode document, String name, String resourceVersion) throws Exception {
@@ -168,17 +193,33 @@ class BadClusterChangesNothingTest {
                 .map(Condition::getMessage).findFirst().orElse("");
     }
 
-    /** Kind/name → resourceVersion of every Pod, Service, StatefulSet and claim of the cluster. */
+    /** Kind/name → resourceVersion of every Pod, Service, StatefulSet, claim, ConfigMap and Secret of the cluster. */
     private Map<String, String> children(String cluster) {
         Map<String, String> versions = new TreeMap<>();
         Map<String, String> selector = Map.of(Contract.Labels.CLUSTER, cluster);
         Stream.of(client.pods().withLabels(selector).list().getItems(), client.services().withLabels(selector).list().getItems(),
                         client.apps().statefulSets().withLabels(selector).list().getItems(),
-                        client.persistentVolumeClaims().withLabels(selector).list().getItems())
+                        client.persistentVolumeClaims().withLabels(selector).list().getItems(),
+                        client.configMaps().withLabels(selector).list().getItems(),
+                        client.secrets().withLabels(selector).list().getItems())
                 .flatMap(List::stream)
                 .forEach(o -> versions.put(((HasMetadata) o).getKind() + "/" + ((HasMetadata) o).getMetadata().getName(),
                         ((HasMetadata) o).getMetadata().getResourceVersion()));
         return versions;
+    }
+
+    /** JOSDK's metrics hook, used to count the reconciles of each Cluster that ran to their end. */
+    private static final class FinishedReconciles implements Metrics {
+        private final Map<String, AtomicLong> finished = new ConcurrentHashMap<>();
+
+        long of(String name) {
+            return finished.getOrDefault(name, new AtomicLong()).get();
+        }
+
+        @Override
+        public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
+            finished.computeIfAbsent(resource.getMetadata().getName(), n -> new AtomicLong()).incrementAndGet();
+        }
     }
 
     /** The part of a kubelet this test needs: a scheduled pod is Running and Ready. */
