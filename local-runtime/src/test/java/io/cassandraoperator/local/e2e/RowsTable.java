@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -28,23 +29,36 @@ final class RowsTable {
         return session.prepare("INSERT INTO e2e.rows (id, value) VALUES (?, ?)");
     }
 
-    /** Rows 0 to {@code rows - 1} at QUORUM, 64 in flight; every write must succeed. */
+    /**
+     * Rows 0 to {@code rows - 1} at QUORUM, 64 in flight; every write must be acknowledged. A write that times out is
+     * sent again (up to 5 times; the insert is idempotent): on two cores shared with other Cassandra JVMs a replica
+     * is sometimes too slow to answer within the write timeout, which says nothing about the cluster under test.
+     */
     static void write(CqlSession session, int rows) throws InterruptedException {
         PreparedStatement insert = prepareInsert(session);
         Semaphore inFlight = new Semaphore(64);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int id = 0; id < rows && failure.get() == null; id++) {
             inFlight.acquire();
-            session.executeAsync(insert.bind(id, "value-" + id).setConsistencyLevel(ConsistencyLevel.QUORUM))
-                    .whenComplete((result, error) -> {
-                        if (error != null) {
-                            failure.compareAndSet(null, error);
-                        }
-                        inFlight.release();
-                    });
+            insert(session, insert, id, 1, inFlight, failure);
         }
         inFlight.acquire(64);
         assertThat(failure.get()).isNull();
+    }
+
+    private static void insert(CqlSession session, PreparedStatement insert, int id, int attempt, Semaphore inFlight,
+            AtomicReference<Throwable> failure) {
+        session.executeAsync(insert.bind(id, "value-" + id).setConsistencyLevel(ConsistencyLevel.QUORUM))
+                .whenComplete((result, error) -> {
+                    if (error instanceof WriteTimeoutException && attempt < 5) {
+                        insert(session, insert, id, attempt + 1, inFlight, failure);
+                        return;
+                    }
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                    inFlight.release();
+                });
     }
 
     /** The ids of every row read at that consistency; each row's value must be its id's. */
