@@ -27,8 +27,8 @@ public class ClusterStatus {
     @JsonPropertyDescription("Per rack: members and ready members, as in Rook.")
     private Map<String, RackStatus> racks = new TreeMap<>();
 
-    @JsonPropertyDescription("The newest Cassandra version that has run on the members' data (pods whose container started,"
-            + " or a rack's version while one of its pods is missing); spec.version may be set back to it, not below.")
+    @JsonPropertyDescription("The newest Cassandra version seen running on the members' data (a member pod's container"
+            + " running or terminated); it never goes down. spec.version may be set back to it, not below.")
     @Pattern(VersionNumber.PATTERN)
     private String dataVersion;
 

@@ -80,6 +80,8 @@ public enum EventReason {
     VersionDowngradeRefused(Type.WARNING),
     /** Refusal: a rack left the spec while it still has members. */
     RackRemovalRefused(Type.WARNING),
+    /** Refusal: a rack's storage size differs from its members' claims (smaller: volumes cannot shrink; larger: not expanded). */
+    StorageSizeChangeRefused(Type.WARNING),
     /** Refusal: fewer members than the replication factor would be left. */
     ScaleDownBelowReplicationFactor(Type.WARNING);
 

@@ -31,6 +31,12 @@ class DecommissionTest {
         return harness.api.client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + member).get() != null;
     }
 
+    private boolean podReady(String member) {
+        var pod = harness.api.client.pods().inNamespace(NAMESPACE).withName(member).get();
+        return pod != null && pod.getStatus() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
     private boolean podExists(String member) {
         return harness.api.client.pods().inNamespace(NAMESPACE).withName(member).get() != null;
     }
@@ -223,6 +229,31 @@ class DecommissionTest {
         }
         assertThat(harness.controllers.violations).isEmpty();
         assertThat(harness.agents.misdirected).as("every agent call named its member").hasValue(0);
+    }
+
+    /** Issue 17, rule 11: rack1 3 -> 2 and rack2 2 -> 3 in one edit; rack2's new member joins before rack1's leaves. */
+    @Test
+    void membersMovedBetweenRacksJoinTheNewRackBeforeTheOldOneShrinks() {
+        harness.createReady("c", 3, 2);
+        String leaving = "c-dc1-rack1-2";
+        harness.editSpec("c", c -> {
+            c.getSpec().getDatacenter().getRacks().get(0).setMembers(2);
+            c.getSpec().getDatacenter().getRacks().get(1).setMembers(3);
+        });
+        String joining = "c-dc1-rack2-2";
+        await().atMost(STEP).until(() -> {
+            if (decommissionLabel(leaving) == null) {
+                return false;
+            }
+            assertThat(podReady(joining)).as("the decommission of %s starts only once %s is ready", leaving, joining).isTrue();
+            return true;
+        });
+        assertThat(harness.replicas("c-dc1-rack2")).isEqualTo(3);
+        await().atMost(STEP).until(() -> harness.agents.posts(leaving) == 1);
+        harness.agents.finishDecommission(leaving, OperationState.DONE, null);
+        harness.awaitReady("c", 5);
+        assertThat(harness.replicas("c-dc1-rack1")).isEqualTo(2);
+        assertThat(podExists(leaving)).isFalse();
     }
 
     /** A spec change as a user makes it: retried on a conflict with the operator's own status writes. */

@@ -95,12 +95,18 @@ class RefusedChangeTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aVersionRecordedHigherThanTheSpecIsADowngrade() {
-        // The version is read from the StatefulSet, not remembered: an operator restarted on an upgraded cluster knows it.
+    void aVersionThePodsRanHigherThanTheSpecIsADowngrade() {
+        // The version is read from the pods, not remembered: an operator restarted on an upgraded cluster knows it.
         harness.stopOperator();
         StatefulSet set = harness.statefulSet("c-dc1-rack1");
         harness.api.client.resource(new StatefulSetBuilder(set).editMetadata()
                 .addToAnnotations(Contract.Annotations.VERSION, "5.1.0").endMetadata().build()).update();
+        for (int ordinal = 0; ordinal < 3; ordinal++) {
+            harness.api.client.pods().inNamespace(NAMESPACE).withName("c-dc1-rack1-" + ordinal).edit(p -> {
+                p.getSpec().getContainers().get(0).setImage("cassandra-operator/cassandra:5.1.0");
+                return p;
+            });
+        }
         harness.startOperator();
         await().atMost(Duration.ofSeconds(20)).until(() -> harness.condition("c", "Degraded")
                 .map(c -> "VersionDowngradeRefused".equals(c.getReason())).orElse(false));

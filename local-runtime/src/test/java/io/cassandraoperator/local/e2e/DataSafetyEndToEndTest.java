@@ -105,6 +105,45 @@ class DataSafetyEndToEndTest extends EndToEndTest {
     }
 
     /**
+     * (c) A version that does not exist: the member rolled first (the highest ordinal) stays in {@code ErrImagePull}
+     * and {@code Progressing} says so; the rollout goes no further. Setting the version back to the one the pods run
+     * goes through (the schema allows it because {@code status.dataVersion} says the data never saw 5.0.99), the
+     * operator writes the corrected template although that member is not ready, and deletes the pod the StatefulSet
+     * controller would leave stuck on the bad revision (its claim stays). The Cluster is Ready with every row.
+     */
+    @Test
+    @Order(2)
+    void aVersionThatDoesNotExistCanBeSetBackAndNoRowIsLost() throws Exception {
+        String running = cluster(name).getSpec().getVersion();
+        String rolledFirst = prefix + "2";
+        Map<String, String> before = uids(rolledFirst);
+        Map<String, String> untouched = Map.of(prefix + "0", uids(prefix + "0").get("Pod"), prefix + "1", uids(prefix + "1").get("Pod"));
+        editCluster(c -> c.getSpec().setVersion("5.0.99"));
+
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> condition("Progressing")
+                .map(c -> c.getMessage().contains(rolledFirst) && c.getMessage().contains("ErrImagePull")).orElse(false));
+        assertThat(condition("Ready")).get().extracting(Condition::getStatus).isEqualTo("False");
+        assertThat(cluster(name).getStatus().getDataVersion()).as("no member ever ran 5.0.99").isEqualTo(running);
+        // The rollout stops at the broken member: the others keep their pods.
+        Thread.sleep(Duration.ofSeconds(10).toMillis());
+        untouched.forEach((member, uid) -> assertThat(uids(member).get("Pod")).as(member).isEqualTo(uid));
+
+        editCluster(c -> c.getSpec().setVersion(running));
+        awaitReady(3);
+        assertThat(events(EventReason.TemplateCorrected)).isNotEmpty();
+        assertThat(events(EventReason.StuckPodDeleted)).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains(rolledFirst));
+        assertThat(uids(rolledFirst).get("PersistentVolumeClaim")).as("the member's claim is kept").isEqualTo(before.get("PersistentVolumeClaim"));
+        assertThat(uids(rolledFirst).get("Service")).isEqualTo(before.get("Service"));
+        untouched.forEach((member, uid) -> assertThat(uids(member).get("Pod")).as(member).isEqualTo(uid));
+        for (int ordinal = 0; ordinal < 3; ordinal++) {
+            assertThat(client.pods().inNamespace(NAMESPACE).withName(prefix + ordinal).get().getSpec().getContainers().get(0).getImage())
+                    .endsWith(":" + running);
+        }
+        assertEveryRowAtAll();
+    }
+
+    /**
      * (b) The Cluster deleted (claims retained, the default) keeps its member Services, Secrets and claims; recreated
      * from the same file it adopts them: the same ClusterIPs (the members' addresses in the ring), the superuser's
      * password read before the delete still logs in, and every row reads back at ALL.

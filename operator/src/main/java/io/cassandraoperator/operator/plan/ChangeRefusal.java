@@ -63,7 +63,7 @@ public final class ChangeRefusal {
                         + existingDatacenter + "'");
             }
         }
-        Optional<VersionNumber> dataVersion = DataVersion.of(cluster, existing, pods);
+        Optional<VersionNumber> dataVersion = DataVersion.floor(cluster, existing, pods);
         if (dataVersion.isPresent() && dataVersion.get().compareTo(version) > 0) {
             return refuse(EventReason.VersionDowngradeRefused, "the members' data was written by Cassandra " + dataVersion.get()
                     + "; going down to " + version + " is not supported (sstables and system tables may not be readable by an older release)."

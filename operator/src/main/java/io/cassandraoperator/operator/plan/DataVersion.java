@@ -18,26 +18,38 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The newest Cassandra version that has run on the members' data: {@code spec.version} may not go below it (an older
- * release may not read its files), and may go back to it when a newer version never ran. Evidence, any of which
- * raises it: the version a member pod's image carries unless the pod shows it never started its container (waiting
- * since creation, as with an image that cannot be pulled, or never scheduled); a rack's recorded version while one of
- * its members has no pod (what ran on that claim is unknown); and the previous {@code status.dataVersion}, so the mark
- * never goes down once seen (a member whose pod was recreated on a version that never ran keeps its older mark).
+ * Which Cassandra versions have run on the members' data: {@code spec.version} may not go below them (an older release
+ * may not read their files), and may go back to them when a newer version never ran.
+ * <p>
+ * {@link #ran} is the high-water mark written to {@code status.dataVersion} (the schema's rule reads it): the previous
+ * mark and the image version of every member pod whose Cassandra container has been seen running or terminated. Only
+ * such positive evidence raises it, because it never goes down: a pod just scheduled, or gone for a moment while the
+ * StatefulSet controller recreates it, would otherwise leave a version that never ran as the floor for good.
+ * <p>
+ * {@link #floor} is what a refusal checks, and assumes the worst where the pods do not tell: the mark, the image version
+ * of every pod unless it shows that its container never started (waiting since creation, as with an image that cannot
+ * be pulled, or never scheduled), and a rack's recorded version while one of its members has no pod.
  */
 public final class DataVersion {
     private DataVersion() {
     }
 
-    public static Optional<VersionNumber> of(Cluster cluster, ObservedCluster observed) {
-        return of(cluster, observed.statefulSets().values(), observed.pods());
+    /** The mark for {@code status.dataVersion}. */
+    public static Optional<VersionNumber> ran(Cluster cluster, ObservedCluster observed) {
+        List<VersionNumber> evidence = new ArrayList<>();
+        previousMark(cluster).ifPresent(evidence::add);
+        for (Pod pod : observed.pods().values()) {
+            if (cassandraContainer(pod).map(DataVersion::seenStarted).orElse(false)) {
+                imageVersion(pod).ifPresent(evidence::add);
+            }
+        }
+        return evidence.stream().max(Comparator.naturalOrder());
     }
 
-    public static Optional<VersionNumber> of(Cluster cluster, Collection<StatefulSet> statefulSets, Map<String, Pod> pods) {
+    /** The lowest version the spec may ask for, or empty when nothing can have run. */
+    public static Optional<VersionNumber> floor(Cluster cluster, Collection<StatefulSet> statefulSets, Map<String, Pod> pods) {
         List<VersionNumber> evidence = new ArrayList<>();
-        if (cluster.getStatus() != null) {
-            parse(cluster.getStatus().getDataVersion()).ifPresent(evidence::add);
-        }
+        previousMark(cluster).ifPresent(evidence::add);
         for (StatefulSet statefulSet : statefulSets) {
             Optional<VersionNumber> recorded = parse(statefulSet.getMetadata().getAnnotations() == null ? null
                     : statefulSet.getMetadata().getAnnotations().get(Contract.Annotations.VERSION));
@@ -53,20 +65,34 @@ public final class DataVersion {
         return evidence.stream().max(Comparator.naturalOrder());
     }
 
-    /** False only when the pod shows that its Cassandra container never ran: unknown counts as ran. */
-    static boolean mayHaveRun(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null || pod.getStatus().getContainerStatuses().isEmpty()) {
-            return pod.getSpec() == null || pod.getSpec().getNodeName() != null;
-        }
-        return pod.getStatus().getContainerStatuses().stream().filter(c -> RackStatefulSet.CONTAINER.equals(c.getName()))
-                .findFirst().map(DataVersion::mayHaveRun).orElse(true);
+    private static Optional<VersionNumber> previousMark(Cluster cluster) {
+        return cluster.getStatus() == null ? Optional.empty() : parse(cluster.getStatus().getDataVersion());
     }
 
-    private static boolean mayHaveRun(ContainerStatus container) {
-        boolean neverStarted = container.getState() != null && container.getState().getWaiting() != null
-                && (container.getRestartCount() == null || container.getRestartCount() == 0)
-                && (container.getLastState() == null || container.getLastState().getTerminated() == null);
+    /** False only when the pod shows that its Cassandra container never ran: unknown counts as ran. */
+    static boolean mayHaveRun(Pod pod) {
+        Optional<ContainerStatus> container = cassandraContainer(pod);
+        if (container.isEmpty()) {
+            return pod.getSpec() == null || pod.getSpec().getNodeName() != null;
+        }
+        ContainerStatus status = container.get();
+        boolean neverStarted = status.getState() != null && status.getState().getWaiting() != null
+                && (status.getRestartCount() == null || status.getRestartCount() == 0)
+                && (status.getLastState() == null || status.getLastState().getTerminated() == null);
         return !neverStarted;
+    }
+
+    private static boolean seenStarted(ContainerStatus status) {
+        return status.getState() != null && (status.getState().getRunning() != null || status.getState().getTerminated() != null)
+                || status.getRestartCount() != null && status.getRestartCount() > 0
+                || status.getLastState() != null && status.getLastState().getTerminated() != null;
+    }
+
+    private static Optional<ContainerStatus> cassandraContainer(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream().filter(c -> RackStatefulSet.CONTAINER.equals(c.getName())).findFirst();
     }
 
     /** The version the tag of the pod's Cassandra image names, as {@link RackStatefulSet#image} builds it. */

@@ -42,7 +42,7 @@ public final class DesiredStatus {
                                  String detail, Instant now) {
         ClusterStatus status = new ClusterStatus();
         status.setObservedGeneration(cluster.getMetadata().getGeneration());
-        status.setDataVersion(DataVersion.of(cluster, observed).map(Object::toString).orElse(null));
+        status.setDataVersion(DataVersion.ran(cluster, observed).map(Object::toString).orElse(null));
         Set<String> racks = new LinkedHashSet<>();
         cluster.getSpec().getDatacenter().getRacks().forEach(r -> racks.add(r.getName()));
         observed.statefulSets().values().stream().map(s -> s.getMetadata().getLabels().get(Labels.RACK)).filter(Objects::nonNull).forEach(racks::add);

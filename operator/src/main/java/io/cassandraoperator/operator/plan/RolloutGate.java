@@ -67,14 +67,17 @@ public final class RolloutGate {
 
     /**
      * Why the template of {@code statefulSet} may be replaced although members are not ready: every member that is not
-     * ready is a pod of it made from its newest template ({@code updateRevision}, which the controller has seen), so
+     * ready is a pod of it made from its newest template ({@code updateRevision}, which the controller has seen and
+     * not yet rolled out to every pod), so
      * that template is what keeps them unready and waiting for them would block its fix forever. Empty otherwise.
      */
     static Optional<String> brokenByNewestRevision(Cluster cluster, ObservedCluster observed, StatefulSet statefulSet) {
         StatefulSetStatus status = statefulSet.getStatus();
         Long generation = statefulSet.getMetadata().getGeneration();
+        // A rollout the controller has seen and not finished: a rack fully on one revision has no newer template to blame.
         if (status == null || status.getUpdateRevision() == null || generation == null
-                || status.getObservedGeneration() == null || status.getObservedGeneration() < generation) {
+                || status.getObservedGeneration() == null || status.getObservedGeneration() < generation
+                || status.getUpdateRevision().equals(status.getCurrentRevision())) {
             return Optional.empty();
         }
         boolean othersRolling = observed.statefulSets().values().stream()

@@ -19,6 +19,7 @@ import io.cassandraoperator.operator.plan.Refusal;
 import io.cassandraoperator.operator.plan.RolloutGate;
 import io.cassandraoperator.operator.plan.ScalePlan;
 import io.cassandraoperator.operator.plan.ScaleStep;
+import io.cassandraoperator.operator.plan.StorageSizeChange;
 import io.cassandraoperator.operator.plan.StuckPod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -92,7 +93,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             }
             throw e;
         }
-        Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods());
+        Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods())
+                .or(() -> StorageSizeChange.check(cluster, observed));
         if (refusal.isPresent()) {
             return refuse(cluster, observed, refusal.get(), act);
         }
