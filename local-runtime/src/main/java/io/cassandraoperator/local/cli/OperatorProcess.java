@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The operator, {@code OperatorMain} unchanged, in its own JVM with KUBECONFIG pointing at the local API and
- * authenticating as its ServiceAccount (as a Deployment's pod would run it, {@link OperatorRbac}), restarted when it exits, as its Deployment would restart it. Killing it by the PID
+ * The operator, {@code OperatorMain} unchanged, in its own JVM with KUBECONFIG pointing at the local API (as a
+ * Deployment's pod would run it), restarted when it exits, as its Deployment would restart it. Killing it by the PID
  * in {@code run/operator.pid} (SIGKILL) is how tests crash the operator at a chosen step; it comes back after 1 s.
  */
 final class OperatorProcess implements AutoCloseable {
@@ -49,6 +49,7 @@ final class OperatorProcess implements AutoCloseable {
                         "-XX:+UseSerialGC", "-cp", classpath, MAIN))
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(state.operatorLog().toFile()));
+                // its ServiceAccount's token: deploy/'s permissions exactly (OperatorRbac)
                 builder.environment().put("KUBECONFIG", state.operatorKubeconfig().toString());
                 builder.environment().put("WATCH_NAMESPACES", "");
                 builder.environment().put("HEALTH_BIND", "127.0.0.1");
