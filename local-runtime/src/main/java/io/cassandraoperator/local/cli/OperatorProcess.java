@@ -60,6 +60,7 @@ final class OperatorProcess implements AutoCloseable {
                 "-XX:+UseSerialGC", "-cp", classpath, MAIN))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(state.operatorLog(slot).toFile()));
+        // its ServiceAccount's token: deploy/'s permissions exactly (OperatorRbac)
         builder.environment().put("KUBECONFIG", state.operatorKubeconfig().toString());
         builder.environment().put("WATCH_NAMESPACES", "");
         builder.environment().put("LEADER_ELECTION_NAMESPACE", LEASE_NAMESPACE);

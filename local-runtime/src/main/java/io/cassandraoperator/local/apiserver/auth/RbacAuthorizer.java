@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -125,7 +126,7 @@ public final class RbacAuthorizer {
     }
 
     private <T> T object(String path, Class<T> type) {
-        Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String> found = store.find(store.key(path));
+        Map.Entry<AttributeSet, String> found = store.find(store.key(path));
         return found == null ? null : Serialization.unmarshal(found.getValue(), type);
     }
 }
