@@ -1,6 +1,7 @@
 package io.cassandraoperator.local.apiserver;
 
 import io.cassandraoperator.local.apiserver.auth.AccessReviews;
+import io.cassandraoperator.local.apiserver.auth.RulesReviews;
 import io.cassandraoperator.local.apiserver.auth.ApiAccess;
 import io.cassandraoperator.local.apiserver.auth.RequestAttributes;
 import io.cassandraoperator.local.apiserver.auth.RequestUser;
@@ -47,6 +48,7 @@ final class ApiHttpServer implements AutoCloseable {
     private final PodLogs logs;
     private final ApiAccess access;
     private final AccessReviews reviews;
+    private final RulesReviews rulesReviews;
     private HttpServer server;
 
     ApiHttpServer(ApiRouter router, HttpWatch watches, PodLogs logs, ApiAccess access) {
@@ -55,6 +57,7 @@ final class ApiHttpServer implements AutoCloseable {
         this.logs = logs;
         this.access = access;
         this.reviews = new AccessReviews(access.authorizer());
+        this.rulesReviews = new RulesReviews(access.authorizer());
     }
 
     /** @return the port it listens on */
@@ -81,6 +84,11 @@ final class ApiHttpServer implements AutoCloseable {
             if (request.method() == HttpMethod.POST
                     && AccessReviews.SELF_SUBJECT_ACCESS_REVIEWS.equals(RequestPath.withoutQuery(request.uri()))) {
                 review(request, admitted.user());
+                return;
+            }
+            if (request.method() == HttpMethod.POST
+                    && RulesReviews.SELF_SUBJECT_RULES_REVIEWS.equals(RequestPath.withoutQuery(request.uri()))) {
+                rulesReview(request, admitted.user());
                 return;
             }
             QueryParameters query = validQuery(request);
@@ -140,6 +148,18 @@ final class ApiHttpServer implements AutoCloseable {
             try {
                 answer = JsonBodies.response(201, reviews.review(user, request.getHeader("Content-Type"),
                         body.getBytes()));
+            } catch (ApiError e) {
+                answer = e.response();
+            }
+            respond(request.response(), answer);
+        });
+    }
+
+    private void rulesReview(HttpServerRequest request, RequestUser user) {
+        request.body().onSuccess(body -> {
+            MockResponse answer;
+            try {
+                answer = JsonBodies.response(201, rulesReviews.review(user, body.getBytes()));
             } catch (ApiError e) {
                 answer = e.response();
             }

@@ -18,7 +18,7 @@ import static io.cassandraoperator.local.apiserver.RequestPath.withoutQuery;
 
 /**
  * Routes each request of the local API server: discovery and OpenAPI to {@link ApiDiscovery}, the caller's rules to
- * {@link SelfSubjectRulesReviews}, pod logs to
+ * {@link io.cassandraoperator.local.apiserver.auth.RulesReviews} (in ApiHttpServer, which knows the user), pod logs to
  * {@link PodLogs}, the scale subresource to {@link ScaleSubresource}, reads of objects to {@link ObjectReads} and
  * writes to the {@link ObjectRegistry}; refusals come back as {@code Status} bodies, as kubectl expects.
  */
@@ -67,9 +67,6 @@ public final class ApiRouter extends Dispatcher {
         }
         try {
             QueryParameters.of(path).validate();
-            if (SelfSubjectRulesReviews.isReviewPath(path) && request.method() == HttpMethod.POST) {
-                return SelfSubjectRulesReviews.create(request.getBody().readUtf8());
-            }
             if (ScaleSubresource.isScalePath(path)) {
                 return switch (request.method()) {
                     case GET -> scale.get(path);

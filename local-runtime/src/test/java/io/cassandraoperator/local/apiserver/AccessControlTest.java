@@ -274,6 +274,24 @@ class AccessControlTest {
     }
 
     @Test
+    void selfSubjectRulesReviewsListTheRulesOfTheBindingsThatNameTheRequester() {
+        grantPodReader();
+        KubernetesClient robot = serviceAccountClient("apps", "robot");
+        io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview inDefault = robot.resource(
+                new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder().withNewMetadata()
+                        .endMetadata().withNewSpec().withNamespace("default").endSpec().build()).create();
+        assertThat(inDefault.getStatus().getIncomplete()).isFalse();
+        assertThat(inDefault.getStatus().getResourceRules()).anySatisfy(rule -> {
+            assertThat(rule.getResources()).containsExactly("pods");
+            assertThat(rule.getVerbs()).containsExactly("get", "list", "watch");
+        }).noneSatisfy(rule -> assertThat(rule.getVerbs()).contains("*"));
+        io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview elsewhere = robot.resource(
+                new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder().withNewMetadata()
+                        .endMetadata().withNewSpec().withNamespace("other").endSpec().build()).create();
+        assertThat(elsewhere.getStatus().getResourceRules()).noneSatisfy(rule -> assertThat(rule.getResources()).contains("pods"));
+    }
+
+    @Test
     void kubectlAuthCanIAnswersForTheAccountItselfAndForTheAdminImpersonatingIt() throws Exception {
         grantPodReader();
         Path robot = stateDir.resolve("robot.kubeconfig");

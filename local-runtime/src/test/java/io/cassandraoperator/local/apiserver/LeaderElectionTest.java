@@ -58,7 +58,7 @@ class LeaderElectionTest {
     }
 
     @Test
-    void theRulesReviewAllowsEveryVerbAsJosdkChecksIt() {
+    void theAdminsRulesReviewAllowsEveryVerbAsJosdkChecksIt() {
         SelfSubjectRulesReview review = first.resource(new SelfSubjectRulesReviewBuilder().withNewMetadata().endMetadata()
                 .withNewSpec().withNamespace(NAMESPACE).endSpec().build()).create();
         assertThat(review.getStatus().getIncomplete()).isFalse();

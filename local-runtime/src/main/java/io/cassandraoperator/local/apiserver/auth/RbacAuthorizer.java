@@ -66,6 +66,37 @@ public final class RbacAuthorizer {
         return new AuthorizationDecision(false, errors.isEmpty() ? "" : "RBAC: " + String.join(", ", errors));
     }
 
+    /**
+     * Every rule that applies to the user in that namespace, as kube-apiserver's RBAC rule resolver lists them for a
+     * {@code SelfSubjectRulesReview}: the rules of every ClusterRoleBinding naming the user, then of the namespace's
+     * RoleBindings; {@code incomplete} when a binding names a role that does not exist.
+     */
+    public RulesForUser rules(RequestUser user, String namespace) {
+        if (user.privileged()) {
+            return new RulesForUser(List.of(new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder()
+                    .withVerbs("*").withApiGroups("*").withResources("*").build(),
+                    new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder().withVerbs("*").withNonResourceURLs("*").build()),
+                    List.of());
+        }
+        List<String> errors = new ArrayList<>();
+        List<PolicyRule> rules = new ArrayList<>();
+        for (ClusterRoleBinding binding : objects(RBAC + "clusterrolebindings", ClusterRoleBinding.class)) {
+            if (subjects(binding.getSubjects()).stream().anyMatch(s -> appliesTo(s, user, ""))) {
+                rules.addAll(rules(binding.getRoleRef(), "", errors));
+            }
+        }
+        for (RoleBinding binding : objects(RBAC + "namespaces/" + namespace + "/rolebindings", RoleBinding.class)) {
+            if (subjects(binding.getSubjects()).stream().anyMatch(s -> appliesTo(s, user, namespace))) {
+                rules.addAll(rules(binding.getRoleRef(), namespace, errors));
+            }
+        }
+        return new RulesForUser(List.copyOf(rules), List.copyOf(errors));
+    }
+
+    /** The rules a user has in a namespace, and why the list may be incomplete. */
+    public record RulesForUser(List<PolicyRule> rules, List<String> errors) {
+    }
+
     private static AuthorizationDecision allowed(String binding, RoleRef role, Subject subject, String namespace) {
         return new AuthorizationDecision(true, "RBAC: allowed by " + binding + " of " + role.getKind() + " \""
                 + role.getName() + "\" to " + describe(subject, namespace));
