@@ -41,7 +41,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reconciles one Cluster in named phases: <b>observe</b> the informer caches and the member records, <b>refuse</b> a
+ * Reconciles one Cluster in named phases: <b>observe</b> the informer caches and the member records, <b>delete</b>
+ * (the finalizer, and the data deletion of a Cluster with {@code whenDeleted: Delete}), <b>refuse</b> a
  * spec that would lose data (nothing is written then but the status), <b>plan</b> in pure functions (which racks may
  * roll, which racks go, the one membership step, the members and seeds), <b>act</b> through {@link RoundActions}
  * (the only writer), and <b>report</b> the status, polling again while an agent operation runs.
@@ -75,30 +76,16 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         }
         ObservedCluster observed = ObservedCluster.from(context);
         RoundActions act = new RoundActions(cluster, observed, context.getClient(), settings, agent, recordedEvents);
-        DataDeletion.Step deletion = DataDeletion.next(cluster, observed, Instant.now(), settings.deletionCleanupLimit());
         try {
-            boolean cleaning = act.deletion().take(deletion);
-            if (cluster.isMarkedForDeletion()) {
-                // Being deleted: nothing is created or changed any more, only the finalizer's deletes run.
-                return cleaning ? UpdateControl.<Cluster>noUpdate().rescheduleAfter(DELETION_POLL) : UpdateControl.noUpdate();
+            Optional<UpdateControl<Cluster>> deleting = deletion(cluster, observed, act);
+            if (deleting.isPresent()) {
+                return deleting.get();
             }
-            if (deletion instanceof DataDeletion.AddFinalizer || deletion instanceof DataDeletion.RemoveFinalizer) {
-                // A metadata-only change raises no event JOSDK passes on (generation-aware): look again at once.
-                return UpdateControl.<Cluster>noUpdate().rescheduleAfter(Duration.ZERO);
+            Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods())
+                    .or(() -> StorageSizeChange.check(cluster, observed));
+            if (refusal.isPresent()) {
+                return refuse(cluster, observed, refusal.get(), act);
             }
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                LOG.info("Cluster {}: an object changed since the cache saw it ({}); looking again", qualifiedName(cluster), e.getMessage());
-                return UpdateControl.<Cluster>noUpdate().rescheduleAfter(AFTER_CONFLICT);
-            }
-            throw e;
-        }
-        Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods())
-                .or(() -> StorageSizeChange.check(cluster, observed));
-        if (refusal.isPresent()) {
-            return refuse(cluster, observed, refusal.get(), act);
-        }
-        try {
             StepOutcome outcome = planAndAct(cluster, observed, act);
             ClusterStatus status = DesiredStatus.compute(cluster, observed, Optional.empty(), outcome.step(), outcome.waitingFor(), Instant.now());
             return withStatus(cluster, status, !outcome.poll() ? null
@@ -110,6 +97,23 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             }
             throw e;
         }
+    }
+
+    /**
+     * The finalizer's phase: adds or removes it as {@code whenDeleted} asks, and while the Cluster is being deleted runs
+     * the data deletion's next step and ends the round there (nothing is created or changed any more).
+     */
+    private Optional<UpdateControl<Cluster>> deletion(Cluster cluster, ObservedCluster observed, RoundActions act) {
+        DataDeletion.Step deletion = DataDeletion.next(cluster, observed, Instant.now(), settings.deletionCleanupLimit());
+        boolean cleaning = act.deletion().take(deletion);
+        if (cluster.isMarkedForDeletion()) {
+            return Optional.of(cleaning ? UpdateControl.<Cluster>noUpdate().rescheduleAfter(DELETION_POLL) : UpdateControl.noUpdate());
+        }
+        if (deletion instanceof DataDeletion.AddFinalizer || deletion instanceof DataDeletion.RemoveFinalizer) {
+            // A metadata-only change raises no event JOSDK passes on (generation-aware): look again at once.
+            return Optional.of(UpdateControl.<Cluster>noUpdate().rescheduleAfter(Duration.ZERO));
+        }
+        return Optional.empty();
     }
 
     /** The refused spec is reported once (the Event is not repeated while Degraded already says it); nothing else is written. */
