@@ -3,9 +3,6 @@ package io.cassandraoperator.agent.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cassandraoperator.agent.cassandra.FakeCassandraNode;
-import io.cassandraoperator.agent.membership.VolumeMarker;
-import io.cassandraoperator.agent.operations.Decommission;
-import io.cassandraoperator.agent.operations.RepeatableOperation;
 import io.cassandraoperator.api.Contract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,23 +28,19 @@ class AgentHttpApiTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final FakeCassandraNode node = new FakeCassandraNode();
     private ServerSocket cqlPort;
+    private AgentApiOnFakeNode agent;
     private AgentHttpApi api;
 
     @BeforeEach
     void start(@TempDir Path dataDir) throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        cqlPort = new ServerSocket(0, 10, loopback);
-        api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", "c/c-dc1-rack1-0", () -> true,
-                new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
-                new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir)),
-                RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir));
-        api.start();
+        agent = AgentApiOnFakeNode.start(node, dataDir);
+        api = agent.api();
+        cqlPort = agent.cqlPort();
     }
 
     @AfterEach
     void stop() throws IOException {
-        api.close();
-        cqlPort.close();
+        agent.close();
     }
 
     @Test

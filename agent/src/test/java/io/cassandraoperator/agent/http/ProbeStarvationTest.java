@@ -1,9 +1,6 @@
 package io.cassandraoperator.agent.http;
 
 import io.cassandraoperator.agent.cassandra.FakeCassandraNode;
-import io.cassandraoperator.agent.membership.VolumeMarker;
-import io.cassandraoperator.agent.operations.Decommission;
-import io.cassandraoperator.agent.operations.RepeatableOperation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,8 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -35,17 +30,14 @@ class ProbeStarvationTest {
     private final FakeCassandraNode node = new FakeCassandraNode();
     private final List<Socket> stalled = new ArrayList<>();
     private ServerSocket cqlPort;
+    private AgentApiOnFakeNode agent;
     private AgentHttpApi api;
 
     @BeforeEach
     void start(@TempDir Path dataDir) throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        cqlPort = new ServerSocket(0, 10, loopback);
-        api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", "c/c-dc1-rack1-0", () -> true,
-                new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
-                new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir)),
-                RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir));
-        api.start();
+        agent = AgentApiOnFakeNode.start(node, dataDir);
+        api = agent.api();
+        cqlPort = agent.cqlPort();
     }
 
     @AfterEach
@@ -53,8 +45,7 @@ class ProbeStarvationTest {
         for (Socket socket : stalled) {
             socket.close();
         }
-        api.close();
-        cqlPort.close();
+        agent.close();
     }
 
     @Test
