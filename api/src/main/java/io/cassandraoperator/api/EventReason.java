@@ -52,6 +52,11 @@ public enum EventReason {
      */
     TemplateCorrected(Type.NORMAL),
     /**
+     * A member's claim was raised to the rack's larger storage request: its StorageClass allows volume expansion, and a
+     * StatefulSet's claim templates cannot change, so the operator writes the claim itself.
+     */
+    ClaimExpanded(Type.NORMAL),
+    /**
      * A member pod stayed unready on a revision that is no longer its StatefulSet's update revision (the controller
      * does not replace it by itself); the pod was deleted, its claim kept, to be created from the current template.
      */
@@ -80,7 +85,7 @@ public enum EventReason {
     VersionDowngradeRefused(Type.WARNING),
     /** Refusal: a rack left the spec while it still has members. */
     RackRemovalRefused(Type.WARNING),
-    /** Refusal: a rack's storage size differs from its members' claims (smaller: volumes cannot shrink; larger: not expanded). */
+    /** Refusal: a rack's storage size differs from its members' claims (smaller: volumes cannot shrink; larger: their StorageClass cannot expand). */
     StorageSizeChangeRefused(Type.WARNING),
     /** Refusal: fewer members than the replication factor would be left. */
     ScaleDownBelowReplicationFactor(Type.WARNING);

@@ -14,6 +14,7 @@ import io.cassandraoperator.operator.model.SuperuserSecret;
 import io.cassandraoperator.operator.observe.ObservedCluster;
 import io.cassandraoperator.operator.plan.DesiredMembers;
 import io.cassandraoperator.operator.plan.RolloutGate;
+import io.cassandraoperator.operator.plan.StorageSizeChange;
 import io.cassandraoperator.operator.plan.StuckPod;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -116,6 +117,20 @@ public final class ClusterChildren {
                         .withPersistentVolumeClaimRetentionPolicy(wanted.getSpec().getPersistentVolumeClaimRetentionPolicy())
                     .endSpec()
                     .build());
+        }
+    }
+
+    /** Raises each claim to its rack's larger storage request; Kubernetes grows the volume (its StorageClass allows it). */
+    public void expandClaims(List<StorageSizeChange.ClaimExpansion> expansions) {
+        for (StorageSizeChange.ClaimExpansion expansion : expansions) {
+            PersistentVolumeClaim claim = expansion.claim();
+            String message = "claim " + claim.getMetadata().getName() + " raised from "
+                    + claim.getSpec().getResources().getRequests().get("storage") + " to " + expansion.size()
+                    + ": the rack asks for more storage and StorageClass " + expansion.storageClass() + " allows volume expansion";
+            LOG.info("Cluster {}: {}", clusterName(), message);
+            events.record(cluster, EventReason.ClaimExpanded, claim.getMetadata().getUid() + "/" + expansion.size(), message);
+            writer.update(new PersistentVolumeClaimBuilder(claim).editSpec().editResources()
+                    .addToRequests("storage", expansion.size()).endResources().endSpec().build());
         }
     }
 

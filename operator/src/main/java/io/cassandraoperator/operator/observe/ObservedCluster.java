@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -32,12 +33,19 @@ import java.util.stream.IntStream;
 public record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Service> services, Map<String, Pod> pods,
                        Map<String, PersistentVolumeClaim> claims, Map<String, ConfigMap> configMaps,
                        Map<String, Secret> secrets, Map<String, PodDisruptionBudget> disruptionBudgets,
-                       Map<String, PersistentVolume> volumes, List<Node> nodes) {
+                       Map<String, PersistentVolume> volumes, List<Node> nodes, Map<String, StorageClass> storageClasses) {
 
     public ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Service> services, Map<String, Pod> pods,
                     Map<String, PersistentVolumeClaim> claims, Map<String, ConfigMap> configMaps,
                     Map<String, Secret> secrets, Map<String, PodDisruptionBudget> disruptionBudgets) {
-        this(statefulSets, services, pods, claims, configMaps, secrets, disruptionBudgets, Map.of(), List.of());
+        this(statefulSets, services, pods, claims, configMaps, secrets, disruptionBudgets, Map.of(), List.of(), Map.of());
+    }
+
+    public ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String, Service> services, Map<String, Pod> pods,
+                    Map<String, PersistentVolumeClaim> claims, Map<String, ConfigMap> configMaps,
+                    Map<String, Secret> secrets, Map<String, PodDisruptionBudget> disruptionBudgets,
+                    Map<String, PersistentVolume> volumes, List<Node> nodes) {
+        this(statefulSets, services, pods, claims, configMaps, secrets, disruptionBudgets, volumes, nodes, Map.of());
     }
 
     public static ObservedCluster from(Context<Cluster> context) {
@@ -49,7 +57,8 @@ public record ObservedCluster(Map<String, StatefulSet> statefulSets, Map<String,
                 byName(context.getSecondaryResources(Secret.class)),
                 byName(context.getSecondaryResources(PodDisruptionBudget.class)),
                 byName(everyCached(context, PersistentVolume.class)),
-                List.copyOf(everyCached(context, Node.class)));
+                List.copyOf(everyCached(context, Node.class)),
+                byName(everyCached(context, StorageClass.class)));
     }
 
     /** A cluster-scoped informer's whole cache: Nodes and volumes belong to no Cluster. */

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -32,11 +33,12 @@ final class ClusterEventSources {
         return List.of(owned(context, StatefulSet.class), owned(context, Service.class), owned(context, Pod.class),
                 owned(context, PersistentVolumeClaim.class), owned(context, ConfigMap.class),
                 owned(context, Secret.class), owned(context, PodDisruptionBudget.class),
-                clusterScoped(context, Node.class), clusterScoped(context, PersistentVolume.class));
+                clusterScoped(context, Node.class), clusterScoped(context, PersistentVolume.class),
+                clusterScoped(context, StorageClass.class));
     }
 
     /**
-     * Nodes and volumes, read to recognise a lost member: any change may concern any Cluster (a Node's deletion is
+     * Nodes and volumes, read to recognise a lost member, and StorageClasses, read to know whether a claim may grow: any change may concern any Cluster (a Node's deletion is
      * noticed through the volumes pinned to it), so each maps to every Cluster the operator knows.
      */
     private static <R extends HasMetadata> InformerEventSource<R, Cluster> clusterScoped(EventSourceContext<Cluster> context, Class<R> type) {

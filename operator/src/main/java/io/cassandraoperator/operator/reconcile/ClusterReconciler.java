@@ -81,12 +81,13 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             if (deleting.isPresent()) {
                 return deleting.get();
             }
+            StorageSizeChange.Decision storage = StorageSizeChange.decide(cluster, observed);
             Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods())
-                    .or(() -> StorageSizeChange.check(cluster, observed));
+                    .or(storage::refusal);
             if (refusal.isPresent()) {
                 return refuse(cluster, observed, refusal.get(), act);
             }
-            StepOutcome outcome = planAndAct(cluster, observed, act);
+            StepOutcome outcome = planAndAct(cluster, observed, act, storage.expansions());
             ClusterStatus status = DesiredStatus.compute(cluster, observed, Optional.empty(), outcome.step(), outcome.waitingFor(), Instant.now());
             return withStatus(cluster, status, !outcome.poll() ? null
                     : outcome.pollSoon() ? settings.decommissionPollInterval() : settings.operationPollInterval());
@@ -127,7 +128,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     }
 
     /** The phases after the refusal check, in the order their writes must happen. */
-    private static StepOutcome planAndAct(Cluster cluster, ObservedCluster observed, RoundActions act) {
+    private static StepOutcome planAndAct(Cluster cluster, ObservedCluster observed, RoundActions act,
+                                          List<StorageSizeChange.ClaimExpansion> expansions) {
         ClusterChildren children = act.children();
         children.ensureSecrets();
         children.releaseRetained();
@@ -135,6 +137,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         RolloutGate.Rollout rollout = RolloutGate.plan(cluster, observed);
         children.ensureRacks(rollout);
         children.removeRacks(RackRemoval.deletable(cluster, observed));
+        children.expandClaims(expansions);
 
         MemberRecords records = MemberRecords.of(cluster, observed);
         children.deleteStuckPod(StuckPod.find(cluster, observed, records));
