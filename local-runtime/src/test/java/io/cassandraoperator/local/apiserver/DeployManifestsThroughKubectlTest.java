@@ -64,8 +64,8 @@ class DeployManifestsThroughKubectlTest {
         assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("cassandra-operator");
         assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
         Role role = client.rbac().roles().inNamespace("cassandra-operator").withName("cassandra-operator").get();
-        assertThat(verbs(role.getRules(), "", "secrets")).containsExactlyInAnyOrder("get", "list", "watch", "create");
-        assertThat(verbs(role.getRules(), "coordination.k8s.io", "leases")).contains("get", "create", "update");
+        assertThat(verbs(role.getRules(), "", "secrets")).containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "patch", "delete");
+        assertThat(verbs(role.getRules(), "coordination.k8s.io", "leases")).contains("get", "create", "update", "patch");
         assertThat(verbs(role.getRules(), "apps", "statefulsets")).contains("create", "update", "delete");
         assertThat(client.rbac().roleBindings().inNamespace("cassandra-operator").withName("cassandra-operator").get()
                 .getRoleRef().getKind()).isEqualTo("Role");
@@ -86,7 +86,7 @@ class DeployManifestsThroughKubectlTest {
         assertThat(applied.exitCode()).as(applied.output()).isZero();
 
         ClusterRole role = client.rbac().clusterRoles().withName("cassandra-operator").get();
-        assertThat(verbs(role.getRules(), "", "secrets")).containsExactlyInAnyOrder("get", "list", "watch", "create");
+        assertThat(verbs(role.getRules(), "", "secrets")).containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "patch", "delete");
         assertThat(verbs(role.getRules(), "cassandra.rook.io", "clusters")).contains("get", "list", "watch");
         ClusterRoleBinding binding = client.rbac().clusterRoleBindings().withName("cassandra-operator").get();
         assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
