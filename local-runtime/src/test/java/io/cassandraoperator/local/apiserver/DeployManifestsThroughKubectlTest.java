@@ -70,7 +70,8 @@ class DeployManifestsThroughKubectlTest {
         assertThat(client.rbac().roleBindings().inNamespace("cassandra-operator").withName("cassandra-operator").get()
                 .getRoleRef().getKind()).isEqualTo("Role");
         assertThat(client.rbac().clusterRoles().withName("cassandra-operator-read-nodes").get().getRules())
-                .singleElement().satisfies(rule -> assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch"));
+                .as("read-only: Nodes, PersistentVolumes, StorageClasses").hasSize(2)
+                .allSatisfy(rule -> assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch"));
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("clusters.cassandra.rook.io").get()
                 .getSpec().getGroup()).isEqualTo("cassandra.rook.io");
         assertThat(client.serviceAccounts().inNamespace("cassandra-operator").withName("cassandra-operator").get()).isNotNull();
