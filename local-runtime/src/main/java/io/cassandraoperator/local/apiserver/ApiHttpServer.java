@@ -4,7 +4,6 @@ import io.cassandraoperator.local.apiserver.auth.AccessReviews;
 import io.cassandraoperator.local.apiserver.auth.RulesReviews;
 import io.cassandraoperator.local.apiserver.auth.ApiAccess;
 import io.cassandraoperator.local.apiserver.auth.RequestAttributes;
-import io.cassandraoperator.local.apiserver.auth.RequestUser;
 import io.cassandraoperator.local.apiserver.auth.ServingCertificates;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -25,6 +24,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The HTTP side of the local API server: a Vert.x server handing each request to the {@link ApiRouter}
@@ -83,12 +83,12 @@ final class ApiHttpServer implements AutoCloseable {
             }
             if (request.method() == HttpMethod.POST
                     && AccessReviews.SELF_SUBJECT_ACCESS_REVIEWS.equals(RequestPath.withoutQuery(request.uri()))) {
-                review(request, admitted.user());
+                answerReview(request, body -> reviews.review(admitted.user(), request.getHeader("Content-Type"), body));
                 return;
             }
             if (request.method() == HttpMethod.POST
                     && RulesReviews.SELF_SUBJECT_RULES_REVIEWS.equals(RequestPath.withoutQuery(request.uri()))) {
-                rulesReview(request, admitted.user());
+                answerReview(request, body -> rulesReviews.review(admitted.user(), body));
                 return;
             }
             QueryParameters query = validQuery(request);
@@ -142,24 +142,12 @@ final class ApiHttpServer implements AutoCloseable {
         pump.start();
     }
 
-    private void review(HttpServerRequest request, RequestUser user) {
+    /** An access or rules review: answered from the request body, never stored (201 with the review and its status). */
+    private void answerReview(HttpServerRequest request, Function<byte[], Object> review) {
         request.body().onSuccess(body -> {
             MockResponse answer;
             try {
-                answer = JsonBodies.response(201, reviews.review(user, request.getHeader("Content-Type"),
-                        body.getBytes()));
-            } catch (ApiError e) {
-                answer = e.response();
-            }
-            respond(request.response(), answer);
-        });
-    }
-
-    private void rulesReview(HttpServerRequest request, RequestUser user) {
-        request.body().onSuccess(body -> {
-            MockResponse answer;
-            try {
-                answer = JsonBodies.response(201, rulesReviews.review(user, body.getBytes()));
+                answer = JsonBodies.response(201, review.apply(body.getBytes()));
             } catch (ApiError e) {
                 answer = e.response();
             }
