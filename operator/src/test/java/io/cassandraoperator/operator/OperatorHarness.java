@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -109,12 +111,18 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
     }
 
     void awaitReadyWithin(String name, int members, Duration limit) {
-        await().atMost(limit).until(() -> {
-            ClusterStatus status = status(name);
-            return status != null && Integer.valueOf(members).equals(status.getReadyMembers())
-                    && Integer.valueOf(members).equals(status.getMembers()) && conditionIs(name, "Ready", "True")
-                    && conditionIs(name, "Progressing", "False");
-        });
+        try {
+            await().atMost(limit).until(() -> {
+                ClusterStatus status = status(name);
+                return status != null && Integer.valueOf(members).equals(status.getReadyMembers())
+                        && Integer.valueOf(members).equals(status.getMembers()) && conditionIs(name, "Ready", "True")
+                        && conditionIs(name, "Progressing", "False");
+            });
+        } catch (ConditionTimeoutException e) {
+            // The status the wait ended on says which condition held it back.
+            throw new AssertionError("Cluster " + name + " not Ready with " + members + " members within " + limit
+                    + "; its status:\n" + Serialization.asYaml(status(name)), e);
+        }
     }
 
     StatefulSet statefulSet(String name) {
