@@ -155,6 +155,25 @@ class NodeLossTest {
     }
 
     @Test
+    void anOperatorStoppedBetweenTheAbsenceRecordAndItsEventRecordsTheEventAfterItsRestart() {
+        createReady(false);
+        harness.stopOperator();
+        harness.api.client.nodes().withName(nodeOf(MEMBER)).delete();
+        // What the stopped operator had written: the record, and no Event yet.
+        Instant since = Instant.now().minusSeconds(1);
+        harness.api.client.services().inNamespace(NAMESPACE).withName(MEMBER)
+                .edit(s -> { s.getMetadata().getAnnotations().put(Annotations.NODE_ABSENT_SINCE, since.toString()); return s; });
+
+        harness.startOperator();
+
+        await().atMost(STEP).until(() -> !harness.events(EventReason.NodeAbsent).isEmpty());
+        await().during(Duration.ofSeconds(2)).atMost(STEP).until(() -> harness.events(EventReason.NodeAbsent).size() == 1);
+        assertThat(harness.events(EventReason.NodeAbsent)).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains(MEMBER).contains("replacement on node loss is off"));
+        assertThat(records(MEMBER)).containsEntry(Annotations.NODE_ABSENT_SINCE, since.toString());
+    }
+
+    @Test
     void aReplacementIsRefusedWhileFewerThanTwoOtherMembersAreReadyThenGoesOn() {
         createReady(true);
         harness.controllers.autoReady = false;

@@ -49,6 +49,33 @@ final class NodeAbsenceRecords {
         for (MemberLoss.NodeReturn back : assessment.returned()) {
             clear(back);
         }
+        for (MemberLoss.NodeAbsence awaited : assessment.awaited()) {
+            recordEvent(awaited, policy);
+        }
+    }
+
+    /**
+     * The Event of a recorded absence, recorded again on every round of its wait: an operator stopped between the record
+     * and its Event fills it in after its restart (the Event's name comes from the record, so it is created once).
+     */
+    private void recordEvent(MemberLoss.NodeAbsence absence, NodeLossPolicy policy) {
+        Service service = observed.services().get(absence.member());
+        if (service != null) {
+            recordEvent(absence.member(), service, absence.since(), absence.evidence(), policy);
+        }
+    }
+
+    private void recordEvent(String member, Service service, Instant since, String evidence, NodeLossPolicy policy) {
+        events.record(cluster, EventReason.NodeAbsent, member + "/" + service.getMetadata().getUid() + "/" + since,
+                "member " + member + " is not ready and " + evidence + "; " + outcome(since, policy));
+    }
+
+    private static String outcome(Instant since, NodeLossPolicy policy) {
+        return policy.replace()
+                ? "it is replaced on an empty disk at " + since.plus(policy.gracePeriod()) + " (grace period " + GracePeriod.format(policy.gracePeriod())
+                    + ") unless the Node comes back"
+                : "replacement on node loss is off (spec.nodeLoss.replace: false): it stays until the Node comes back or its Service is "
+                    + "labelled for replacement";
     }
 
     private void record(MemberLoss.NodeAbsence absence, List<Node> nodes, NodeLossPolicy policy) {
@@ -66,15 +93,10 @@ final class NodeAbsenceRecords {
             return;
         }
         Instant now = Instant.now();
-        String outcome = policy.replace()
-                ? "it is replaced on an empty disk at " + now.plus(policy.gracePeriod()) + " (grace period " + GracePeriod.format(policy.gracePeriod())
-                    + ") unless the Node comes back"
-                : "replacement on node loss is off (spec.nodeLoss.replace: false): it stays until the Node comes back or its Service is "
-                    + "labelled for replacement";
-        LOG.warn("Cluster {}: member {} is not ready and {} (confirmed by a live read); {}", clusterName(), member, confirmed.get(), outcome);
+        LOG.warn("Cluster {}: member {} is not ready and {} (confirmed by a live read); {}", clusterName(), member, confirmed.get(),
+                outcome(now, policy));
         writer.updateMetadata(service, m -> m.addToAnnotations(Annotations.NODE_ABSENT_SINCE, now.toString()));
-        events.record(cluster, EventReason.NodeAbsent, member + "/" + service.getMetadata().getUid() + "/" + now,
-                "member " + member + " is not ready and " + confirmed.get() + "; " + outcome);
+        recordEvent(member, service, now, confirmed.get(), policy);
     }
 
     private void clear(MemberLoss.NodeReturn back) {
