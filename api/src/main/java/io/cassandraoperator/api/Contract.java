@@ -37,6 +37,15 @@ public final class Contract {
         }
     }
 
+    /** Leader election among operator replicas (deploy/'s Role grants the Lease verbs; the local runtime's status shows its holder). */
+    public static final class Leadership {
+        /** The Lease the replicas compete for, in the operator's own namespace. */
+        public static final String LEASE_NAME = "cassandra-operator";
+
+        private Leadership() {
+        }
+    }
+
     /** Finalizers the operator puts on a Cluster. */
     public static final class Finalizers {
         /**

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public record OperatorSettings(Set<String> namespaces, int agentPort, Duration operationPollInterval, Optional<String> leaseNamespace,
                                Duration deletionCleanupLimit) {
-    static final String LEASE_NAME = "cassandra-operator";
+    static final String LEASE_NAME = Contract.Leadership.LEASE_NAME;
     static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
     /** A decommission's end starts the member's removal, so it is looked for sooner; one agent call a second is cheap. */
     static final Duration DECOMMISSION_POLL = Duration.ofSeconds(1);

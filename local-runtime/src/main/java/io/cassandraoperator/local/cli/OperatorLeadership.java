@@ -1,5 +1,6 @@
 package io.cassandraoperator.local.cli;
 
+import io.cassandraoperator.api.Contract;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 
@@ -11,7 +12,7 @@ import java.util.Optional;
 
 /** Which of the runtime's operators holds the leader-election Lease, as {@code status} shows it. */
 final class OperatorLeadership {
-    static final String LEASE_NAME = "cassandra-operator";
+    static final String LEASE_NAME = Contract.Leadership.LEASE_NAME;
 
     private OperatorLeadership() {
     }

@@ -1,5 +1,6 @@
 package io.cassandraoperator.local.apiserver;
 
+import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -35,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  */
 class LeaderElectionTest {
     private static final String NAMESPACE = "default";
-    private static final String LEASE = "cassandra-operator";
+    private static final String LEASE = Contract.Leadership.LEASE_NAME;
 
     @TempDir
     Path stateDir;
