@@ -21,6 +21,7 @@ import io.cassandraoperator.operator.plan.ScalePlan;
 import io.cassandraoperator.operator.plan.ScaleStep;
 import io.cassandraoperator.operator.plan.StorageSizeChange;
 import io.cassandraoperator.operator.plan.StuckPod;
+import io.cassandraoperator.operator.plan.TlsDecision;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -83,7 +84,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             }
             StorageSizeChange.Decision storage = StorageSizeChange.decide(cluster, observed);
             Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods())
-                    .or(storage::refusal);
+                    .or(storage::refusal)
+                    .or(() -> TlsDecision.refusal(cluster, observed.statefulSets().values()));
             if (refusal.isPresent()) {
                 return refuse(cluster, observed, refusal.get(), act);
             }
@@ -147,6 +149,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         DesiredMembers members = DesiredMembers.of(cluster, observed, step, records.leaving());
         Map<String, Service> services = children.ensureMemberServices(members);
         Map<String, String> membersConfig = children.ensureMembersConfigMap(services, members.seeds(), records.replacing());
+        children.ensureTls(TlsDecision.settings(cluster, observed.statefulSets().values()), services);
 
         StepOutcome outcome = act.take(step, records, services, membersConfig);
         String waitingFor = outcome.waitingFor() != null ? outcome.waitingFor() : waitDetail(cluster, observed, step);
