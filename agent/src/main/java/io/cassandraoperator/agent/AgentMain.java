@@ -2,6 +2,7 @@ package io.cassandraoperator.agent;
 
 import io.cassandraoperator.agent.auth.FoundingStart;
 import io.cassandraoperator.agent.auth.SuperuserRole;
+import io.cassandraoperator.agent.config.MemberTls;
 import io.cassandraoperator.agent.cassandra.CassandraClassLoader;
 import io.cassandraoperator.agent.cassandra.CassandraCommandLine;
 import io.cassandraoperator.agent.cassandra.CassandraExitCode;
@@ -51,6 +52,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AgentMain {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+    /** How long a member waits for its certificate in the mounted Secret before the agent fails (and is restarted). */
+    private static final java.time.Duration TLS_FILES_TIMEOUT = java.time.Duration.ofMinutes(10);
 
     private final AgentSettings settings;
     private volatile boolean shuttingDown;
@@ -120,6 +123,14 @@ public final class AgentMain {
                     decommissioned.file());
             return;
         }
+        if (settings.tls().isPresent()) {
+            try {
+                settings.tls().get().awaitFiles(TLS_FILES_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         VolumeMarker superuserEnsured = VolumeMarker.superuserEnsured(settings.dataDir());
         if (FoundingStart.applies(settings.superuser().isPresent(), superuserEnsured.exists(), seeds,
                 membership.broadcastAddress())) {
@@ -166,7 +177,7 @@ public final class AgentMain {
                 .start();
         settings.superuser().ifPresentOrElse(
                 superuser -> new SuperuserRole(superuser, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL),
-                        settings.datacenter(), node).start(),
+                        settings.datacenter(), node, settings.tls().map(MemberTls::clientContext)).start(),
                 () -> LOG.info("No superuser credentials in the environment: Cassandra runs without authentication"));
 
         int exitCode;
@@ -252,7 +263,8 @@ public final class AgentMain {
             cassandra.set(founding);
         }
         new NormalWatch(node, List.of(refusals::reachedNormal, new JoinRecorder(joined))).start();
-        SuperuserRole role = new SuperuserRole(settings.superuser().orElseThrow(), loopbackCql, settings.datacenter(), node);
+        SuperuserRole role = new SuperuserRole(settings.superuser().orElseThrow(), loopbackCql, settings.datacenter(), node,
+                settings.tls().map(MemberTls::clientContext));
         role.start();
         try {
             CompletableFuture.anyOf(role.ensured(), founding.onExit()).get();
