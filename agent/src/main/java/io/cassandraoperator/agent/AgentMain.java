@@ -29,6 +29,7 @@ import io.cassandraoperator.agent.membership.VolumeWatch;
 import io.cassandraoperator.agent.metrics.MetricsExporter;
 import io.cassandraoperator.agent.operations.Decommission;
 import io.cassandraoperator.agent.operations.RepeatableOperation;
+import io.cassandraoperator.agent.tls.CertificateRefresher;
 import io.cassandraoperator.api.Contract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,6 +139,8 @@ public final class AgentMain {
                 return;
             }
         }
+        // Read before the files are written: a renewal in between is then seen by the refresher.
+        String tlsMaterial = settings.tls().map(CertificateRefresher::material).orElse("");
         ConfigFiles config = confDir.write(settings, membership.broadcastAddress(), seeds, Optional.empty());
         Optional<String> replaced = Replacement.addressToReplace(membership, joined);
         if (membership.replaceRequested()) {
@@ -175,6 +178,7 @@ public final class AgentMain {
         new SeedRefresher(() -> Membership.read(settings.membersDir(), settings.podName()), joined::exists,
                 changed -> confDir.write(settings, membership.broadcastAddress(), changed, Optional.empty()), node, seeds)
                 .start();
+        settings.tls().ifPresent(tls -> new CertificateRefresher(tls, confDir, node, tlsMaterial).start());
         settings.superuser().ifPresentOrElse(
                 superuser -> new SuperuserRole(superuser, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL),
                         settings.datacenter(), node, settings.tls().map(MemberTls::clientContext)).start(),

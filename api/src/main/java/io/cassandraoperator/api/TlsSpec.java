@@ -16,8 +16,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 // Fields a newer CRD adds must not stop an older operator: the API server prunes, this ignores.
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.validityDays) || !has(self.renewBeforeDays) || self.renewBeforeDays < self.validityDays",
-        message = "renewBeforeDays must be less than validityDays: a certificate would be renewed as soon as it is issued")
+// With the defaults filled in: renewBeforeDays 400 alone would renew the default 365-day certificates at every round.
+@ValidationRule(value = "(has(self.renewBeforeDays) ? self.renewBeforeDays : " + TlsSpec.DEFAULT_RENEW_BEFORE_DAYS
+        + ") < (has(self.validityDays) ? self.validityDays : " + TlsSpec.DEFAULT_VALIDITY_DAYS + ")",
+        message = "renewBeforeDays must be less than validityDays (defaults 30 and 365): a certificate would be renewed as soon as it is issued")
 public class TlsSpec {
     public static final int DEFAULT_VALIDITY_DAYS = 365;
     public static final int DEFAULT_RENEW_BEFORE_DAYS = 30;

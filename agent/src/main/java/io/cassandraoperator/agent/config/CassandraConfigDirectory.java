@@ -62,7 +62,8 @@ public final class CassandraConfigDirectory {
         return dir.resolve("tls");
     }
 
-    private void writeTls(MemberTls tls) {
+    /** Writes Cassandra's keystore and truststore from the Secret as mounted now. */
+    public void writeTls(MemberTls tls) {
         try {
             Files.createDirectories(tlsDir());
             Files.writeString(tlsDir().resolve(KEYSTORE), tls.keystorePem());

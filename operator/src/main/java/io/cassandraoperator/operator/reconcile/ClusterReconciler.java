@@ -7,8 +7,10 @@ import io.cassandraoperator.operator.act.AgentClient;
 import io.cassandraoperator.operator.act.ClusterChildren;
 import io.cassandraoperator.operator.act.RoundActions;
 import io.cassandraoperator.operator.act.StepOutcome;
+import io.cassandraoperator.operator.model.ClusterCaSecrets;
 import io.cassandraoperator.operator.observe.MemberRecords;
 import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.cassandraoperator.operator.plan.CaSecretCheck;
 import io.cassandraoperator.operator.plan.ChangeRefusal;
 import io.cassandraoperator.operator.plan.DataDeletion;
 import io.cassandraoperator.operator.plan.DesiredMembers;
@@ -85,7 +87,10 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             StorageSizeChange.Decision storage = StorageSizeChange.decide(cluster, observed);
             Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods())
                     .or(storage::refusal)
-                    .or(() -> TlsDecision.refusal(cluster, observed.statefulSets().values()));
+                    .or(() -> TlsDecision.refusal(cluster, observed.statefulSets().values()))
+                    .or(() -> TlsDecision.settings(cluster, observed.statefulSets().values()).enabled()
+                            ? CaSecretCheck.refusal(observed.secrets().get(ClusterCaSecrets.caName(cluster)), Instant.now())
+                            : Optional.empty());
             if (refusal.isPresent()) {
                 return refuse(cluster, observed, refusal.get(), act);
             }
