@@ -40,20 +40,17 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 19 end to end, real Cassandra: a Cluster created without any TLS field (examples/cluster.yaml) comes up with
  * mutual internode TLS and required client TLS from the cluster CA the operator generated; clients use the CA from
- * {@code <cluster>-ca-cert}; a reissued member certificate is served without a restart. One cluster of 3 shared by
- * the steps.
+ * {@code <cluster>-ca-cert}. One cluster of 3 shared by the steps.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsEndToEndTest extends EndToEndTest {
@@ -165,51 +162,11 @@ class TlsEndToEndTest extends EndToEndTest {
     }
 
     /**
-     * A member certificate issued anew (here: its entries removed from the member Secret, as a renewal replaces them)
-     * reaches Cassandra without a restart: the agent rewrites the keystore and has Cassandra reload it.
-     */
-    @Test
-    @Order(5)
-    void aReissuedMemberCertificateIsServedWithoutARestart() throws Exception {
-        Pod pod = pods.get(0);
-        String member = pod.getMetadata().getName();
-        InetSocketAddress cql = new InetSocketAddress(pod.getStatus().getPodIP(), Contract.Ports.CQL);
-        java.math.BigInteger before = presentedSerial(cql);
-        Map<String, Integer> restarts = restartCounts();
-
-        runtime.client().secrets().inNamespace(NAMESPACE).withName(name + Contract.TlsSecrets.MEMBER_SUFFIX).edit(secret -> {
-            secret.getData().remove(member + Contract.TlsSecrets.CERTIFICATE_EXTENSION);
-            secret.getData().remove(member + Contract.TlsSecrets.KEY_EXTENSION);
-            return secret;
-        });
-
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(3)).ignoreExceptions()
-                .until(() -> !presentedSerial(cql).equals(before));
-        assertThat(restartCounts()).as("no member restarted, no pod replaced").isEqualTo(restarts);
-        try (CqlSession session = runtime.session(superuser, contactPoints)) {
-            assertThat(RowsTable.readIds(session, ConsistencyLevel.ALL)).hasSize(ROWS);
-        }
-    }
-
-    private java.math.BigInteger presentedSerial(InetSocketAddress address) throws IOException {
-        try (SSLSocket socket = handshake(ClusterCaTrust.context(caPem), address)) {
-            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
-        }
-    }
-
-    /** Per pod UID, its container's restart count. */
-    private Map<String, Integer> restartCounts() {
-        return runtime.client().pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, name).list().getItems().stream()
-                .collect(java.util.stream.Collectors.toMap(p -> p.getMetadata().getUid(),
-                        p -> p.getStatus().getContainerStatuses().get(0).getRestartCount()));
-    }
-
-    /**
      * A bare Cassandra given the cluster's name and its seeds but no certificate from the cluster CA gets no answer
      * on port 7000: it never appears in {@code system.peers} of any member.
      */
     @Test
-    @Order(6)
+    @Order(5)
     void aNodeWithoutACertificateNeverJoins() throws Exception {
         Path dir = Files.createTempDirectory("tls-intruder-");
         String seeds = String.join(",", contactPoints.stream().map(a -> a.getAddress().getHostAddress()).toList());
