@@ -2,6 +2,7 @@ package io.cassandraoperator.agent;
 
 import io.cassandraoperator.agent.auth.FoundingStart;
 import io.cassandraoperator.agent.auth.SuperuserRole;
+import io.cassandraoperator.agent.config.MemberTls;
 import io.cassandraoperator.agent.cassandra.CassandraClassLoader;
 import io.cassandraoperator.agent.cassandra.CassandraCommandLine;
 import io.cassandraoperator.agent.cassandra.CassandraExitCode;
@@ -28,6 +29,7 @@ import io.cassandraoperator.agent.membership.VolumeWatch;
 import io.cassandraoperator.agent.metrics.MetricsExporter;
 import io.cassandraoperator.agent.operations.Decommission;
 import io.cassandraoperator.agent.operations.RepeatableOperation;
+import io.cassandraoperator.agent.tls.CertificateRefresher;
 import io.cassandraoperator.api.Contract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AgentMain {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+    /** How long a member waits for its certificate in the mounted Secret before the agent fails (and is restarted). */
+    private static final java.time.Duration TLS_FILES_TIMEOUT = java.time.Duration.ofMinutes(10);
 
     private final AgentSettings settings;
     private volatile boolean shuttingDown;
@@ -120,6 +124,14 @@ public final class AgentMain {
                     decommissioned.file());
             return;
         }
+        if (settings.tls().isPresent()) {
+            try {
+                settings.tls().get().awaitFiles(TLS_FILES_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         VolumeMarker superuserEnsured = VolumeMarker.superuserEnsured(settings.dataDir());
         if (FoundingStart.applies(settings.superuser().isPresent(), superuserEnsured.exists(), seeds,
                 membership.broadcastAddress())) {
@@ -127,6 +139,8 @@ public final class AgentMain {
                 return;
             }
         }
+        // Read before the files are written: a renewal in between is then seen by the refresher.
+        String tlsMaterial = settings.tls().map(CertificateRefresher::material).orElse("");
         ConfigFiles config = confDir.write(settings, membership.broadcastAddress(), seeds, Optional.empty());
         Optional<String> replaced = Replacement.addressToReplace(membership, joined);
         if (membership.replaceRequested()) {
@@ -164,9 +178,10 @@ public final class AgentMain {
         new SeedRefresher(() -> Membership.read(settings.membersDir(), settings.podName()), joined::exists,
                 changed -> confDir.write(settings, membership.broadcastAddress(), changed, Optional.empty()), node, seeds)
                 .start();
+        settings.tls().ifPresent(tls -> new CertificateRefresher(tls, confDir, node, tlsMaterial).start());
         settings.superuser().ifPresentOrElse(
                 superuser -> new SuperuserRole(superuser, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL),
-                        settings.datacenter(), node).start(),
+                        settings.datacenter(), node, settings.tls().map(MemberTls::clientContext)).start(),
                 () -> LOG.info("No superuser credentials in the environment: Cassandra runs without authentication"));
 
         int exitCode;
@@ -252,7 +267,8 @@ public final class AgentMain {
             cassandra.set(founding);
         }
         new NormalWatch(node, List.of(refusals::reachedNormal, new JoinRecorder(joined))).start();
-        SuperuserRole role = new SuperuserRole(settings.superuser().orElseThrow(), loopbackCql, settings.datacenter(), node);
+        SuperuserRole role = new SuperuserRole(settings.superuser().orElseThrow(), loopbackCql, settings.datacenter(), node,
+                settings.tls().map(MemberTls::clientContext));
         role.start();
         try {
             CompletableFuture.anyOf(role.ensured(), founding.onExit()).get();

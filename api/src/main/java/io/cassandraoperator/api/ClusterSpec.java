@@ -48,6 +48,9 @@ public class ClusterSpec {
     @JsonPropertyDescription("What happens when the Node a member's local volume is pinned to is gone: replace the member after a grace period (the default), or only report it.")
     private NodeLossSpec nodeLoss;
 
+    @JsonPropertyDescription("Encryption of internode and client traffic with certificates from a cluster CA the operator generates.")
+    private TlsSpec tls;
+
     public String getVersion() { return version; }
     public void setVersion(String version) { this.version = version; }
     public String getRepository() { return repository; }
@@ -65,5 +68,7 @@ public class ClusterSpec {
     public void setCleanupAfterScaleOut(Boolean cleanupAfterScaleOut) { this.cleanupAfterScaleOut = cleanupAfterScaleOut; }
     public NodeLossSpec getNodeLoss() { return nodeLoss; }
     public void setNodeLoss(NodeLossSpec nodeLoss) { this.nodeLoss = nodeLoss; }
+    public TlsSpec getTls() { return tls; }
+    public void setTls(TlsSpec tls) { this.tls = tls; }
     public void setPersistentVolumeClaimRetentionPolicy(VolumeClaimRetentionPolicy policy) { this.persistentVolumeClaimRetentionPolicy = policy; }
 }

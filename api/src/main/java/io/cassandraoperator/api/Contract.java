@@ -142,6 +142,13 @@ public final class Contract {
          */
         public static final String SUPERUSER_USERNAME = "CASSANDRA_SUPERUSER_USERNAME";
         public static final String SUPERUSER_PASSWORD = "CASSANDRA_SUPERUSER_PASSWORD";
+        /**
+         * Directory with the members' TLS Secret ({@link Paths#TLS}, {@link TlsSecrets}). Set: the agent turns on
+         * internode mutual TLS and client TLS with this member's key and certificate; unset: plaintext.
+         */
+        public static final String TLS_DIR = "CASSANDRA_TLS_DIR";
+        /** {@code required} (default) or {@code optional}: whether Cassandra refuses plaintext CQL. */
+        public static final String CLIENT_TLS = "CASSANDRA_CLIENT_TLS";
 
         private Env() {
         }
@@ -154,6 +161,8 @@ public final class Contract {
         public static final String USER_CONFIG = "/etc/cassandra-operator/user";
         /** Where the rack's {@code jmxExporterConfigMapName} ConfigMap is mounted (optional). */
         public static final String METRICS_CONFIG = "/etc/cassandra-operator/metrics";
+        /** Where the members' TLS Secret is mounted. */
+        public static final String TLS = "/etc/cassandra-operator/tls";
 
         private Paths() {
         }
@@ -212,6 +221,25 @@ public final class Contract {
         public static final String PASSWORD = "password";
 
         private SuperuserSecret() {
+        }
+    }
+
+    /**
+     * The cluster's TLS Secrets. {@code <cluster>-ca}: the CA's certificate and key, read by the operator only, created
+     * once and never overwritten. {@code <cluster>-ca-cert}: the CA certificate alone, for clients. {@code
+     * <cluster>-member-tls}: mounted into every member pod, the CA certificate and per member {@code <pod>.crt} and
+     * {@code <pod>.key} (PEM), since one pod template serves a whole rack.
+     */
+    public static final class TlsSecrets {
+        public static final String CA_SUFFIX = "-ca";
+        public static final String CA_CERT_SUFFIX = "-ca-cert";
+        public static final String MEMBER_SUFFIX = "-member-tls";
+        public static final String CA_CERTIFICATE = "ca.crt";
+        public static final String CA_KEY = "ca.key";
+        public static final String CERTIFICATE_EXTENSION = ".crt";
+        public static final String KEY_EXTENSION = ".key";
+
+        private TlsSecrets() {
         }
     }
 

@@ -75,6 +75,14 @@ public enum EventReason {
      * not blocked forever; the message names every object left behind.
      */
     DeletionCleanupAbandoned(Type.WARNING),
+    /** The operator generated the cluster CA into {@code <cluster>-ca}. */
+    CertificateAuthorityCreated(Type.NORMAL),
+    /** A member certificate was issued (new member, changed address, renewal before expiry or a CA it was not signed by). */
+    MemberCertificateIssued(Type.NORMAL),
+    /** Refusal: {@code <cluster>-ca} holds no usable CA (missing keys, a key of another certificate, expired, not a CA). */
+    CertificateAuthorityInvalid(Type.WARNING),
+    /** Refusal: spec.tls.enabled differs from how the members run; switching needs a rolling migration not built yet. */
+    TlsChangeRefused(Type.WARNING),
     /** Refusal: the spec asks for Scylla, which this operator does not run. */
     UnsupportedMode(Type.WARNING),
     /** Refusal: the spec cannot be turned into members (a rack without a count or storage, ...). */

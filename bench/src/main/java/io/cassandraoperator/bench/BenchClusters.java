@@ -6,6 +6,7 @@ import io.cassandraoperator.api.ClusterSpec;
 import io.cassandraoperator.api.DatacenterSpec;
 import io.cassandraoperator.api.RackSpec;
 import io.cassandraoperator.api.StorageScopeSpec;
+import io.cassandraoperator.api.TlsSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -44,6 +45,10 @@ final class BenchClusters {
             return rack;
         }).toList());
         spec.setDatacenter(datacenter);
+        // The baseline is bare plaintext Cassandra: a ratio against it measures the operator's overhead, not TLS's.
+        TlsSpec tls = new TlsSpec();
+        tls.setEnabled(false);
+        spec.setTls(tls);
         cluster.setSpec(spec);
         return cluster;
     }

@@ -33,6 +33,7 @@ class ApiFaultsTest {
         harness.awaitReadyWithin("c", 3, Duration.ofSeconds(90));
         String token = AgentTokenSecret.token(harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-agent").get());
         String password = harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-superuser").get().getData().get("password");
+        String ca = harness.api.client.secrets().inNamespace(NAMESPACE).withName("c-ca").get().getData().get("ca.crt");
         // The test's own write meets the same faults: it retries like a user would.
         await().ignoreExceptions().atMost(Duration.ofSeconds(10)).until(() -> {
             harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(5));
@@ -48,7 +49,13 @@ class ApiFaultsTest {
         assertThat(harness.api.faults.closedWatches.get()).as("watches were dropped").isGreaterThan(5);
         assertThat(harness.controllers.violations).as("never two members joining, never a pod before its address").isEmpty();
         List<Secret> secrets = harness.api.client.secrets().inNamespace(NAMESPACE).list().getItems();
-        assertThat(secrets).extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder("c-agent", "c-superuser");
+        assertThat(secrets).extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder("c-agent", "c-superuser", "c-ca", "c-ca-cert", "c-member-tls");
+        assertThat(secrets).filteredOn(s -> s.getMetadata().getName().equals("c-ca")).singleElement()
+                .satisfies(s -> assertThat(s.getData().get("ca.crt")).as("the CA is never replaced").isEqualTo(ca));
+        assertThat(secrets).filteredOn(s -> s.getMetadata().getName().equals("c-member-tls")).singleElement()
+                .satisfies(s -> assertThat(s.getData()).as("a certificate for each of the 5 members")
+                        .containsKeys("c-dc1-rack1-0.crt", "c-dc1-rack1-3.crt", "c-dc1-rack1-4.key"));
         assertThat(secrets).filteredOn(s -> s.getMetadata().getName().equals("c-agent"))
                 .singleElement().satisfies(s -> assertThat(AgentTokenSecret.token(s)).as("the token is never replaced").isEqualTo(token));
         assertThat(secrets).filteredOn(s -> s.getMetadata().getName().equals("c-superuser")).singleElement()

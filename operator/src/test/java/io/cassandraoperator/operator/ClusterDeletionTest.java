@@ -34,7 +34,8 @@ class ClusterDeletionTest {
         assertThat(first.getMetadata().getFinalizers()).as("the Retain case carries no finalizer").isNullOrEmpty();
         Map<String, String> kept = keptUids("r");
         Map<String, String> addresses = addresses("r");
-        assertThat(kept).hasSize(3 + 2 + 3);
+        // 3 member Services, 5 Secrets (superuser, agent token, CA, CA certificate, member certificates), 3 claims
+        assertThat(kept).hasSize(3 + 5 + 3);
 
         harness.cluster("r").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> harness.cluster("r").get() == null && harness.statefulSet("r-dc1-rack1") == null

@@ -2,6 +2,7 @@ package io.cassandraoperator.agent.auth;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
@@ -16,6 +17,7 @@ import io.cassandraoperator.agent.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -44,12 +46,16 @@ public final class SuperuserRole {
     private final InetSocketAddress cql;
     private final String datacenter;
     private final CassandraNode node;
+    private final Optional<SSLContext> tls;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("superuser-role"));
     private final CompletableFuture<Void> ensured = new CompletableFuture<>();
     private int failedAttempts;
 
-    public SuperuserRole(SuperuserCredentials superuser, InetSocketAddress cql, String datacenter, CassandraNode node) {
+    /** @param tls the context trusting the cluster CA when Cassandra's CQL requires TLS */
+    public SuperuserRole(SuperuserCredentials superuser, InetSocketAddress cql, String datacenter, CassandraNode node,
+                         Optional<SSLContext> tls) {
         this.superuser = superuser;
+        this.tls = tls;
         this.cql = cql;
         this.datacenter = datacenter;
         this.node = node;
@@ -165,7 +171,11 @@ public final class SuperuserRole {
                 .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
                 .build();
         try {
-            return Optional.of(CqlSession.builder()
+            CqlSessionBuilder builder = CqlSession.builder();
+            // The driver checks the chain against the CA, not the host name: this member's own loopback CQL port is
+            // not a name on its certificate.
+            tls.ifPresent(builder::withSslContext);
+            return Optional.of(builder
                     .addContactPoint(cql)
                     .withLocalDatacenter(datacenter)
                     .withAuthCredentials(credentials.username(), credentials.password())

@@ -21,6 +21,9 @@ public interface CassandraNode {
 
     void drain() throws Exception;
 
+    /** Has Cassandra read its keystores and truststores again ({@code nodetool reloadssl}): new certificates, no restart. */
+    void reloadSslCertificates() throws Exception;
+
     /** Has Cassandra's gossip read the seeds from cassandra.yaml again; returns the seeds it now uses. */
     List<String> reloadSeeds() throws Exception;
 

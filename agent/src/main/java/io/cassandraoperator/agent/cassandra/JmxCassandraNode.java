@@ -106,6 +106,13 @@ public final class JmxCassandraNode implements CassandraNode {
     }
 
     @Override
+    public void reloadSslCertificates() throws Exception {
+        try (JMXConnector connector = connect()) {
+            connector.getMBeanServerConnection().invoke(STORAGE_SERVICE, "reloadSslCertificates", new Object[0], new String[0]);
+        }
+    }
+
+    @Override
     public List<String> reloadSeeds() throws Exception {
         try (JMXConnector connector = connect()) {
             // Cassandra answers null when its seed provider failed; it then keeps its previous seeds.

@@ -34,7 +34,8 @@ public record AgentSettings(
         int metricsPort,
         Path metricsConfigDir,
         Optional<Path> metricsExporterJar,
-        Optional<SuperuserCredentials> superuser) {
+        Optional<SuperuserCredentials> superuser,
+        Optional<MemberTls> tls) {
 
     public static final String CASSANDRA_CLASSPATH = "CASSANDRA_CLASSPATH";
     public static final String CASSANDRA_EXTRA_JVM_OPTS = "CASSANDRA_EXTRA_JVM_OPTS";
@@ -90,7 +91,8 @@ public record AgentSettings(
                 optional(env, Contract.Env.METRICS_PORT).map(Integer::parseInt).orElse(Contract.Ports.METRICS),
                 Path.of(optional(env, Contract.Env.METRICS_CONFIG_DIR).orElse(Contract.Paths.METRICS_CONFIG)),
                 optional(env, CASSANDRA_METRICS_EXPORTER_JAR).map(Path::of),
-                SuperuserCredentials.fromEnvironment(env));
+                SuperuserCredentials.fromEnvironment(env),
+                MemberTls.fromEnvironment(env, required.get(Contract.Env.POD_NAME)));
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

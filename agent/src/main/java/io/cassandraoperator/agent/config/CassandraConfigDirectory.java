@@ -29,6 +29,8 @@ public final class CassandraConfigDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraConfigDirectory.class);
 
     public static final String USER_CASSANDRA_YAML = "cassandra.yaml";
+    static final String KEYSTORE = "keystore.pem";
+    static final String TRUSTSTORE = "truststore.pem";
 
     private final Path dir;
 
@@ -55,6 +57,22 @@ public final class CassandraConfigDirectory {
         return dir.resolve("jmx");
     }
 
+    /** Cassandra's keystore and truststore, copied from the mounted Secret (which the kubelet may swap at any time). */
+    public Path tlsDir() {
+        return dir.resolve("tls");
+    }
+
+    /** Writes Cassandra's keystore and truststore from the Secret as mounted now. */
+    public void writeTls(MemberTls tls) {
+        try {
+            Files.createDirectories(tlsDir());
+            Files.writeString(tlsDir().resolve(KEYSTORE), tls.keystorePem());
+            Files.writeString(tlsDir().resolve(TRUSTSTORE), tls.truststorePem());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the member's keystore into " + tlsDir(), e);
+        }
+    }
+
     /** Removes the directory when the agent stops; the next start renders everything afresh anyway. */
     public void delete() {
         try (Stream<Path> tree = Files.walk(dir)) {
@@ -68,17 +86,19 @@ public final class CassandraConfigDirectory {
 
     /** The member's cassandra.yaml content: the operator's settings plus the rack's user overrides. */
     static String cassandraYaml(AgentSettings settings, String broadcastAddress, List<String> seeds) {
-        return cassandraYaml(settings, broadcastAddress, seeds, Optional.empty());
+        return cassandraYaml(settings, broadcastAddress, seeds, Optional.empty(), Path.of("tls"));
     }
 
     /** @param loopbackCql where CQL listens instead of the pod's address, for a founding start ({@link FoundingStart}) */
     static String cassandraYaml(AgentSettings settings, String broadcastAddress, List<String> seeds,
-                                Optional<InetSocketAddress> loopbackCql) {
+                                Optional<InetSocketAddress> loopbackCql, Path tlsDir) {
         ObjectNode yaml = CassandraYaml.desired(settings.clusterName(), settings.podIp(), broadcastAddress, seeds,
                 settings.dataDir());
         if (settings.superuser().isPresent()) {
             CassandraYaml.passwordAuthentication(yaml);
         }
+        settings.tls().ifPresent(tls -> CassandraYaml.encryption(yaml, tlsDir.resolve(KEYSTORE), tlsDir.resolve(TRUSTSTORE),
+                tls.clientOptional()));
         Path userYaml = settings.userConfigDir().resolve(USER_CASSANDRA_YAML);
         if (Files.isRegularFile(userYaml)) {
             JsonNode overrides = CassandraYaml.parse(read(userYaml));
@@ -99,7 +119,8 @@ public final class CassandraConfigDirectory {
                 dir.resolve("cassandra.yaml"), dir.resolve("cassandra-rackdc.properties"), dir.resolve("logback.xml"));
         try {
             Files.createDirectories(dir);
-            Files.writeString(files.cassandraYaml(), cassandraYaml(settings, broadcastAddress, seeds, loopbackCql));
+            settings.tls().ifPresent(this::writeTls);
+            Files.writeString(files.cassandraYaml(), cassandraYaml(settings, broadcastAddress, seeds, loopbackCql, tlsDir()));
             Files.writeString(files.rackDcProperties(), RackDcProperties.render(settings.datacenter(), settings.rack()));
             try (InputStream logback = CassandraConfigDirectory.class.getResourceAsStream("/cassandra-logback.xml")) {
                 Files.write(files.logbackXml(), logback.readAllBytes());

@@ -93,6 +93,34 @@ final class CassandraYaml {
     }
 
     /**
+     * Internode mutual TLS (every connection, each end's certificate checked against the cluster CA, so a node
+     * without one cannot gossip, join or receive a stream) and client TLS, required unless {@code clientOptional};
+     * TLS 1.2 and 1.3 only, PEM files through Cassandra 5.0's {@code PEMBasedSslContextFactory}. Endpoint
+     * verification stays off: an inbound connection comes from a pod address, not the ClusterIP the certificate names.
+     */
+    public static void encryption(ObjectNode yaml, Path keystore, Path truststore, boolean clientOptional) {
+        ObjectNode server = yaml.putObject("server_encryption_options");
+        server.put("internode_encryption", "all");
+        pemFiles(server, keystore, truststore);
+        server.put("outbound_keystore", keystore.toString());
+        server.put("require_client_auth", true);
+        server.put("require_endpoint_verification", false);
+        server.put("optional", false);
+        ObjectNode client = yaml.putObject("client_encryption_options");
+        client.put("enabled", true);
+        client.put("optional", clientOptional);
+        pemFiles(client, keystore, truststore);
+        client.put("require_client_auth", false);
+    }
+
+    private static void pemFiles(ObjectNode options, Path keystore, Path truststore) {
+        options.putObject("ssl_context_factory").put("class_name", "org.apache.cassandra.security.PEMBasedSslContextFactory");
+        options.put("keystore", keystore.toString());
+        options.put("truststore", truststore.toString());
+        options.putArray("accepted_protocols").add("TLSv1.2").add("TLSv1.3");
+    }
+
+    /**
      * Deep-merges the user's overrides into {@code base}: maps merge key by key, anything else (lists included) is
      * replaced. Returns the keys of {@link #OWNED_KEYS} the user tried to set; those keep the operator's value.
      */

@@ -24,7 +24,7 @@ class CassandraCommandLineTest {
     private static AgentSettings settings(List<String> extra, Optional<Path> plugins) {
         return new AgentSettings("c-dc1-r1-0", "10.244.0.5", "c", "dc1", "r1", Path.of("/members"), Path.of("/user"),
                 Path.of("/data"), "512M", "token", "/opt/cassandra/lib/*", extra, plugins, "10.244.0.5", 8080,
-                Duration.ofSeconds(60), 9500, Path.of("/metrics-config"), Optional.empty(), Optional.empty());
+                Duration.ofSeconds(60), 9500, Path.of("/metrics-config"), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     @Test

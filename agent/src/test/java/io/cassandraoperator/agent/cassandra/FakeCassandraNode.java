@@ -16,6 +16,7 @@ public final class FakeCassandraNode implements CassandraNode {
     public final AtomicInteger cleanupCalls = new AtomicInteger();
     public final AtomicInteger repairCalls = new AtomicInteger();
     public final AtomicInteger seedReloads = new AtomicInteger();
+    public final AtomicInteger sslReloads = new AtomicInteger();
     public volatile RuntimeException reloadFailure;
     /** While set, a cleanup or repair blocks until it is counted down. */
     public volatile CountDownLatch holdOperation;
@@ -60,6 +61,11 @@ public final class FakeCassandraNode implements CassandraNode {
     @Override
     public void drain() {
         mode = "DRAINED";
+    }
+
+    @Override
+    public void reloadSslCertificates() {
+        sslReloads.incrementAndGet();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +47,8 @@ class CassandraYamlTest {
         AgentSettings secured = new AgentSettings(open.podName(), open.podIp(), open.clusterName(), open.datacenter(), open.rack(),
                 open.membersDir(), open.userConfigDir(), open.dataDir(), open.maxHeap(), open.agentToken(), open.cassandraClasspath(),
                 open.extraJvmOptions(), open.pluginsDir(), open.bindAddress(), open.port(), open.stopGrace(), open.metricsPort(),
-                open.metricsConfigDir(), open.metricsExporterJar(), Optional.of(new SuperuserCredentials("c-superuser", "pw")));
+                open.metricsConfigDir(), open.metricsExporterJar(), Optional.of(new SuperuserCredentials("c-superuser", "pw")),
+                Optional.empty());
         var yaml = CassandraYaml.parse(CassandraConfigDirectory.cassandraYaml(secured, "10.96.0.10", List.of("10.96.0.10")));
         assertThat(yaml.get("authenticator").asText()).isEqualTo("PasswordAuthenticator");
         assertThat(yaml.get("authorizer").asText()).isEqualTo("CassandraAuthorizer");
@@ -96,12 +98,57 @@ class CassandraYamlTest {
         AgentSettings settings = TestSettings.member("c", "dc1", "r1", "c-dc1-r1-0", "10.244.0.5", members, user);
 
         var yaml = CassandraYaml.parse(CassandraConfigDirectory.cassandraYaml(settings, "10.96.0.10", List.of("10.96.0.10"),
-                Optional.of(new java.net.InetSocketAddress("127.0.0.1", 41234))));
+                Optional.of(new java.net.InetSocketAddress("127.0.0.1", 41234)), Path.of("tls")));
 
         assertThat(yaml.get("rpc_address").asText()).isEqualTo("127.0.0.1");
         assertThat(yaml.get("broadcast_rpc_address").asText()).isEqualTo("127.0.0.1");
         assertThat(yaml.get("native_transport_port").asInt()).isEqualTo(41234);
         assertThat(yaml.get("listen_address").asText()).as("gossip stays on the pod's address").isEqualTo("10.244.0.5");
+    }
+
+    @Test
+    void aMemberWithTheTlsSecretRunsMutualInternodeTlsAndRequiredClientTls(@TempDir Path members, @TempDir Path user) {
+        AgentSettings plain = TestSettings.member("c", "dc1", "r1", "c-dc1-r1-0", "10.244.0.5", members, user);
+        assertThat(CassandraYaml.parse(CassandraConfigDirectory.cassandraYaml(plain, "10.96.0.10", List.of("10.96.0.10")))
+                .has("server_encryption_options")).as("no TLS directory: plaintext").isFalse();
+        AgentSettings settings = AgentSettings.fromEnvironment(Map.ofEntries(
+                Map.entry("POD_NAME", "c-dc1-r1-0"), Map.entry("POD_IP", "10.244.0.5"), Map.entry("CASSANDRA_CLUSTER_NAME", "c"),
+                Map.entry("CASSANDRA_DATACENTER", "dc1"), Map.entry("CASSANDRA_RACK", "r1"),
+                Map.entry("CASSANDRA_MEMBERS_DIR", members.toString()), Map.entry("CASSANDRA_USER_CONFIG_DIR", user.toString()),
+                Map.entry("CASSANDRA_DATA_DIR", "/data"), Map.entry("CASSANDRA_MAX_HEAP", "512M"),
+                Map.entry("CASSANDRA_AGENT_TOKEN", "t"), Map.entry("CASSANDRA_CLASSPATH", "/cp"),
+                Map.entry("CASSANDRA_TLS_DIR", "/etc/cassandra-operator/tls")));
+        assertThat(settings.tls()).hasValueSatisfying(tls -> {
+            assertThat(tls.certificate()).isEqualTo(Path.of("/etc/cassandra-operator/tls/c-dc1-r1-0.crt"));
+            assertThat(tls.key()).isEqualTo(Path.of("/etc/cassandra-operator/tls/c-dc1-r1-0.key"));
+            assertThat(tls.clientOptional()).isFalse();
+        });
+
+        var yaml = CassandraYaml.parse(CassandraConfigDirectory.cassandraYaml(settings, "10.96.0.10", List.of("10.96.0.10"),
+                Optional.empty(), Path.of("/conf/tls")));
+
+        var server = yaml.get("server_encryption_options");
+        assertThat(server.get("internode_encryption").asText()).isEqualTo("all");
+        assertThat(server.get("require_client_auth").asBoolean()).isTrue();
+        assertThat(server.get("optional").asBoolean()).isFalse();
+        assertThat(server.get("keystore").asText()).isEqualTo("/conf/tls/keystore.pem");
+        assertThat(server.get("outbound_keystore").asText()).isEqualTo("/conf/tls/keystore.pem");
+        assertThat(server.get("truststore").asText()).isEqualTo("/conf/tls/truststore.pem");
+        assertThat(server.get("ssl_context_factory").get("class_name").asText())
+                .isEqualTo("org.apache.cassandra.security.PEMBasedSslContextFactory");
+        assertThat(server.get("accepted_protocols")).extracting(n -> n.asText()).containsExactly("TLSv1.2", "TLSv1.3");
+        var client = yaml.get("client_encryption_options");
+        assertThat(client.get("enabled").asBoolean()).isTrue();
+        assertThat(client.get("optional").asBoolean()).as("plaintext CQL refused").isFalse();
+        assertThat(client.get("accepted_protocols")).extracting(n -> n.asText()).containsExactly("TLSv1.2", "TLSv1.3");
+    }
+
+    @Test
+    void anUnknownClientPolicyIsRefused() {
+        assertThatThrownBy(() -> MemberTls.fromEnvironment(Map.of("CASSANDRA_TLS_DIR", "/tls", "CASSANDRA_CLIENT_TLS", "sometimes"), "p"))
+                .hasMessageContaining("required or optional");
+        assertThat(MemberTls.fromEnvironment(Map.of("CASSANDRA_TLS_DIR", "/tls", "CASSANDRA_CLIENT_TLS", "optional"), "p"))
+                .hasValueSatisfying(tls -> assertThat(tls.clientOptional()).isTrue());
     }
 
     @Test

@@ -15,6 +15,6 @@ final class TestSettings {
         return new AgentSettings(podName, podIp, cluster, datacenter, rack, membersDir, userConfigDir,
                 Path.of("/var/lib/cassandra"), "1024M", "token", "/opt/cassandra/lib/*", List.of(),
                 Optional.empty(), podIp, 8080, Duration.ofSeconds(60), 9500,
-                Path.of("/etc/cassandra-operator/metrics"), Optional.empty(), Optional.empty());
+                Path.of("/etc/cassandra-operator/metrics"), Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

@@ -24,7 +24,7 @@ class MetricsExporterTest {
         return new AgentSettings("c-dc1-r1-0", "10.244.0.5", "c", "dc1", "r1", dir.resolve("members"),
                 dir.resolve("user"), dir.resolve("data"), "512M", "token", "/opt/cassandra/lib/*", List.of(),
                 Optional.empty(), "10.244.0.5", 8080, Duration.ofSeconds(60), port, configDir, Optional.of(jar),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     @Test

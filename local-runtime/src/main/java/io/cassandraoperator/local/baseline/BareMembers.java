@@ -51,12 +51,30 @@ public final class BareMembers implements AutoCloseable {
 
     /** Starts a member and returns once its agent reports it ready (Cassandra NORMAL). */
     public void startAndAwaitReady(String name, String address, Duration timeout) throws IOException, InterruptedException {
+        Process process = start(name, address, "bare");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!agentReady(address)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log(name));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log(name));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Starts a member of the named cluster (in plaintext, without authentication) and returns at once; for a node
+     * that tries to join a cluster it does not belong to.
+     */
+    public Process start(String name, String address, String clusterName) throws IOException {
         Files.writeString(members.resolve(name), address);
         Map<String, String> env = new HashMap<>(image.env());
         env.put(Contract.Env.POD_NAME, name);
         env.put(Contract.Env.POD_NAMESPACE, "default");
         env.put(Contract.Env.POD_IP, address);
-        env.put(Contract.Env.CLUSTER_NAME, "bare");
+        env.put(Contract.Env.CLUSTER_NAME, clusterName);
         env.put(Contract.Env.DATACENTER, "dc1");
         env.put(Contract.Env.RACK, "rack1");
         env.put(Contract.Env.MEMBERS_DIR, members.toString());
@@ -65,21 +83,17 @@ public final class BareMembers implements AutoCloseable {
         env.put(Contract.Env.MAX_HEAP, MAX_HEAP);
         env.put(Contract.Env.AGENT_TOKEN, "bare");
         ProcessBuilder builder = new ProcessBuilder(image.entrypoint()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile());
+                .redirectOutput(log(name).toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         Process process = builder.start();
         processes.add(process);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!agentReady(address)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + dir.resolve(name + ".log"));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " not ready within " + timeout + "; see " + dir.resolve(name + ".log"));
-            }
-            Thread.sleep(100);
-        }
+        return process;
+    }
+
+    /** The member's output: its agent's and its Cassandra's log lines. */
+    public Path log(String name) {
+        return dir.resolve(name + ".log");
     }
 
     /** Whether the agent on that address answers its readiness endpoint with 200 (Cassandra NORMAL). */

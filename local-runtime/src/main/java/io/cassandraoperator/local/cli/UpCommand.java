@@ -89,6 +89,7 @@ final class UpCommand implements Callable<Integer> {
                         client.services().inNamespace(cluster.getMetadata().getNamespace()).list().getItems());
                 System.out.println("CQL (" + name + "): " + String.join(",", points));
                 superuserLogin(client, cluster).ifPresent(System.out::println);
+                caCertificate(client, cluster).ifPresent(System.out::println);
             }
             if (!ready) {
                 System.out.println("not Ready after " + timeout.toMinutes() + " min: see bin/cassandra-local status"
@@ -144,6 +145,15 @@ final class UpCommand implements Callable<Integer> {
     static void say(long started, String line) {
         System.out.printf("[%4ds] %s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds(), line);
         System.out.flush();
+    }
+
+    /** Where clients find the CA that CQL's certificates come from, when the cluster runs with TLS. */
+    private static Optional<String> caCertificate(KubernetesClient client, Cluster cluster) {
+        String namespace = cluster.getMetadata().getNamespace();
+        String secret = cluster.getMetadata().getName() + Contract.TlsSecrets.CA_CERT_SUFFIX;
+        return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(secret).get())
+                .map(found -> "tls:            CQL over TLS, CA certificate: kubectl get secret " + secret + " -n " + namespace
+                        + " -o jsonpath='{.data.ca\\.crt}' | base64 -d > ca.crt");
     }
 
     /** How to log in, without the password itself: it stays in the Secret, where kubectl reads it on demand. */

@@ -9,11 +9,13 @@ import io.cassandraoperator.api.Names;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -21,13 +23,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-/** The superuser of an operator-managed cluster, read from its {@code <cluster>-superuser} Secret as a client would. */
-public record SuperuserLogin(String username, String password) {
+/**
+ * The superuser of an operator-managed cluster, read from its {@code <cluster>-superuser} Secret as a client would,
+ * with the TLS context its {@code <cluster>-ca-cert} Secret gives (none for a cluster in plaintext).
+ */
+public record SuperuserLogin(String username, String password, Optional<SSLContext> tls) {
 
     public static SuperuserLogin read(KubernetesClient client, String namespace, String cluster) {
         Secret secret = client.secrets().inNamespace(namespace).withName(Names.superuserSecret(cluster)).get();
         assertThat(secret).as("the operator's superuser Secret of " + cluster).isNotNull();
-        return new SuperuserLogin(decode(secret, Contract.SuperuserSecret.USERNAME), decode(secret, Contract.SuperuserSecret.PASSWORD));
+        return new SuperuserLogin(decode(secret, Contract.SuperuserSecret.USERNAME), decode(secret, Contract.SuperuserSecret.PASSWORD),
+                ClusterCaTrust.read(client, namespace, cluster));
+    }
+
+    /** A builder with the cluster's TLS context, if it has one. */
+    public CqlSessionBuilder builder() {
+        CqlSessionBuilder builder = CqlSession.builder();
+        tls.ifPresent(builder::withSslContext);
+        return builder;
     }
 
     /**
@@ -38,18 +51,20 @@ public record SuperuserLogin(String username, String password) {
         AtomicReference<CqlSession> session = new AtomicReference<>();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(3)).ignoreException(AllNodesFailedException.class)
                 .until(() -> {
-                    session.set(builder.get().withAuthCredentials(username, password).build());
+                    CqlSessionBuilder withLogin = builder.get().withAuthCredentials(username, password);
+                    tls.ifPresent(withLogin::withSslContext);
+                    session.set(withLogin.build());
                     return true;
                 });
         return session.get();
     }
 
     /** Cassandra refuses a session without credentials and one as the default {@code cassandra} role. */
-    public static void assertOnlyCredentialsLogIn(List<InetSocketAddress> contactPoints) {
-        assertRefused(CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter("dc1"), "no credentials");
+    public void assertOnlyCredentialsLogIn(List<InetSocketAddress> contactPoints) {
+        assertRefused(builder().addContactPoints(contactPoints).withLocalDatacenter("dc1"), "no credentials");
         // The agent disables the default role right after creating the superuser: allow it a moment.
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> assertRefused(
-                CqlSession.builder().addContactPoints(contactPoints).withLocalDatacenter("dc1")
+                builder().addContactPoints(contactPoints).withLocalDatacenter("dc1")
                         .withAuthCredentials("cassandra", "cassandra"), "the default role cassandra/cassandra"));
     }
 
@@ -66,6 +81,6 @@ public record SuperuserLogin(String username, String password) {
 
     @Override
     public String toString() {
-        return "SuperuserLogin[" + username + "]";
+        return "SuperuserLogin[" + username + (tls.isPresent() ? ", TLS" : "") + "]";
     }
 }

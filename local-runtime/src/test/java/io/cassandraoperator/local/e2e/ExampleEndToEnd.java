@@ -86,7 +86,7 @@ abstract class ExampleEndToEnd extends EndToEndTest {
         List<InetSocketAddress> contactPoints = runtime.contactPoints(cluster);
         assertThat(contactPoints).hasSize(3);
 
-        SuperuserLogin.assertOnlyCredentialsLogIn(contactPoints);
+        superuser.assertOnlyCredentialsLogIn(contactPoints);
         try (CqlSession session = runtime.session(superuser, contactPoints)) {
             // The agents raise it as members join (min(3, members)), so losing one member locks no role out.
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(

@@ -4,7 +4,15 @@ import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.EventReason;
+import io.cassandraoperator.api.Contract.TlsSecrets;
 import io.cassandraoperator.operator.model.AgentTokenSecret;
+import io.cassandraoperator.operator.model.CertificateAuthority;
+import io.cassandraoperator.operator.model.ClusterCaSecrets;
+import io.cassandraoperator.operator.model.MemberCertificate;
+import io.cassandraoperator.operator.model.MemberTlsSecret;
+import io.cassandraoperator.operator.model.Pem;
+import io.cassandraoperator.operator.model.TlsSettings;
+import io.cassandraoperator.operator.plan.MemberCertificates;
 import io.cassandraoperator.operator.model.ChildMetadata;
 import io.cassandraoperator.operator.model.ClientService;
 import io.cassandraoperator.operator.model.ClusterDisruptionBudget;
@@ -30,6 +38,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +173,66 @@ public final class ClusterChildren {
             services.put(member, writer.ensure(desired, observed.services().get(member), ChildWriter::mergeService));
         });
         return services;
+    }
+
+    /**
+     * The cluster CA (generated once; an existing {@code <cluster>-ca} is never overwritten), its public copy for
+     * clients, and a certificate in the member Secret for every member whose Service has its ClusterIP, issued before
+     * the member's pod is created (the membership steps come after this). Nothing when the members run in plaintext.
+     */
+    public void ensureTls(TlsSettings tls, Map<String, Service> services) {
+        if (!tls.enabled()) {
+            return;
+        }
+        Instant now = Instant.now();
+        Secret caSecret = observed.secrets().get(ClusterCaSecrets.caName(cluster));
+        if (caSecret == null) {
+            caSecret = writer.create(ClusterCaSecrets.ca(cluster, CertificateAuthority.generate(cluster.getMetadata().getNamespace(),
+                    cluster.getMetadata().getName(), now, tls.caValidity())));
+            String message = "generated the cluster CA into Secret " + caSecret.getMetadata().getName() + ", valid for "
+                    + tls.caValidity().toDays() + " days; clients find its certificate in Secret " + ClusterCaSecrets.caCertName(cluster);
+            LOG.info("Cluster {}: {}", clusterName(), message);
+            events.record(cluster, EventReason.CertificateAuthorityCreated, caSecret.getMetadata().getUid(), message);
+        }
+        CertificateAuthority ca = ClusterCaSecrets.read(caSecret);
+        String caPem = Pem.certificate(ca.certificate());
+        Secret caCert = observed.secrets().get(ClusterCaSecrets.caCertName(cluster));
+        if (caCert == null) {
+            writer.create(ClusterCaSecrets.caCert(cluster, caPem));
+        } else if (!ClusterCaSecrets.text(caCert, TlsSecrets.CA_CERTIFICATE).filter(caPem::equals).isPresent()) {
+            writer.update(new SecretBuilder(caCert).withData(ClusterCaSecrets.caCert(cluster, caPem).getData()).build());
+        }
+
+        Map<String, List<String>> wanted = new LinkedHashMap<>();
+        services.forEach((member, service) -> {
+            String ip = MemberService.clusterIp(service);
+            if (ip != null) {
+                wanted.put(member, MemberTlsSecret.subjectNames(cluster, member, ip));
+            }
+        });
+        Secret memberSecret = observed.secrets().get(MemberTlsSecret.name(cluster));
+        Map<String, String> current = memberSecret == null ? Map.of() : MemberCertificates.decoded(memberSecret.getData());
+        List<MemberCertificates.Issue> due = MemberCertificates.due(wanted, current, ca.certificate(), now, tls.renewBefore());
+        if (due.isEmpty() && memberSecret != null && caPem.equals(current.get(TlsSecrets.CA_CERTIFICATE))) {
+            return;
+        }
+        Map<String, MemberCertificate> issued = new LinkedHashMap<>();
+        for (MemberCertificates.Issue issue : due) {
+            MemberCertificate certificate = ca.issue(issue.member(), issue.subjectNames(), now, tls.validity());
+            issued.put(issue.member(), certificate);
+            String message = "issued a certificate for member " + issue.member() + " valid until "
+                    + certificate.certificate().getNotAfter().toInstant() + " for " + issue.subjectNames() + ": " + issue.reason();
+            LOG.info("Cluster {}: {}", clusterName(), message);
+            events.record(cluster, EventReason.MemberCertificateIssued,
+                    issue.member() + "/" + certificate.certificate().getSerialNumber().toString(16), message);
+        }
+        Secret desired = MemberTlsSecret.build(cluster, caPem, memberSecret == null ? Map.of() : memberSecret.getData(), issued);
+        if (memberSecret == null) {
+            // Created by a round whose cache had not seen it yet: the live Secret is returned, the next round issues again.
+            writer.create(desired);
+        } else {
+            writer.update(new SecretBuilder(memberSecret).withData(desired.getData()).build());
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.Names;
 import io.cassandraoperator.api.Placement;
 import io.cassandraoperator.api.RackSpec;
+import io.cassandraoperator.api.TlsSpec;
 import io.cassandraoperator.api.VolumeClaimRetentionPolicy;
 import io.cassandraoperator.operator.plan.ChangeRefusal;
 import io.fabric8.kubernetes.api.model.Affinity;
@@ -44,6 +45,8 @@ public final class RackStatefulSet {
     public static final String USER_CONFIG_VOLUME = "user-config";
     public static final String METRICS_CONFIG_VOLUME = "metrics-config";
     public static final String TMP_VOLUME = "tmp";
+    /** The members' TLS Secret ({@link MemberTlsSecret}); its presence in a template says the members run with TLS. */
+    public static final String TLS_VOLUME = "tls";
     private static final String RETAIN = "Retain";
     /** The user of the Cassandra image (agent/pom.xml, Jib profile); fsGroup makes the data volume writable for it. */
     public static final long CASSANDRA_USER = 999;
@@ -67,7 +70,20 @@ public final class RackStatefulSet {
         return rack.getStorage().getVolumeClaimTemplates().get(0);
     }
 
+    /** The StatefulSet of a new Cluster's rack: TLS unless the spec turns it off. */
     public static StatefulSet build(Cluster cluster, RackSpec rack, int replicas) {
+        return build(cluster, rack, replicas, TlsSettings.fromSpec(cluster.getSpec().getTls()));
+    }
+
+    /** Whether a rack's template mounts the members' TLS Secret. */
+    public static boolean mountsTls(StatefulSet statefulSet) {
+        var template = statefulSet.getSpec() == null || statefulSet.getSpec().getTemplate() == null ? null
+                : statefulSet.getSpec().getTemplate().getSpec();
+        return template != null && template.getVolumes() != null
+                && template.getVolumes().stream().anyMatch(v -> TLS_VOLUME.equals(v.getName()));
+    }
+
+    public static StatefulSet build(Cluster cluster, RackSpec rack, int replicas, TlsSettings tls) {
         ClusterSpec spec = cluster.getSpec();
         Map<String, String> labels = ClusterLabels.rack(cluster, rack.getName());
         ObjectMeta metadata = ChildMetadata.of(cluster, name(cluster, rack.getName()), labels);
@@ -111,8 +127,8 @@ public final class RackStatefulSet {
                             .withAffinity(affinity(rack.getPlacement()))
                             .withTolerations(rack.getPlacement() == null ? null : rack.getPlacement().getTolerations())
                             .withTopologySpreadConstraints(rack.getPlacement() == null ? null : rack.getPlacement().getTopologySpreadConstraints())
-                            .withContainers(container(cluster, rack, template.getMetadata().getName()))
-                            .withVolumes(volumes(cluster, rack))
+                            .withContainers(container(cluster, rack, template.getMetadata().getName(), tls))
+                            .withVolumes(volumes(cluster, rack, tls))
                         .endSpec()
                     .endTemplate()
                 .endSpec()
@@ -148,11 +164,11 @@ public final class RackStatefulSet {
                 .build();
     }
 
-    private static Container container(Cluster cluster, RackSpec rack, String dataVolume) {
+    private static Container container(Cluster cluster, RackSpec rack, String dataVolume, TlsSettings tls) {
         return new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(image(cluster.getSpec()))
-                .withEnv(env(cluster, rack))
+                .withEnv(env(cluster, rack, tls))
                 .withPorts(
                         new ContainerPortBuilder().withName("cql").withContainerPort(Ports.CQL).build(),
                         new ContainerPortBuilder().withName("intra-node").withContainerPort(Ports.INTRA_NODE).build(),
@@ -168,11 +184,11 @@ public final class RackStatefulSet {
                 .withReadinessProbe(probe(Contract.AgentApi.READINESS, 1, 15))
                 .withLivenessProbe(probe(Contract.AgentApi.LIVENESS, 10, 6))
                 .withResources(rack.getResources())
-                .withVolumeMounts(mounts(rack, dataVolume))
+                .withVolumeMounts(mounts(rack, dataVolume, tls))
                 .build();
     }
 
-    private static List<VolumeMount> mounts(RackSpec rack, String dataVolume) {
+    private static List<VolumeMount> mounts(RackSpec rack, String dataVolume, TlsSettings tls) {
         List<VolumeMount> mounts = new ArrayList<>(List.of(
                 new VolumeMountBuilder().withName(dataVolume).withMountPath(Paths.DATA).build(),
                 new VolumeMountBuilder().withName(MEMBERS_VOLUME).withMountPath(Paths.MEMBERS).withReadOnly(true).build(),
@@ -181,6 +197,9 @@ public final class RackStatefulSet {
                 new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build()));
         if (rack.getJmxExporterConfigMapName() != null) {
             mounts.add(new VolumeMountBuilder().withName(METRICS_CONFIG_VOLUME).withMountPath(Paths.METRICS_CONFIG).withReadOnly(true).build());
+        }
+        if (tls.enabled()) {
+            mounts.add(new VolumeMountBuilder().withName(TLS_VOLUME).withMountPath(Paths.TLS).withReadOnly(true).build());
         }
         return mounts;
     }
@@ -193,7 +212,7 @@ public final class RackStatefulSet {
                 .build();
     }
 
-    private static List<EnvVar> env(Cluster cluster, RackSpec rack) {
+    private static List<EnvVar> env(Cluster cluster, RackSpec rack, TlsSettings tls) {
         List<EnvVar> env = new ArrayList<>();
         env.add(fieldRef(Env.POD_NAME, "metadata.name"));
         env.add(fieldRef(Env.POD_NAMESPACE, "metadata.namespace"));
@@ -213,6 +232,10 @@ public final class RackStatefulSet {
                 .endSecretKeyRef().endValueFrom().build());
         env.add(secretKeyRef(Env.SUPERUSER_USERNAME, SuperuserSecret.name(cluster), Contract.SuperuserSecret.USERNAME));
         env.add(secretKeyRef(Env.SUPERUSER_PASSWORD, SuperuserSecret.name(cluster), Contract.SuperuserSecret.PASSWORD));
+        if (tls.enabled()) {
+            env.add(value(Env.TLS_DIR, Paths.TLS));
+            env.add(value(Env.CLIENT_TLS, tls.client() == TlsSpec.ClientPolicy.OPTIONAL ? "optional" : "required"));
+        }
         return env;
     }
 
@@ -229,7 +252,7 @@ public final class RackStatefulSet {
         return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath(path).endFieldRef().endValueFrom().build();
     }
 
-    private static List<Volume> volumes(Cluster cluster, RackSpec rack) {
+    private static List<Volume> volumes(Cluster cluster, RackSpec rack, TlsSettings tls) {
         Volume members = new VolumeBuilder().withName(MEMBERS_VOLUME)
                 .withNewConfigMap().withName(MembersConfigMap.name(cluster)).endConfigMap().build();
         // Without a user ConfigMap the agent still finds the directory, empty.
@@ -242,6 +265,12 @@ public final class RackStatefulSet {
         if (rack.getJmxExporterConfigMapName() != null) {
             volumes.add(new VolumeBuilder().withName(METRICS_CONFIG_VOLUME)
                     .withNewConfigMap().withName(rack.getJmxExporterConfigMapName()).endConfigMap().build());
+        }
+        if (tls.enabled()) {
+            // Owner and group (fsGroup) only: the keys are in it. A pod waits for the Secret, which the operator writes with the member's
+            // certificate before the member's pod is created.
+            volumes.add(new VolumeBuilder().withName(TLS_VOLUME)
+                    .withNewSecret().withSecretName(MemberTlsSecret.name(cluster)).withDefaultMode(0440).endSecret().build());
         }
         return volumes;
     }

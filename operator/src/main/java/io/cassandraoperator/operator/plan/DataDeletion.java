@@ -3,7 +3,9 @@ package io.cassandraoperator.operator.plan;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.operator.model.AgentTokenSecret;
+import io.cassandraoperator.operator.model.ClusterCaSecrets;
 import io.cassandraoperator.operator.model.MemberService;
+import io.cassandraoperator.operator.model.MemberTlsSecret;
 import io.cassandraoperator.operator.model.RackStatefulSet;
 import io.cassandraoperator.operator.model.SuperuserSecret;
 import io.cassandraoperator.operator.observe.ObservedCluster;
@@ -115,10 +117,11 @@ public final class DataDeletion {
         return rest.isEmpty() ? new Finish() : new DeleteServicesAndSecrets(rest);
     }
 
-    /** The member Services and the two Secrets: what the retained case keeps besides the claims. */
+    /** The member Services and the Secrets (login, agent token, CA, member certificates): what the retained case keeps besides the claims. */
     private static List<HasMetadata> rest(Cluster cluster, ObservedCluster observed) {
         List<HasMetadata> rest = new ArrayList<>(observed.services().values().stream().filter(MemberService::isMemberService).toList());
-        Stream.of(SuperuserSecret.name(cluster), AgentTokenSecret.name(cluster)).map(observed.secrets()::get)
+        Stream.of(SuperuserSecret.name(cluster), AgentTokenSecret.name(cluster), ClusterCaSecrets.caName(cluster),
+                        ClusterCaSecrets.caCertName(cluster), MemberTlsSecret.name(cluster)).map(observed.secrets()::get)
                 .filter(s -> s != null).forEach(rest::add);
         return rest;
     }

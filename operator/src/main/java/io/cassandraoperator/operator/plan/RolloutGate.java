@@ -5,6 +5,7 @@ import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.RackSpec;
 import io.cassandraoperator.operator.model.DesiredHash;
 import io.cassandraoperator.operator.model.RackStatefulSet;
+import io.cassandraoperator.operator.model.TlsSettings;
 import io.cassandraoperator.operator.observe.ObservedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -45,9 +46,10 @@ public final class RolloutGate {
         List<Correction> corrections = new ArrayList<>();
         String heldBack = null;
         boolean rolled = false;
+        TlsSettings tls = TlsDecision.settings(cluster, observed.statefulSets().values());
         for (RackSpec rack : cluster.getSpec().getDatacenter().getRacks()) {
             StatefulSet actual = observed.statefulSets().get(RackStatefulSet.name(cluster, rack.getName()));
-            StatefulSet desired = RackStatefulSet.build(cluster, rack, 0);
+            StatefulSet desired = RackStatefulSet.build(cluster, rack, 0, tls);
             if (actual != null && !DesiredHash.of(desired).equals(DesiredHash.recorded(actual))) {
                 Optional<String> blocker = rolled ? Optional.of("rack " + rack.getName() + " waits for the rack rolled just before it")
                         : blocker(observed.statefulSets().values(), observed.firstNotReadyMember(cluster));

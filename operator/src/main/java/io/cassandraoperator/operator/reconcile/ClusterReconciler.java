@@ -7,8 +7,10 @@ import io.cassandraoperator.operator.act.AgentClient;
 import io.cassandraoperator.operator.act.ClusterChildren;
 import io.cassandraoperator.operator.act.RoundActions;
 import io.cassandraoperator.operator.act.StepOutcome;
+import io.cassandraoperator.operator.model.ClusterCaSecrets;
 import io.cassandraoperator.operator.observe.MemberRecords;
 import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.cassandraoperator.operator.plan.CaSecretCheck;
 import io.cassandraoperator.operator.plan.ChangeRefusal;
 import io.cassandraoperator.operator.plan.DataDeletion;
 import io.cassandraoperator.operator.plan.DesiredMembers;
@@ -21,6 +23,7 @@ import io.cassandraoperator.operator.plan.ScalePlan;
 import io.cassandraoperator.operator.plan.ScaleStep;
 import io.cassandraoperator.operator.plan.StorageSizeChange;
 import io.cassandraoperator.operator.plan.StuckPod;
+import io.cassandraoperator.operator.plan.TlsDecision;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -83,7 +86,11 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             }
             StorageSizeChange.Decision storage = StorageSizeChange.decide(cluster, observed);
             Optional<Refusal> refusal = ChangeRefusal.check(cluster, observed.statefulSets().values(), observed.pods())
-                    .or(storage::refusal);
+                    .or(storage::refusal)
+                    .or(() -> TlsDecision.refusal(cluster, observed.statefulSets().values()))
+                    .or(() -> TlsDecision.settings(cluster, observed.statefulSets().values()).enabled()
+                            ? CaSecretCheck.refusal(observed.secrets().get(ClusterCaSecrets.caName(cluster)), Instant.now())
+                            : Optional.empty());
             if (refusal.isPresent()) {
                 return refuse(cluster, observed, refusal.get(), act);
             }
@@ -147,6 +154,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         DesiredMembers members = DesiredMembers.of(cluster, observed, step, records.leaving());
         Map<String, Service> services = children.ensureMemberServices(members);
         Map<String, String> membersConfig = children.ensureMembersConfigMap(services, members.seeds(), records.replacing());
+        children.ensureTls(TlsDecision.settings(cluster, observed.statefulSets().values()), services);
 
         StepOutcome outcome = act.take(step, records, services, membersConfig);
         String waitingFor = outcome.waitingFor() != null ? outcome.waitingFor() : waitDetail(cluster, observed, step);

@@ -117,7 +117,9 @@ class RackStatefulSetTest {
         assertThat(env.get(Env.SUPERUSER_USERNAME).getValueFrom().getSecretKeyRef().getKey()).isEqualTo("username");
         assertThat(env.get(Env.SUPERUSER_PASSWORD).getValueFrom().getSecretKeyRef().getName()).isEqualTo("cass-superuser");
         assertThat(env.get(Env.SUPERUSER_PASSWORD).getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
-        assertThat(env).hasSize(13);
+        assertThat(env.get(Env.TLS_DIR).getValue()).isEqualTo("/etc/cassandra-operator/tls");
+        assertThat(env.get(Env.CLIENT_TLS).getValue()).isEqualTo("required");
+        assertThat(env).hasSize(15);
     }
 
     @Test
@@ -127,8 +129,10 @@ class RackStatefulSetTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("data", "/var/lib/cassandra"),
                         org.assertj.core.groups.Tuple.tuple("members", "/etc/cassandra-operator/members"),
                         org.assertj.core.groups.Tuple.tuple("user-config", "/etc/cassandra-operator/user"),
-                        org.assertj.core.groups.Tuple.tuple("tmp", "/tmp"));
-        assertThat(pod.getVolumes()).hasSize(3);
+                        org.assertj.core.groups.Tuple.tuple("tmp", "/tmp"),
+                        org.assertj.core.groups.Tuple.tuple("tls", "/etc/cassandra-operator/tls"));
+        assertThat(pod.getVolumes()).hasSize(4);
+        assertThat(pod.getVolumes().get(3).getSecret().getSecretName()).isEqualTo("cass-member-tls");
         assertThat(pod.getVolumes().get(0).getConfigMap().getName()).isEqualTo("cass-members");
         assertThat(pod.getVolumes().get(1).getEmptyDir()).isNotNull();
         assertThat(pod.getVolumes().get(2).getEmptyDir()).isNotNull();

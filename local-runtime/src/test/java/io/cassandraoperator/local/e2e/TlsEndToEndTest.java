@@ -1,0 +1,243 @@
+package io.cassandraoperator.local.e2e;
+
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.local.baseline.BareMembers;
+import io.cassandraoperator.local.cli.CliProcess;
+import io.cassandraoperator.local.cli.ClusterCaTrust;
+import io.cassandraoperator.local.cli.SuperuserLogin;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Issue 19 end to end, real Cassandra: a Cluster created without any TLS field (examples/cluster.yaml) comes up with
+ * mutual internode TLS and required client TLS from the cluster CA the operator generated; clients use the CA from
+ * {@code <cluster>-ca-cert}. One cluster of 3 shared by the steps.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TlsEndToEndTest extends EndToEndTest {
+    private static final int ROWS = 10_000;
+    /** Outside the runtime's pool of pod and Service addresses. */
+    private static final String INTRUDER_ADDRESS = "127.0.99.1";
+
+    private String name;
+    private SuperuserLogin superuser;
+    private List<InetSocketAddress> contactPoints;
+    private List<Pod> pods;
+    private byte[] caPem;
+
+    TlsEndToEndTest() throws IOException {
+        super(LocalRuntimeFixture.of("tls"));
+    }
+
+    @BeforeAll
+    void upWithThreeMembers() throws Exception {
+        CliProcess.Result up = runtime.up(CliProcess.PROJECT.resolve("examples/cluster.yaml"));
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        Cluster cluster = onlyCluster();
+        name = cluster.getMetadata().getName();
+        contactPoints = runtime.contactPoints(cluster);
+        superuser = runtime.superuser(name);
+        pods = runtime.client().pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, name).list().getItems();
+        assertThat(pods).hasSize(3);
+        Secret caCert = runtime.client().secrets().inNamespace(NAMESPACE).withName(name + Contract.TlsSecrets.CA_CERT_SUFFIX).get();
+        assertThat(caCert).as("the CA certificate Secret clients read").isNotNull();
+        assertThat(caCert.getData()).containsOnlyKeys(Contract.TlsSecrets.CA_CERTIFICATE);
+        caPem = Base64.getDecoder().decode(caCert.getData().get(Contract.TlsSecrets.CA_CERTIFICATE));
+        assertThat(superuser.tls()).as("the login carries the cluster CA").isPresent();
+    }
+
+    @Test
+    @Order(1)
+    void aDriverSessionWithTheCaWritesAtQuorumAndReadsEveryRowAtAll() throws Exception {
+        try (CqlSession session = runtime.session(superuser, contactPoints)) {
+            RowsTable.create(session);
+            RowsTable.write(session, ROWS);
+            assertThat(RowsTable.readIds(session, ConsistencyLevel.QUORUM)).hasSize(ROWS);
+            assertThat(RowsTable.readIds(session, ConsistencyLevel.ALL)).hasSize(ROWS);
+            Row local = session.execute("SELECT count(*) FROM system.peers").one();
+            assertThat(local.getLong(0)).as("each member sees the two others over internode TLS").isEqualTo(2);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aPlaintextCqlConnectionIsRefused() {
+        AllNodesFailedException refused = catchThrowableOfType(AllNodesFailedException.class, () -> CqlSession.builder()
+                .addContactPoints(contactPoints).withLocalDatacenter("dc1")
+                .withAuthCredentials(superuser.username(), superuser.password()).build().close());
+        assertThat(refused).as("a session without TLS must not connect").isNotNull();
+    }
+
+    @Test
+    @Order(3)
+    void cqlSpeaksTls12Or13WithACertificateFromTheClusterCaNamingTheMember() throws Exception {
+        for (InetSocketAddress member : contactPoints) {
+            try (SSLSocket socket = handshake(ClusterCaTrust.context(caPem), member)) {
+                assertThat(socket.getSession().getProtocol()).isIn("TLSv1.2", "TLSv1.3");
+                X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+                Set<String> names = new HashSet<>();
+                presented.getSubjectAlternativeNames().forEach(n -> names.add(String.valueOf(n.get(1))));
+                assertThat(names).as("the member Service's ClusterIP is a name on its certificate")
+                        .contains(member.getAddress().getHostAddress());
+            }
+        }
+        assertThat(openssl("-connect", contactPoints.get(0).getAddress().getHostAddress() + ":" + Contract.Ports.CQL))
+                .contains("Verification: OK").containsPattern("Protocol version: TLSv1\\.[23]");
+    }
+
+    @Test
+    @Order(4)
+    void internodeTlsNeedsACertificateFromTheClusterCa() throws Exception {
+        String podIp = pods.get(0).getStatus().getPodIP();
+        InetSocketAddress storage = new InetSocketAddress(podIp, Contract.Ports.INTRA_NODE);
+        // Without a client certificate the member ends the handshake (TLS 1.3 reports it at the first read).
+        Throwable withoutCertificate = catchThrowable(() -> {
+            try (SSLSocket socket = handshake(ClusterCaTrust.context(caPem), storage)) {
+                socket.setSoTimeout(10_000);
+                socket.getInputStream().read();
+            }
+        });
+        assertThat(withoutCertificate).as("a connection without a member certificate").isInstanceOf(IOException.class);
+
+        // With another member's certificate and key the handshake completes: TLS on 7000, mutual.
+        String member = pods.get(1).getMetadata().getName();
+        Secret memberTls = runtime.client().secrets().inNamespace(NAMESPACE).withName(name + Contract.TlsSecrets.MEMBER_SUFFIX).get();
+        byte[] certificate = Base64.getDecoder().decode(memberTls.getData().get(member + Contract.TlsSecrets.CERTIFICATE_EXTENSION));
+        byte[] key = Base64.getDecoder().decode(memberTls.getData().get(member + Contract.TlsSecrets.KEY_EXTENSION));
+        try (SSLSocket socket = handshake(mutualContext(certificate, key), storage)) {
+            assertThat(socket.getSession().getProtocol()).isIn("TLSv1.2", "TLSv1.3");
+            assertThat(socket.getSession().getPeerCertificates()).isNotEmpty();
+        }
+        Path dir = Files.createTempDirectory("tls-e2e-");
+        try {
+            Path cert = Files.write(dir.resolve("member.crt"), certificate);
+            Path keyFile = Files.write(dir.resolve("member.key"), key);
+            assertThat(openssl("-connect", podIp + ":" + Contract.Ports.INTRA_NODE, "-cert", cert.toString(), "-key", keyFile.toString()))
+                    .contains("Verification: OK").containsPattern("Protocol version: TLSv1\\.[23]");
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /**
+     * A bare Cassandra given the cluster's name and its seeds but no certificate from the cluster CA gets no answer
+     * on port 7000: it never appears in {@code system.peers} of any member.
+     */
+    @Test
+    @Order(5)
+    void aNodeWithoutACertificateNeverJoins() throws Exception {
+        Path dir = Files.createTempDirectory("tls-intruder-");
+        String seeds = String.join(",", contactPoints.stream().map(a -> a.getAddress().getHostAddress()).toList());
+        try (BareMembers bare = new BareMembers(CliProcess.PROJECT, dir, seeds);
+             CqlSession session = runtime.session(superuser, contactPoints)) {
+            Process intruder = bare.start("intruder", INTRUDER_ADDRESS, name);
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            boolean sawGossipAttempt = false;
+            while (System.nanoTime() < deadline) {
+                for (Row peer : session.execute("SELECT peer FROM system.peers")) {
+                    assertThat(peer.getInetAddress("peer")).as("the intruder in system.peers").isNotEqualTo(InetAddress.getByName(INTRUDER_ADDRESS));
+                }
+                sawGossipAttempt |= Files.exists(bare.log("intruder")) && Files.readString(bare.log("intruder")).contains("seeds");
+                if (!intruder.isAlive()) {
+                    break;
+                }
+                Thread.sleep(2_000);
+            }
+            assertThat(sawGossipAttempt).as("the intruder was configured with the cluster's seeds; see " + bare.log("intruder")).isTrue();
+            if (!intruder.isAlive()) {
+                assertThat(Files.readString(bare.log("intruder"))).as("Cassandra gave up: no seed answered it")
+                        .containsAnyOf("Unable to gossip with any peers", "Unable to contact any seeds");
+            }
+            assertThat(RowsTable.readIds(session, ConsistencyLevel.ALL)).as("every row still at ALL on the three members").hasSize(ROWS);
+        } finally {
+            org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
+        }
+    }
+
+    private static SSLSocket handshake(SSLContext context, InetSocketAddress address) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+        socket.connect(address, 10_000);
+        socket.setSoTimeout(30_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    private SSLContext mutualContext(byte[] certificatePem, byte[] keyPem) throws Exception {
+        String key = new String(keyPem, StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        PrivateKey privateKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key)));
+        Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(certificatePem))
+                .toArray(Certificate[]::new);
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("member", privateKey, new char[0], chain);
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, new char[0]);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(caPem)));
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        return context;
+    }
+
+    /** {@code openssl s_client -brief} against the CA from the Secret; its output. */
+    private String openssl(String... args) throws Exception {
+        Path ca = Files.createTempFile("tls-e2e-ca-", ".crt");
+        try {
+            Files.write(ca, caPem);
+            List<String> command = new java.util.ArrayList<>(List.of("openssl", "s_client", "-brief", "-CAfile", ca.toString()));
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("openssl ended").isTrue();
+            return output;
+        } finally {
+            Files.delete(ca);
+        }
+    }
+}
