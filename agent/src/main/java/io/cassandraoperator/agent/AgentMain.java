@@ -109,6 +109,7 @@ public final class AgentMain {
                 () -> cassandra.get() == null || cassandra.get().isAlive() || decommissioned.exists(),
                 new Readiness(node, new InetSocketAddress(settings.podIp(), Contract.Ports.CQL)),
                 node,
+                joined::exists,
                 new Decommission(node, decommissioned, decommissionStarted),
                 RepeatableOperation.cleanup(node, settings.dataDir()),
                 RepeatableOperation.repair(node, settings.dataDir()));

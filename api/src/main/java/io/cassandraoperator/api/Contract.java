@@ -101,6 +101,17 @@ public final class Contract {
         public static final String NODE_ABSENT_SINCE = "cassandra.rook.io/node-absent-since";
         /** On a member Service: Cassandra's message when the repair after its replacement failed. */
         public static final String REPAIR_FAILURE = "cassandra.rook.io/repair-failure";
+        /**
+         * On a member Service: why the bootstrap of this member is abandoned (a stream source is lost, or the spec no
+         * longer wants it). Written, with {@link #BOOTSTRAP_ABANDON_POD} and {@link #BOOTSTRAP_ABANDON_CLAIMS}, only after
+         * its own agent reported that Cassandra never reached NORMAL on its volume; from then on the member is stopped,
+         * its claims deleted and, once the ring forgot its address, its Service too (which removes these records).
+         */
+        public static final String BOOTSTRAP_ABANDON_CAUSE = "cassandra.rook.io/bootstrap-abandon-cause";
+        /** On a member Service: UID of the pod whose agent reported the volume never joined (the one that is stopped). */
+        public static final String BOOTSTRAP_ABANDON_POD = "cassandra.rook.io/bootstrap-abandon-pod";
+        /** On a member Service: comma-separated UIDs of the claims an abandoned bootstrap empties (deleted by UID). */
+        public static final String BOOTSTRAP_ABANDON_CLAIMS = "cassandra.rook.io/bootstrap-abandon-claims";
         /** On a child object: the hash of the desired state it was last written from (unchanged hash: no write). */
         public static final String DESIRED_HASH = "cassandra.rook.io/desired-hash";
         /** On a rack's StatefulSet: the Cassandra version its pods were created for (downgrades are refused). */

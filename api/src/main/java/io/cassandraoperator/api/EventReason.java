@@ -44,6 +44,13 @@ public enum EventReason {
     ReplacementRefused(Type.WARNING),
     /** A replaced member streamed its data back, was repaired and is ready. */
     ReplacementFinished(Type.NORMAL),
+    /**
+     * A member that never reached NORMAL on its volume is stopped and its volume emptied: its bootstrap cannot finish
+     * (a stream source must be replaced) or the spec no longer wants it. It holds no data another replica lacks.
+     */
+    BootstrapAbandoned(Type.WARNING),
+    /** An abandoned bootstrap's member is gone from the ring, its claims and Service deleted; it may come back fresh. */
+    BootstrapAbandonFinished(Type.NORMAL),
     /** The repair after a replacement failed; the member serves but may miss writes made while it was away. */
     RepairFailed(Type.WARNING),
     /**

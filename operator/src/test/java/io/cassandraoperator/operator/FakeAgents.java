@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cassandraoperator.api.Contract.AgentApi;
 import io.cassandraoperator.api.agent.AgentError;
+import io.cassandraoperator.api.agent.NodeStatus;
 import io.cassandraoperator.api.agent.OperationReport;
 import io.cassandraoperator.api.agent.OperationState;
 import io.cassandraoperator.api.agent.RunReport;
@@ -56,6 +57,10 @@ final class FakeAgents implements AutoCloseable {
     private final Map<String, AtomicInteger> repairPosts = new ConcurrentHashMap<>();
     volatile OperationState repairOutcome = OperationState.DONE;
     private volatile boolean available = true;
+    /** What {@code GET /v1/node} reports of a member: NORMAL on a volume that joined unless the test says otherwise. */
+    private final Map<String, NodeStatus> nodes = new ConcurrentHashMap<>();
+    /** Addresses every agent's ring reports as joining (a node that never joined, not yet forgotten by gossip). */
+    final Set<String> joiningInRing = ConcurrentHashMap.newKeySet();
 
     FakeAgents(Supplier<String> token) throws IOException {
         this.token = token;
@@ -71,10 +76,26 @@ final class FakeAgents implements AutoCloseable {
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 0);
         server.createContext(AgentApi.DECOMMISSION, exchange -> handle(exchange, member));
+        server.createContext(AgentApi.NODE, exchange -> handleNode(exchange, member));
         server.createContext(AgentApi.CLEANUP, exchange -> handleRun(exchange, member, cleanupRuns, cleanupPosts, cleanupOutcome, cleanupOrder));
         server.createContext(AgentApi.REPAIR, exchange -> handleRun(exchange, member, repairRuns, repairPosts, repairOutcome, new ArrayList<>()));
         server.start();
         servers.put(ip, server);
+    }
+
+    /** What the member's agent reports from now on: Cassandra's operation mode and whether its volume ever reached NORMAL. */
+    void node(String member, String operationMode, Boolean volumeJoined) {
+        nodes.put(member, new NodeStatus(operationMode, "host-" + member, null, List.of(), List.of(), List.of(), List.of(), "1 KiB", volumeJoined));
+    }
+
+    private void handleNode(HttpExchange exchange, String member) throws IOException {
+        if (refused(exchange, member)) {
+            return;
+        }
+        NodeStatus node = nodes.getOrDefault(member, new NodeStatus("NORMAL", "host-" + member, null, List.of(), List.of(), List.of(),
+                List.of(), "1 KiB", true));
+        answer(exchange, 200, new NodeStatus(node.operationMode(), node.hostId(), node.broadcastAddress(), node.liveNodes(),
+                node.unreachableNodes(), List.copyOf(joiningInRing), node.leavingNodes(), node.load(), node.volumeJoined()));
     }
 
     void available(boolean available) {

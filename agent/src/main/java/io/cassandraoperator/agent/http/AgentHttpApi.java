@@ -85,18 +85,23 @@ public final class AgentHttpApi implements AutoCloseable {
     private final BooleanSupplier alive;
     private final Readiness readiness;
     private final CassandraNode node;
+    private final BooleanSupplier volumeJoined;
     private final NodeOperation decommission;
     private final Map<String, RepeatableOperation> repeatableOperations;
 
-    /** @param member {@code <cluster>/<member>}: a call naming another member ({@link Contract.AgentApi#MEMBER_HEADER}) is refused */
+    /**
+     * @param member       {@code <cluster>/<member>}: a call naming another member ({@link Contract.AgentApi#MEMBER_HEADER}) is refused
+     * @param volumeJoined whether Cassandra ever reached NORMAL on the data volume (its joined marker), reported with the node
+     */
     public AgentHttpApi(InetSocketAddress address, String token, String member, BooleanSupplier alive, Readiness readiness,
-                        CassandraNode node, NodeOperation decommission, RepeatableOperation cleanup,
+                        CassandraNode node, BooleanSupplier volumeJoined, NodeOperation decommission, RepeatableOperation cleanup,
                         RepeatableOperation repair) {
         this.member = member;
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.alive = alive;
         this.readiness = readiness;
         this.node = node;
+        this.volumeJoined = volumeJoined;
         this.decommission = decommission;
         this.repeatableOperations = Map.of(Contract.AgentApi.CLEANUP, cleanup, Contract.AgentApi.REPAIR, repair);
         try {
@@ -182,7 +187,7 @@ public final class AgentHttpApi implements AutoCloseable {
                 return;
             }
             try {
-                respond(exchange, 200, node.status());
+                respond(exchange, 200, node.status().withVolumeJoined(volumeJoined.getAsBoolean()));
             } catch (NodeUnreachableException e) {
                 respond(exchange, 503, new AgentError(e.getMessage()));
             }

@@ -21,6 +21,7 @@ record AgentApiOnFakeNode(AgentHttpApi api, ServerSocket cqlPort) implements Aut
         ServerSocket cqlPort = new ServerSocket(0, 10, loopback);
         AgentHttpApi api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", "c/c-dc1-rack1-0", () -> true,
                 new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
+                VolumeMarker.joined(dataDir)::exists,
                 new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir)),
                 RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir));
         api.start();

@@ -3,6 +3,7 @@ package io.cassandraoperator.agent.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cassandraoperator.agent.cassandra.FakeCassandraNode;
+import io.cassandraoperator.agent.membership.VolumeMarker;
 import io.cassandraoperator.api.Contract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,9 +31,11 @@ class AgentHttpApiTest {
     private ServerSocket cqlPort;
     private AgentApiOnFakeNode agent;
     private AgentHttpApi api;
+    private Path dataDir;
 
     @BeforeEach
     void start(@TempDir Path dataDir) throws IOException {
+        this.dataDir = dataDir;
         agent = AgentApiOnFakeNode.start(node, dataDir);
         api = agent.api();
         cqlPort = agent.cqlPort();
@@ -104,6 +107,16 @@ class AgentHttpApiTest {
         HttpResponse<String> unreachable = send("GET", "/v1/node", "Bearer s3cret");
         assertThat(unreachable.statusCode()).isEqualTo(503);
         assertThat(JSON.readTree(unreachable.body()).get("message").asText()).contains("not reachable");
+    }
+
+    /** The operator abandons a bootstrap only on this word: Cassandra never reached NORMAL on the volume (#23). */
+    @Test
+    void nodeSaysWhetherTheVolumeEverJoinedTheRing() throws Exception {
+        node.mode = "JOINING";
+        assertThat(JSON.readTree(send("GET", "/v1/node", "Bearer s3cret").body()).get("volumeJoined").asBoolean(true)).isFalse();
+
+        VolumeMarker.joined(dataDir).write();
+        assertThat(JSON.readTree(send("GET", "/v1/node", "Bearer s3cret").body()).get("volumeJoined").asBoolean(false)).isTrue();
     }
 
     @Test

@@ -490,46 +490,6 @@ class ScalingSystemTest extends EndToEndTest {
         }
     }
 
-    /** Inserts rows at QUORUM, a few at a time (the machine is shared), until closed; remembers the acknowledged ids. */
-    private static final class QuorumWriter implements AutoCloseable {
-        private static final int IN_FLIGHT = 4;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicInteger failures = new AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicReference<String> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
-        private final Thread thread;
-
-        QuorumWriter(CqlSession session, Set<Integer> acknowledged) {
-            PreparedStatement insert = RowsTable.prepareInsert(session);
-            Semaphore inFlight = new Semaphore(IN_FLIGHT);
-            thread = new Thread(() -> {
-                for (int id = 0; running.get(); id++) {
-                    inFlight.acquireUninterruptibly();
-                    int row = id;
-                    // Idempotent (a plain INSERT of the same value): the driver may retry it on another coordinator.
-                    session.executeAsync(insert.bind(row, "value-" + row).setConsistencyLevel(ConsistencyLevel.QUORUM)
-                                    .setIdempotent(true))
-                            .whenComplete((result, error) -> {
-                                if (error == null) {
-                                    acknowledged.add(row);
-                                } else {
-                                    failures.incrementAndGet();
-                                    lastFailure.set(error.toString());
-                                }
-                                inFlight.release();
-                            });
-                }
-                inFlight.acquireUninterruptibly(IN_FLIGHT);
-            }, "quorum-writer");
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(Duration.ofMinutes(2).toMillis());
-        }
-    }
-
     private static void assertStatusRightAtEverySample(List<Sample> samples, int from, int to, boolean growing) {
         assertThat(samples).isNotEmpty();
         int previous = growing ? from : to;

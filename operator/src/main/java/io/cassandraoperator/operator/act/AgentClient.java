@@ -3,6 +3,7 @@ package io.cassandraoperator.operator.act;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.agent.BusyAnswer;
+import io.cassandraoperator.api.agent.NodeStatus;
 import io.cassandraoperator.api.agent.OperationReport;
 import io.cassandraoperator.api.agent.RunReport;
 import io.cassandraoperator.api.agent.RunRequest;
@@ -41,6 +42,11 @@ public final class AgentClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     public AgentClient() {
+    }
+
+    /** The node as the agent reports it: Cassandra's view of itself and the ring, and whether its volume ever joined. */
+    NodeStatus node(URI agent, String token, String member) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(Contract.AgentApi.NODE)).GET(), token, member, NodeStatus.class);
     }
 
     /** The state of a one-off operation (decommission). */

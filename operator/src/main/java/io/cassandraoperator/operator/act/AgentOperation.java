@@ -1,6 +1,7 @@
 package io.cassandraoperator.operator.act;
 
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.agent.NodeStatus;
 import io.cassandraoperator.api.agent.OperationReport;
 import io.cassandraoperator.api.agent.OperationState;
 import io.cassandraoperator.api.agent.RunReport;
@@ -101,6 +102,23 @@ final class AgentOperation {
             return done.apply(report);
         }
         return otherwise.apply(report.state() + (report.message() == null ? "" : ": " + report.message()));
+    }
+
+    /** What a member's agent says of its node, or, {@code status} null, why it says nothing, in words. */
+    record NodeAnswer(NodeStatus status, String silence) {
+    }
+
+    /** Asks the member's agent for its node ({@link io.cassandraoperator.api.Contract.AgentApi#NODE}). */
+    NodeAnswer node(String member) {
+        Optional<Agent> agent = agentOf(member);
+        if (agent.isEmpty()) {
+            return new NodeAnswer(null, "no pod IP or agent token to ask it");
+        }
+        try {
+            return new NodeAnswer(client.node(agent.get().uri(), agent.get().token(), cluster.getMetadata().getName() + "/" + member), null);
+        } catch (IOException e) {
+            return new NodeAnswer(null, "its agent is not reachable: " + e.getMessage());
+        }
     }
 
     /** A member's agent: where it listens and the token it wants. */

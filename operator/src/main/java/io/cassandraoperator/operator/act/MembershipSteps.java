@@ -11,6 +11,7 @@ final class MembershipSteps implements ScaleStep.Visitor<StepOutcome> {
     private final DecommissionStep decommission;
     private final CleanupStep cleanup;
     private final ReplaceStep replace;
+    private final AbandonBootstrapStep abandon;
     private final Map<String, Service> services;
     private final Map<String, String> membersConfig;
 
@@ -19,6 +20,7 @@ final class MembershipSteps implements ScaleStep.Visitor<StepOutcome> {
         this.add = new AddMemberStep(context, cleanup);
         this.decommission = new DecommissionStep(context);
         this.replace = new ReplaceStep(context, live);
+        this.abandon = new AbandonBootstrapStep(context);
         this.services = services;
         this.membersConfig = membersConfig;
     }
@@ -107,5 +109,15 @@ final class MembershipSteps implements ScaleStep.Visitor<StepOutcome> {
     @Override
     public StepOutcome continueReplacement(ScaleStep.ContinueReplacement step) {
         return replace.proceed(step, membersConfig);
+    }
+
+    @Override
+    public StepOutcome abandonBootstrap(ScaleStep.AbandonBootstrap step) {
+        return abandon.start(step);
+    }
+
+    @Override
+    public StepOutcome continueAbandonedBootstrap(ScaleStep.ContinueAbandonedBootstrap step) {
+        return abandon.proceed(step);
     }
 }

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The operator's records on the member Services ({@link Annotations}, {@link Labels#DECOMMISSIONED}), parsed once per
@@ -25,7 +26,7 @@ import java.util.stream.Collectors;
  * it outlives the member's pod.
  */
 public record MemberRecords(List<Member> members, List<Decommission> decommissions, List<Replacement> replacements,
-                            List<Cleanup> cleanups) {
+                            List<Cleanup> cleanups, List<AbandonedBootstrap> abandonedBootstraps) {
 
     /** A member the StatefulSets have, with its Service. */
     public record Member(String name, String rack, int ordinal, Service service) {
@@ -53,6 +54,14 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
      * run it owes (null when none was recorded).
      */
     public record Replacement(String rack, String member, String cause, Set<String> claimUids, String podUid, String repairRun) {
+    }
+
+    /**
+     * A bootstrap being abandoned ({@link Annotations#BOOTSTRAP_ABANDON_CAUSE}): why, the pod whose agent reported its
+     * volume never joined, and the claims to empty. Counted on any member Service, like a decommission: it outlives
+     * the member's pod once the replicas are lowered.
+     */
+    public record AbandonedBootstrap(String rack, int ordinal, String member, String cause, String podUid, Set<String> claimUids) {
     }
 
     /** A member owing a cleanup run after a scale-out (runId), asked for it (started), or carrying its failure. */
@@ -86,7 +95,25 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
                         records.containsKey(Annotations.CLEANUP_STARTED), records.get(Annotations.CLEANUP_FAILURE)));
             }
         }
-        return new MemberRecords(List.copyOf(members), decommissions(observed), List.copyOf(replacements), List.copyOf(cleanups));
+        return new MemberRecords(List.copyOf(members), decommissions(observed), List.copyOf(replacements), List.copyOf(cleanups),
+                abandonedBootstraps(observed));
+    }
+
+    private static List<AbandonedBootstrap> abandonedBootstraps(ObservedCluster observed) {
+        List<AbandonedBootstrap> list = new ArrayList<>();
+        for (Service service : observed.services().values()) {
+            Map<String, String> records = annotations(service);
+            String cause = records.get(Annotations.BOOTSTRAP_ABANDON_CAUSE);
+            if (cause == null || !MemberService.isMemberService(service)) {
+                continue;
+            }
+            String member = service.getMetadata().getName();
+            Set<String> claims = Arrays.stream(records.getOrDefault(Annotations.BOOTSTRAP_ABANDON_CLAIMS, "").split(","))
+                    .filter(uid -> !uid.isEmpty()).collect(Collectors.toUnmodifiableSet());
+            list.add(new AbandonedBootstrap(labels(service).get(Labels.RACK), Integer.parseInt(member.substring(member.lastIndexOf('-') + 1)),
+                    member, cause, records.getOrDefault(Annotations.BOOTSTRAP_ABANDON_POD, ""), claims));
+        }
+        return List.copyOf(list);
     }
 
     private static List<Decommission> decommissions(ObservedCluster observed) {
@@ -106,9 +133,13 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
         return List.copyOf(list);
     }
 
-    /** The members whose Service carries a decommission record: they are leaving, or must not be touched otherwise. */
+    /**
+     * The members whose Service carries a decommission or an abandoned-bootstrap record: they are leaving, or must not be
+     * touched otherwise.
+     */
     public Set<String> leaving() {
-        return decommissions.stream().map(Decommission::member).collect(Collectors.toUnmodifiableSet());
+        return Stream.concat(decommissions.stream().map(Decommission::member),
+                abandonedBootstraps.stream().map(AbandonedBootstrap::member)).collect(Collectors.toUnmodifiableSet());
     }
 
     /** The members being replaced. */

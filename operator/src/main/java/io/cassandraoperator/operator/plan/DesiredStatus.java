@@ -178,6 +178,8 @@ public final class DesiredStatus {
             return "ReplacingMember";
         } else if (step instanceof ScaleStep.AwaitNodeReturn) {
             return "AwaitingNodeReturn";
+        } else if (step instanceof ScaleStep.AbandonBootstrap || step instanceof ScaleStep.ContinueAbandonedBootstrap) {
+            return EventReason.BootstrapAbandoned.name();
         }
         return "Waiting";
     }

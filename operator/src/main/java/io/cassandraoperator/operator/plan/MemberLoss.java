@@ -56,11 +56,14 @@ public final class MemberLoss {
     public record Assessment(List<ScalePlan.Loss> losses, List<NodeAbsence> unrecorded, List<NodeReturn> returned,
                              List<NodeAbsence> awaited) {
         /**
-         * The plan's step, or, when it only waits (the absent member is not ready, so nothing else can start), the wait for
-         * the first absent Node, which says until when and what comes then.
+         * The plan's step, or, when it only waits (the absent member is not ready, so nothing else can start) or would
+         * abandon the absent member's bootstrap, the wait for the first absent Node, which says until when and what comes then.
          */
         public ScaleStep over(ScaleStep step) {
-            if (!(step instanceof ScaleStep.Wait)) {
+            // A member whose Node is gone has no agent to confirm a bootstrap: its absence is what there is to say.
+            boolean abandonsAbsent = step instanceof ScaleStep.AbandonBootstrap abandon
+                    && Stream.concat(awaited.stream(), unrecorded.stream()).anyMatch(a -> a.member().equals(abandon.member()));
+            if (!(step instanceof ScaleStep.Wait) && !abandonsAbsent) {
                 return step;
             }
             return Stream.concat(awaited.stream(), unrecorded.stream()).findFirst()

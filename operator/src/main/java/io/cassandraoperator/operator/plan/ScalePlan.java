@@ -3,6 +3,7 @@ package io.cassandraoperator.operator.plan;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Names;
 import io.cassandraoperator.operator.model.RackStatefulSet;
+import io.cassandraoperator.operator.observe.MemberRecords.AbandonedBootstrap;
 import io.cassandraoperator.operator.observe.MemberRecords.Cleanup;
 import io.cassandraoperator.operator.observe.MemberRecords.Decommission;
 import io.cassandraoperator.operator.observe.MemberRecords.Replacement;
@@ -50,7 +51,7 @@ public final class ScalePlan {
                 .map(r -> new Rack(r.getName(), r.getMembers(), observed.replicas(RackStatefulSet.name(cluster, r.getName()))))
                 .toList();
         Set<String> ready = observed.pods().keySet().stream().filter(observed::ready).collect(Collectors.toSet());
-        return next(racks, ready, records.decommissions(), records.replacements(), losses, records.cleanups(),
+        return next(racks, ready, records.decommissions(), records.abandonedBootstraps(), records.replacements(), losses, records.cleanups(),
                 (rack, ordinal) -> Names.member(cluster.getMetadata().getName(), cluster.getSpec().getDatacenter().getName(), rack, ordinal));
     }
 
@@ -76,9 +77,28 @@ public final class ScalePlan {
      */
     public static ScaleStep next(List<Rack> racks, Set<String> ready, List<Decommission> decommissions, List<Replacement> replacements,
                           List<Loss> losses, List<Cleanup> cleanups, BiFunction<String, Integer, String> memberName) {
+        return next(racks, ready, decommissions, List.of(), replacements, losses, cleanups, memberName);
+    }
+
+    /**
+     * As above, with abandoned bootstraps (#23): a recorded one continues before anything else but a decommission. A
+     * member that has not finished joining is abandoned instead of waited for when its bootstrap cannot finish (a lost
+     * member must be replaced, and a replacement and a bootstrap each stream from the other) or the spec no longer
+     * wants it (a scale-down removing it): act abandons it only once its agent says its volume never reached NORMAL,
+     * and waits as before otherwise. Only a rack's highest member can be stopped by lowering the replicas.
+     *
+     * @param abandoned members whose Service records an abandoned bootstrap
+     */
+    public static ScaleStep next(List<Rack> racks, Set<String> ready, List<Decommission> decommissions, List<AbandonedBootstrap> abandoned,
+                          List<Replacement> replacements, List<Loss> losses, List<Cleanup> cleanups,
+                          BiFunction<String, Integer, String> memberName) {
         Optional<Decommission> recorded = decommissions.stream().max(Comparator.comparingInt(Decommission::ordinal));
         if (recorded.isPresent()) {
             return continueDecommission(recorded.get(), racks);
+        }
+        if (!abandoned.isEmpty()) {
+            AbandonedBootstrap abandon = abandoned.get(0);
+            return new ScaleStep.ContinueAbandonedBootstrap(abandon.rack(), abandon.ordinal(), abandon.member(), abandon.cause());
         }
         if (!replacements.isEmpty()) {
             Replacement replacement = replacements.get(0);
@@ -94,6 +114,13 @@ public final class ScalePlan {
                     .filter(member -> !member.equals(loss.member()) && !ready.contains(member))
                     .findFirst();
             if (otherNotReady.isPresent()) {
+                Optional<ScaleStep> abandon = highestOfItsRack(otherNotReady.get(), racks, memberName).map(rack -> new ScaleStep.AbandonBootstrap(
+                        rack.name(), rack.replicas() - 1, otherNotReady.get(), "member " + loss.member() + " must be replaced (" + loss.cause()
+                        + "), a replacement streams from every other replica and a bootstrap from the replicas it takes ranges from, "
+                        + "so neither can finish while the other waits"));
+                if (abandon.isPresent()) {
+                    return abandon.get();
+                }
                 return new ScaleStep.Wait("member " + loss.member() + " must be replaced (" + loss.cause() + ") but member "
                         + otherNotReady.get() + " is not ready; a replacement streams from every other replica");
             }
@@ -119,11 +146,16 @@ public final class ScalePlan {
         Optional<Rack> shrink = racks.stream().filter(r -> r.replicas() > r.desired())
                 .max(Comparator.comparingInt((Rack r) -> r.replicas() - r.desired()).thenComparing(Comparator.comparingInt(racks::indexOf).reversed()));
         if (shrink.isPresent()) {
+            Rack rack = shrink.get();
+            String leaving = memberName.apply(rack.name(), rack.replicas() - 1);
+            if (!ready.contains(leaving)) {
+                return new ScaleStep.AbandonBootstrap(rack.name(), rack.replicas() - 1, leaving, "the spec no longer wants it (rack "
+                        + rack.name() + " wants " + rack.desired() + " members) and a member still joining is not decommissioned");
+            }
             if (notReady.isPresent()) {
                 return new ScaleStep.Wait("member " + notReady.get() + " is not ready; a decommission starts only when every member is ready");
             }
-            Rack rack = shrink.get();
-            return new ScaleStep.StartDecommission(rack.name(), rack.replicas() - 1, memberName.apply(rack.name(), rack.replicas() - 1));
+            return new ScaleStep.StartDecommission(rack.name(), rack.replicas() - 1, leaving);
         }
         if (notReady.isPresent()) {
             return new ScaleStep.Wait("waiting for member " + notReady.get() + " to be ready");
@@ -135,6 +167,11 @@ public final class ScalePlan {
         return cleanups.stream().filter(c -> c.failure() != null).findFirst()
                 .<ScaleStep>map(c -> new ScaleStep.CleanupFailed(c.member(), c.failure()))
                 .orElseGet(ScaleStep.Steady::new);
+    }
+
+    /** The rack whose highest member this is, if it is one. */
+    private static Optional<Rack> highestOfItsRack(String member, List<Rack> racks, BiFunction<String, Integer, String> memberName) {
+        return racks.stream().filter(r -> r.replicas() > 0 && memberName.apply(r.name(), r.replicas() - 1).equals(member)).findFirst();
     }
 
     private static ScaleStep continueDecommission(Decommission decommission, List<Rack> racks) {

@@ -47,6 +47,10 @@ public sealed interface ScaleStep {
         R replacementRefused(ReplacementRefused step);
 
         R awaitNodeReturn(AwaitNodeReturn step);
+
+        R abandonBootstrap(AbandonBootstrap step);
+
+        R continueAbandonedBootstrap(ContinueAbandonedBootstrap step);
     }
 
     record Steady() implements ScaleStep {
@@ -223,6 +227,36 @@ public sealed interface ScaleStep {
                     ? absent + "; replacement on node loss is off (spec.nodeLoss.replace: false): bring the Node back, or label its Service "
                         + Labels.REPLACE + "=true to replace it on an empty disk"
                     : absent + "; it is replaced on an empty disk at " + replaceAt + " unless the Node comes back";
+        }
+    }
+
+    /**
+     * The rack's highest member is not ready and its bootstrap, if that is what it is doing, cannot or need not finish:
+     * ask its agent whether Cassandra ever reached NORMAL on its volume; only if never, record the abandonment (act
+     * then stops the member and empties its volume). {@code cause} says why it cannot finish or is not wanted.
+     */
+    record AbandonBootstrap(String rack, int ordinal, String member, String cause) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.abandonBootstrap(this);
+        }
+
+        public String progress() {
+            return "abandoning the bootstrap of member " + member + " of rack " + rack + " if it never joined the ring: " + cause;
+        }
+    }
+
+    /**
+     * An abandonment is recorded: lower the replicas, stop the pod, delete the recorded claims by UID, wait for every
+     * ready member's ring to forget the member's address, then delete its Service (which carries the records).
+     */
+    record ContinueAbandonedBootstrap(String rack, int ordinal, String member, String cause) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.continueAbandonedBootstrap(this);
+        }
+
+        public String progress() {
+            return "abandoning the bootstrap of member " + member + " of rack " + rack + " (" + cause
+                    + "): stopping it, emptying its volume and waiting for the ring to forget it";
         }
     }
 }

@@ -166,8 +166,11 @@ class ScalePlanTest {
         Set<String> othersReady = Set.of("a-0", "a-2");
         assertThat(ScalePlan.next(racks, othersReady, List.of(), List.of(), lost, List.of(), NAME))
                 .isEqualTo(new ScaleStep.StartReplacement("a", "a-1", "node n1 is gone"));
+        assertThat(ScalePlan.next(racks, Set.of("a-2"), List.of(), List.of(), lost, List.of(), NAME))
+                .isInstanceOfSatisfying(ScaleStep.Wait.class, w -> assertThat(w.progress()).contains("a-1").contains("a-0"));
+        // The rack's highest member not ready may be a bootstrap that cannot finish: act abandons it only on its agent's word.
         assertThat(ScalePlan.next(racks, Set.of("a-0"), List.of(), List.of(), lost, List.of(), NAME))
-                .isInstanceOfSatisfying(ScaleStep.Wait.class, w -> assertThat(w.progress()).contains("a-1").contains("a-2"));
+                .isInstanceOfSatisfying(ScaleStep.AbandonBootstrap.class, a -> assertThat(a.member()).isEqualTo("a-2"));
     }
 
     @Test
@@ -194,5 +197,77 @@ class ScalePlanTest {
         List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-0", "node n1 is gone"));
         assertThat(ScalePlan.next(racks, Set.of("a-1", "a-2", "a-3"), leaving, List.of(), lost, List.of(), NAME))
                 .isEqualTo(new ScaleStep.ContinueDecommission("a", 3, "a-3"));
+    }
+
+    /** Issue #23's wedge: a-2 lost while a-3 joins, 4 wanted; the replacement waited for a-3, a-3 for a-2, for good. */
+    @Test
+    void aMemberJoiningWhileAnotherMustBeReplacedIsAbandonedInsteadOfWaitedFor() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 4, 4));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-2", "its agent found its volume empty"));
+        ScaleStep step = ScalePlan.next(racks, Set.of("a-0", "a-1"), List.of(), List.of(), List.of(), lost, List.of(), NAME);
+        assertThat(step).isInstanceOf(ScaleStep.AbandonBootstrap.class);
+        ScaleStep.AbandonBootstrap abandon = (ScaleStep.AbandonBootstrap) step;
+        assertThat(abandon.member()).isEqualTo("a-3");
+        assertThat(abandon.ordinal()).isEqualTo(3);
+        assertThat(abandon.cause()).contains("a-2 must be replaced").contains("its agent found its volume empty");
+        assertThat(step.progress()).contains("abandoning the bootstrap of member a-3");
+    }
+
+    /** Only a rack's highest member can be stopped: a lower one not ready is a joined member that is down, and is waited for. */
+    @Test
+    void aLowerMemberNotReadyBesideALossIsWaitedForNotAbandoned() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 4, 4));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-3", "its volume is gone"));
+        ScaleStep step = ScalePlan.next(racks, Set.of("a-0", "a-2"), List.of(), List.of(), List.of(), lost, List.of(), NAME);
+        assertThat(step).isInstanceOf(ScaleStep.Wait.class);
+        assertThat(step.progress()).contains("a-3 must be replaced").contains("a-1 is not ready");
+    }
+
+    @Test
+    void aScaleDownRemovingAMemberStillJoiningAbandonsItsBootstrapInsteadOfDecommissioning() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4));
+        ScaleStep step = ScalePlan.next(racks, Set.of("a-0", "a-1", "a-2"), List.of(), List.of(), NAME);
+        assertThat(step).isInstanceOf(ScaleStep.AbandonBootstrap.class);
+        assertThat(((ScaleStep.AbandonBootstrap) step).member()).isEqualTo("a-3");
+        assertThat(((ScaleStep.AbandonBootstrap) step).cause()).contains("no longer wants it").contains("wants 3");
+        // The member leaving is ready but another is not: a decommission still waits for every member.
+        assertThat(ScalePlan.next(racks, Set.of("a-0", "a-2", "a-3"), List.of(), List.of(), NAME)).isInstanceOf(ScaleStep.Wait.class);
+    }
+
+    @Test
+    void aRecordedAbandonedBootstrapGoesOnBeforeReplacementsLossesAndScaling() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 4, 4));
+        List<MemberRecords.AbandonedBootstrap> abandoned = List.of(new MemberRecords.AbandonedBootstrap("a", 3, "a-3", "the spec no longer wants it",
+                "pod-uid", Set.of("claim-uid")));
+        List<MemberRecords.Replacement> replacing = List.of(new MemberRecords.Replacement("a", "a-1", "requested", Set.of(), "", null));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-2", "its volume is gone"));
+        assertThat(ScalePlan.next(racks, Set.of("a-0"), List.of(), abandoned, replacing, lost, List.of(), NAME))
+                .isEqualTo(new ScaleStep.ContinueAbandonedBootstrap("a", 3, "a-3", "the spec no longer wants it"));
+        List<MemberRecords.Decommission> leaving = List.of(new MemberRecords.Decommission("a", 3, "a-3", false, false, null));
+        assertThat(ScalePlan.next(racks, Set.of("a-0"), leaving, abandoned, replacing, lost, List.of(), NAME))
+                .as("a decommission in progress is a barrier to everything").isEqualTo(new ScaleStep.ContinueDecommission("a", 3, "a-3"));
+    }
+
+    /** After the abandonment (3 replicas, a-3 gone): the lost member's replacement comes before a-3 joins again. */
+    @Test
+    void aLostMembersReplacementComesBeforeAnyNewMemberJoins() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 4, 3));
+        List<ScalePlan.Loss> lost = List.of(new ScalePlan.Loss("a", "a-2", "its volume is gone"));
+        assertThat(ScalePlan.next(racks, Set.of("a-0", "a-1"), List.of(), List.of(), List.of(), lost, List.of(), NAME))
+                .isEqualTo(new ScaleStep.StartReplacement("a", "a-2", "its volume is gone"));
+        List<MemberRecords.Replacement> replacing = List.of(new MemberRecords.Replacement("a", "a-2", "its volume is gone", Set.of(), "", "run"));
+        assertThat(ScalePlan.next(racks, Set.of("a-0", "a-1", "a-2"), List.of(), List.of(), replacing, List.of(), List.of(), NAME))
+                .as("the replacement is still recorded (its repair runs)").isInstanceOf(ScaleStep.ContinueReplacement.class);
+        assertThat(ScalePlan.next(racks, Set.of("a-0", "a-1", "a-2"), List.of(), List.of(), List.of(), List.of(), List.of(), NAME))
+                .isEqualTo(new ScaleStep.AddMember("a", 3, "a-3"));
+    }
+
+    /** Nothing new starts while a replica of the data it needs is down (no loss, just a member not ready). */
+    @Test
+    void nothingJoinsWhileAMemberIsDown() {
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 4, 3));
+        ScaleStep step = ScalePlan.next(racks, Set.of("a-0", "a-2"), List.of(), List.of(), NAME);
+        assertThat(step).isInstanceOf(ScaleStep.Wait.class);
+        assertThat(step.progress()).contains("a-1");
     }
 }
