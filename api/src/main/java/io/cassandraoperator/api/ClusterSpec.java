@@ -19,7 +19,7 @@ public class ClusterSpec {
     @Required
     @Pattern(VersionNumber.PATTERN)
     @Size(max = 14)
-    @JsonPropertyDescription("Version of Cassandra to run, e.g. 5.0.6. It may go up (rolling, one member at a time), never down,"
+    @JsonPropertyDescription("Version of Cassandra to run, e.g. 5.0.8. It may go up (rolling, one member at a time), never down,"
             + " except back to status.dataVersion when a new version never ran (an image that does not exist).")
     private String version;
 
