@@ -48,6 +48,12 @@ public class ClusterSpec {
     @JsonPropertyDescription("What happens when the Node a member's local volume is pinned to is gone: replace the member after a grace period (the default), or only report it.")
     private NodeLossSpec nodeLoss;
 
+    @Size(max = 256)
+    @JsonPropertyDescription("Free text; changing it restarts every member, one rack and one member at a time, like any rolling"
+            + " change (as Scylla Operator's forceRedeploymentReason). Say why, e.g. 'rotate keystore 2026-12-01': the text is"
+            + " the restart's recorded reason (Event RollingRestart, reason Forced).")
+    private String forceRedeploymentReason;
+
     public String getVersion() { return version; }
     public void setVersion(String version) { this.version = version; }
     public String getRepository() { return repository; }
@@ -63,6 +69,8 @@ public class ClusterSpec {
     public VolumeClaimRetentionPolicy getPersistentVolumeClaimRetentionPolicy() { return persistentVolumeClaimRetentionPolicy; }
     public Boolean getCleanupAfterScaleOut() { return cleanupAfterScaleOut; }
     public void setCleanupAfterScaleOut(Boolean cleanupAfterScaleOut) { this.cleanupAfterScaleOut = cleanupAfterScaleOut; }
+    public String getForceRedeploymentReason() { return forceRedeploymentReason; }
+    public void setForceRedeploymentReason(String reason) { this.forceRedeploymentReason = reason; }
     public NodeLossSpec getNodeLoss() { return nodeLoss; }
     public void setNodeLoss(NodeLossSpec nodeLoss) { this.nodeLoss = nodeLoss; }
     public void setPersistentVolumeClaimRetentionPolicy(VolumeClaimRetentionPolicy policy) { this.persistentVolumeClaimRetentionPolicy = policy; }
