@@ -67,7 +67,7 @@ class UpgradeEndToEndTest extends EndToEndTest {
     @BeforeAll
     void upOnTheOlderVersionWithARackConfigMap() throws Exception {
         String example = Files.readString(CliProcess.PROJECT.resolve("examples/cluster.yaml"));
-        assertThat(example).contains("  name: cassandra\n", "  version: 5.0.8\n", "    - name: rack1\n");
+        assertThat(example).contains("  name: cassandra\n", "  version: 5.0.8\n", "      - name: rack1\n        members: 3\n");
         String configMap = """
                 apiVersion: v1
                 kind: ConfigMap
@@ -82,7 +82,7 @@ class UpgradeEndToEndTest extends EndToEndTest {
         Path manifest = Files.createTempFile("upgrade-", ".yaml");
         Files.writeString(manifest, configMap + example.replace("  name: cassandra\n", "  name: " + CLUSTER + "\n")
                 .replace("  version: 5.0.8\n", "  version: 5.0.6\n")
-                .replace("    - name: rack1\n", "    - name: rack1\n      configMapName: " + CONFIG_MAP + "\n"));
+                .replace("      - name: rack1\n", "      - name: rack1\n        configMapName: " + CONFIG_MAP + "\n"));
         CliProcess.Result up = runtime.up(manifest);
         Files.delete(manifest);
         assertThat(up.exitCode()).as(up.output()).isZero();
@@ -130,12 +130,12 @@ class UpgradeEndToEndTest extends EndToEndTest {
             client.configMaps().inNamespace(NAMESPACE).withName(CONFIG_MAP).edit(c -> new ConfigMapBuilder(c)
                     .addToData(Contract.UserConfig.CASSANDRA_YAML, "concurrent_reads: 48\n").build());
             await().atMost(Duration.ofMinutes(1)).until(() -> !before.equals(templateConfigHash()));
-            String revision = client.apps().statefulSets().inNamespace(NAMESPACE).withName(STATEFUL_SET).get()
-                    .getMetadata().getGeneration().toString();
+            Long generation = client.apps().statefulSets().inNamespace(NAMESPACE).withName(STATEFUL_SET).get()
+                    .getMetadata().getGeneration();
             awaitRolledOut(pod -> true);
             traffic.close();
             System.out.printf("MEASURED ConfigMap roll (generation %s): %d QUORUM requests succeeded, %d failed (last: %s)%n",
-                    revision, traffic.succeeded.get(), traffic.failures.get(), traffic.lastFailure.get());
+                    generation, traffic.succeeded.get(), traffic.failures.get(), traffic.lastFailure.get());
             assertThat(traffic.failures.get()).as("failed QUORUM requests during the ConfigMap roll; last: " + traffic.lastFailure.get())
                     .isZero();
 
@@ -229,7 +229,7 @@ class UpgradeEndToEndTest extends EndToEndTest {
                                 }
                                 inFlight.release();
                             });
-                    int earlier = row - firstId > 0 ? firstId + (row * 7919) % (row - firstId) : row;
+                    int earlier = row - firstId > 0 ? firstId + (int) Math.floorMod((long) row * 7919, (long) (row - firstId)) : row;
                     if (earlier != row && acknowledged.contains(earlier)) {
                         inFlight.acquireUninterruptibly();
                         session.executeAsync(select.bind(earlier).setConsistencyLevel(ConsistencyLevel.QUORUM).setIdempotent(true))
