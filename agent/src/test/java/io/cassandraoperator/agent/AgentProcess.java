@@ -65,7 +65,7 @@ final class AgentProcess {
         env.put(Contract.Env.DATA_DIR, dataDir.toString());
         env.put(Contract.Env.MAX_HEAP, "512M");
         env.put(Contract.Env.AGENT_TOKEN, TOKEN);
-        env.put(AgentSettings.CASSANDRA_CLASSPATH, image.resolve("cassandra") + "/*");
+        env.put(AgentSettings.CASSANDRA_CLASSPATH, image.resolve("cassandra").resolve(cassandraVersion()) + "/*");
         env.put(AgentSettings.CASSANDRA_EXTRA_JVM_OPTS,
                 "-Dcassandra.ring_delay_ms=3000 -Dcassandra.skip_wait_for_gossip_to_settle=0");
         env.put(AgentSettings.AGENT_PORT, Integer.toString(port));
@@ -202,5 +202,10 @@ final class AgentProcess {
             }
         }
         return true;
+    }
+
+    /** The Cassandra version the ITs run: the newest the image offers, as the build passes it. */
+    static String cassandraVersion() {
+        return System.getProperty("agent.cassandra.version", "5.0.8");
     }
 }

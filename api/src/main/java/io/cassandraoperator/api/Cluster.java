@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Members", type = AdditionalPrinterColumn.Type.INTEGER, jsonPath = ".status.members")
 @AdditionalPrinterColumn(name = "Ready-Members", type = AdditionalPrinterColumn.Type.INTEGER, jsonPath = ".status.readyMembers")
 @AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Updated", type = AdditionalPrinterColumn.Type.INTEGER, jsonPath = ".status.updatedMembers")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 @ValidationRule(value = VersionNumber.NOT_DOWNGRADED_RULE,
         message = "version may not go down: Cassandra cannot downgrade its data files; pick this version or a newer one,"

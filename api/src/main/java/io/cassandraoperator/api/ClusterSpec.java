@@ -19,7 +19,7 @@ public class ClusterSpec {
     @Required
     @Pattern(VersionNumber.PATTERN)
     @Size(max = 14)
-    @JsonPropertyDescription("Version of Cassandra to run, e.g. 5.0.6. It may go up (rolling, one member at a time), never down,"
+    @JsonPropertyDescription("Version of Cassandra to run, e.g. 5.0.8. It may go up (rolling, one member at a time), never down,"
             + " except back to status.dataVersion when a new version never ran (an image that does not exist).")
     private String version;
 
@@ -51,6 +51,12 @@ public class ClusterSpec {
     @JsonPropertyDescription("Encryption of internode and client traffic with certificates from a cluster CA the operator generates.")
     private TlsSpec tls;
 
+    @Size(max = 256)
+    @JsonPropertyDescription("Free text; changing it restarts every member, one rack and one member at a time, like any rolling"
+            + " change (as Scylla Operator's forceRedeploymentReason). Say why, e.g. 'rotate keystore 2026-12-01': the text is"
+            + " the restart's recorded reason (Event RollingRestart, reason Forced).")
+    private String forceRedeploymentReason;
+
     public String getVersion() { return version; }
     public void setVersion(String version) { this.version = version; }
     public String getRepository() { return repository; }
@@ -66,6 +72,8 @@ public class ClusterSpec {
     public VolumeClaimRetentionPolicy getPersistentVolumeClaimRetentionPolicy() { return persistentVolumeClaimRetentionPolicy; }
     public Boolean getCleanupAfterScaleOut() { return cleanupAfterScaleOut; }
     public void setCleanupAfterScaleOut(Boolean cleanupAfterScaleOut) { this.cleanupAfterScaleOut = cleanupAfterScaleOut; }
+    public String getForceRedeploymentReason() { return forceRedeploymentReason; }
+    public void setForceRedeploymentReason(String reason) { this.forceRedeploymentReason = reason; }
     public NodeLossSpec getNodeLoss() { return nodeLoss; }
     public void setNodeLoss(NodeLossSpec nodeLoss) { this.nodeLoss = nodeLoss; }
     public TlsSpec getTls() { return tls; }

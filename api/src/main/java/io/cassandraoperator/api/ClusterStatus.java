@@ -32,6 +32,14 @@ public class ClusterStatus {
     @Pattern(VersionNumber.PATTERN)
     private String dataVersion;
 
+    @JsonPropertyDescription("Per member pod: the Cassandra version its pod runs (its image's tag). During an upgrade some"
+            + " members show the old version, some the new.")
+    private Map<String, String> memberVersions;
+
+    @JsonPropertyDescription("Members whose pod runs its rack's newest pod template; a rolling restart is done when this"
+            + " equals members.")
+    private Integer updatedMembers;
+
     @JsonPropertyDescription("Ready, Progressing and Degraded, each with a reason and a message.")
     private List<Condition> conditions = new ArrayList<>();
 
@@ -45,6 +53,10 @@ public class ClusterStatus {
     public void setRacks(Map<String, RackStatus> racks) { this.racks = racks; }
     public String getDataVersion() { return dataVersion; }
     public void setDataVersion(String dataVersion) { this.dataVersion = dataVersion; }
+    public Map<String, String> getMemberVersions() { return memberVersions; }
+    public void setMemberVersions(Map<String, String> memberVersions) { this.memberVersions = memberVersions; }
+    public Integer getUpdatedMembers() { return updatedMembers; }
+    public void setUpdatedMembers(Integer updatedMembers) { this.updatedMembers = updatedMembers; }
     public List<Condition> getConditions() { return conditions; }
     public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 }

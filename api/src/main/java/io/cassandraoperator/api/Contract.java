@@ -116,6 +116,21 @@ public final class Contract {
         public static final String DESIRED_HASH = "cassandra.rook.io/desired-hash";
         /** On a rack's StatefulSet: the Cassandra version its pods were created for (downgrades are refused). */
         public static final String VERSION = "cassandra.rook.io/version";
+        /**
+         * On a rack's pod template: a digest of the rack's {@code configMapName} ConfigMap without its
+         * {@link UserConfig#JVM_OPTIONS} key ("none" without one): the template changes, and the rack rolls, when its
+         * contents do.
+         */
+        public static final String CONFIG_HASH = "cassandra.rook.io/config-hash";
+        /** On a rack's pod template: a digest of the {@link UserConfig#JVM_OPTIONS} key of the rack's ConfigMap. */
+        public static final String JVM_OPTIONS_HASH = "cassandra.rook.io/jvm-options-hash";
+        /** On a rack's pod template: {@code spec.forceRedeploymentReason}; a new text rolls every rack. */
+        public static final String FORCE_REDEPLOYMENT_REASON = "cassandra.rook.io/force-redeployment-reason";
+        /**
+         * On a rack's StatefulSet: a digest of the pod template it was last written with, so that a new template (a
+         * restart of every member) is told from a write that restarts nothing.
+         */
+        public static final String TEMPLATE_HASH = "cassandra.rook.io/template-hash";
 
         private Annotations() {
         }
@@ -201,6 +216,17 @@ public final class Contract {
         public static final int VOLUME_LOST = 86;
 
         private AgentExit() {
+        }
+    }
+
+    /** The keys of a rack's {@code configMapName} ConfigMap the agent reads (mounted at {@link Paths#USER_CONFIG}). */
+    public static final class UserConfig {
+        /** A cassandra.yaml fragment merged over the operator's settings. */
+        public static final String CASSANDRA_YAML = "cassandra.yaml";
+        /** JVM options for Cassandra, one per line ({@code #} starts a comment), after the agent's own. */
+        public static final String JVM_OPTIONS = "jvm.options";
+
+        private UserConfig() {
         }
     }
 

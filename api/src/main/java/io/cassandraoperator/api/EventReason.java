@@ -54,6 +54,11 @@ public enum EventReason {
     /** The repair after a replacement failed; the member serves but may miss writes made while it was away. */
     RepairFailed(Type.WARNING),
     /**
+     * A rack's new pod template was written: its members restart one at a time. The message names the restart reasons
+     * (the operator's {@code RestartReason}: version, resources, JVM options, configuration, forced, pod template).
+     */
+    RollingRestart(Type.NORMAL),
+    /**
      * A rack's template was replaced although members are not ready: only pods of its newest revision were, so that
      * template kept them unready and the new one is its fix.
      */

@@ -28,7 +28,9 @@ public class RackSpec {
     @JsonPropertyDescription("Number of Cassandra members in this rack.")
     private Integer members;
 
-    @JsonPropertyDescription("ConfigMap whose keys override the generated configuration (cassandra.yaml fragments, jvm options).")
+    @JsonPropertyDescription("ConfigMap whose keys override the generated configuration: key cassandra.yaml (a fragment merged"
+            + " over the operator's), key jvm.options (JVM options, one per line, # comments). A change of its contents"
+            + " rolls the rack, one member at a time.")
     private String configMapName;
 
     @JsonPropertyDescription("ConfigMap with the Prometheus JMX exporter configuration.")

@@ -27,7 +27,7 @@ final class BenchClusters {
         Cluster cluster = new Cluster();
         cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
         ClusterSpec spec = new ClusterSpec();
-        spec.setVersion("5.0.6");
+        spec.setVersion("5.0.8");
         spec.setMode(ClusterMode.CASSANDRA);
         DatacenterSpec datacenter = new DatacenterSpec();
         datacenter.setName("dc1");

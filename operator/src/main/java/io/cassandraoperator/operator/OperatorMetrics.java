@@ -25,12 +25,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The operator's Prometheus metrics: JOSDK's reconcile metrics, the JVM's, every decision the operator reports as an
  * Event ({@code cassandra_operator_events_total} by type and reason: members added, decommissions started, finished and
- * failed, replacements, refused changes, cleanups), and the members of each Cluster by state (desired, ready), read
+ * failed, replacements, refused changes, cleanups), the rolling restarts by reason
+ * ({@code cassandra_operator_rolling_restarts_total}, a {@code RestartReason}), and the members of each Cluster by state (desired, ready), read
  * from the Clusters' status.
  */
 public final class OperatorMetrics implements AutoCloseable {
     static final String EVENTS = "cassandra.operator.events";
     static final String MEMBERS = "cassandra.operator.members";
+    static final String ROLLING_RESTARTS = "cassandra.operator.rolling.restarts";
     private static final Duration MEMBERS_REFRESH = Duration.ofSeconds(15);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -72,6 +74,11 @@ public final class OperatorMetrics implements AutoCloseable {
             }
             members.register(rows, true);
         }, 0, MEMBERS_REFRESH.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Counts a rack's rolling restart by one of its reasons (a restart with two reasons counts under both). */
+    public static void countRestart(String reason) {
+        io.micrometer.core.instrument.Metrics.counter(ROLLING_RESTARTS, "reason", reason).increment();
     }
 
     /** Counts an Event the operator records, by its type and reason. */

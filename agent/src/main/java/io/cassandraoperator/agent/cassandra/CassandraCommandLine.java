@@ -2,6 +2,7 @@ package io.cassandraoperator.agent.cassandra;
 
 import io.cassandraoperator.agent.config.AgentSettings;
 import io.cassandraoperator.agent.config.ConfigFiles;
+import io.cassandraoperator.agent.config.UserJvmOptions;
 import io.cassandraoperator.agent.metrics.MetricsExporter;
 
 import java.io.File;
@@ -92,6 +93,8 @@ public final class CassandraCommandLine {
         replaceAddress.ifPresent(address -> command.add("-Dcassandra.replace_address_first_boot=" + address));
         metrics.ifPresent(exporter -> command.add(exporter.javaAgentOption()));
         command.addAll(settings.extraJvmOptions());
+        // The rack's own options last, so that they win over the image's and the agent's defaults (heap, GC).
+        command.addAll(UserJvmOptions.read(settings.userConfigDir()));
         command.add("-cp");
         command.add(classpath(settings));
         command.add(MAIN_CLASS);

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 public final class CassandraConfigDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraConfigDirectory.class);
 
-    public static final String USER_CASSANDRA_YAML = "cassandra.yaml";
+    public static final String USER_CASSANDRA_YAML = io.cassandraoperator.api.Contract.UserConfig.CASSANDRA_YAML;
     static final String KEYSTORE = "keystore.pem";
     static final String TRUSTSTORE = "truststore.pem";
 

@@ -12,8 +12,13 @@ import java.util.function.Predicate;
  * container cannot start ({@code ErrImagePull}, as when a kubelet cannot pull).
  */
 public final class ImageCatalog {
-    /** The Cassandra version whose jars the agent module bundles (agent/target/image/cassandra). */
-    public static final String BUNDLED_CASSANDRA_VERSION = "5.0.6";
+    /**
+     * The Cassandra versions whose classpaths the agent module bundles (agent/target/image/cassandra/VERSION, one
+     * each, resolved from cassandra-all by agent/pom.xml). An image tagged with one of them runs that version.
+     */
+    public static final List<String> BUNDLED_CASSANDRA_VERSIONS = List.of("5.0.6", "5.0.7", "5.0.8");
+    /** The newest bundled version: the default image tag of the CRD. */
+    public static final String BUNDLED_CASSANDRA_VERSION = "5.0.8";
     static final String AGENT_MAIN = "io.cassandraoperator.agent.AgentMain";
     /** Small settings for a laptop: shorter ring delay, no wait for gossip to settle (docs/architecture.md). */
     static final String LAPTOP_JVM_OPTS = "-Dcassandra.ring_delay_ms=3000 -Dcassandra.skip_wait_for_gossip_to_settle=0";
@@ -35,21 +40,25 @@ public final class ImageCatalog {
     }
 
     /**
-     * The bundled Cassandra image: any repository whose tag is {@value #BUNDLED_CASSANDRA_VERSION} runs the member
-     * agent from the agent module's image layout under {@code projectRoot}.
+     * The bundled Cassandra images: any repository whose tag is one of {@link #BUNDLED_CASSANDRA_VERSIONS} runs the
+     * member agent from the agent module's image layout under {@code projectRoot}, with that version's classpath.
      */
     public ImageCatalog registerBundledCassandra(Path projectRoot) {
         Path image = projectRoot.resolve("agent/target/image").toAbsolutePath().normalize();
-        Predicate<String> tagged = reference -> BUNDLED_CASSANDRA_VERSION.equals(tag(reference));
-        if (!Files.isDirectory(image.resolve("agent")) || !Files.isDirectory(image.resolve("cassandra"))) {
-            entries.put(tagged, new Entry(null, "the bundled Cassandra image is not built: " + image
-                    + " is missing; run ./mvnw -q -B -DskipTests install"));
-            return this;
+        for (String version : BUNDLED_CASSANDRA_VERSIONS) {
+            Predicate<String> tagged = reference -> version.equals(tag(reference));
+            Path classpath = image.resolve("cassandra").resolve(version);
+            if (!Files.isDirectory(image.resolve("agent")) || !Files.isDirectory(classpath)) {
+                entries.put(tagged, new Entry(null, "the bundled Cassandra " + version + " image is not built: " + classpath
+                        + " or " + image.resolve("agent") + " is missing; run ./mvnw -q -B -DskipTests verify"));
+                continue;
+            }
+            register(tagged, new LocalImage(
+                    List.of(javaBinary(), "-Xmx96m", "-cp", image.resolve("agent") + "/*", AGENT_MAIN),
+                    Map.of("CASSANDRA_CLASSPATH", classpath + "/*",
+                            "CASSANDRA_EXTRA_JVM_OPTS", LAPTOP_JVM_OPTS)));
         }
-        return register(tagged, new LocalImage(
-                List.of(javaBinary(), "-Xmx96m", "-cp", image.resolve("agent") + "/*", AGENT_MAIN),
-                Map.of("CASSANDRA_CLASSPATH", image.resolve("cassandra") + "/*",
-                        "CASSANDRA_EXTRA_JVM_OPTS", LAPTOP_JVM_OPTS)));
+        return this;
     }
 
     /** The image for a reference, or the message explaining why it cannot be pulled. */
@@ -62,7 +71,7 @@ public final class ImageCatalog {
             }
         }
         return new Resolution(null, "Failed to pull image \"" + reference + "\": the local runtime has no registry; it runs"
-                + " images tagged with the bundled Cassandra version " + BUNDLED_CASSANDRA_VERSION
+                + " images tagged with a bundled Cassandra version " + String.join(", ", BUNDLED_CASSANDRA_VERSIONS)
                 + " and images registered in its catalog");
     }
 

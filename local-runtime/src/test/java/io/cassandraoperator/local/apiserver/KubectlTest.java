@@ -123,7 +123,7 @@ class KubectlTest {
         String clusters = kubectl("get", "clusters", "tabled");
         assertThat(clusters.lines().findFirst().orElseThrow()).contains("DATACENTER", "VERSION", "READY", "MEMBERS");
         assertThat(clusters.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
-                .containsSubsequence("tabled", "dc1", "5.0.6", "True", "3", "3");
+                .containsSubsequence("tabled", "dc1", "5.0.8", "True", "3", "3");
 
         client.pods().resource(LocalApiServerTest.pod("tabled-0", "node-2")).create();
         String pods = kubectl("get", "pod", "tabled-0", "-o", "wide");

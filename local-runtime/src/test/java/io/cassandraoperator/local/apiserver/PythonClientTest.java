@@ -71,7 +71,7 @@ class PythonClientTest {
                 "pod patched label python",
                 "pod first event MODIFIED label watched",
                 "clusters listed cassandra",
-                "cluster got cassandra version 5.0.6",
+                "cluster got cassandra version 5.0.8",
                 "cluster patched label python",
                 "cluster first event MODIFIED label watched");
         assertThat(client.pods().withName("python-pod").get().getMetadata().getLabels())

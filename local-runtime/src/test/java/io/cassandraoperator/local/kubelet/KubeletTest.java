@@ -222,7 +222,7 @@ class KubeletTest {
 
         await().untilAsserted(() -> assertThat(container("web-0").getState().getWaiting())
                 .satisfies(waiting -> assertThat(waiting.getReason()).isEqualTo("ErrImagePull"))
-                .satisfies(waiting -> assertThat(waiting.getMessage()).contains("nginx:1.27", "5.0.6")));
+                .satisfies(waiting -> assertThat(waiting.getMessage()).contains("nginx:1.27", "5.0.6", "5.0.7", "5.0.8")));
         assertThat(client.pods().inNamespace(NS).withName("web-0").get().getStatus().getPhase()).isEqualTo("Pending");
     }
 

@@ -5,6 +5,7 @@ import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.Contract.TlsSecrets;
+import io.cassandraoperator.operator.OperatorMetrics;
 import io.cassandraoperator.operator.model.AgentTokenSecret;
 import io.cassandraoperator.operator.model.CertificateAuthority;
 import io.cassandraoperator.operator.model.ClusterCaSecrets;
@@ -21,6 +22,7 @@ import io.cassandraoperator.operator.model.MembersConfigMap;
 import io.cassandraoperator.operator.model.SuperuserSecret;
 import io.cassandraoperator.operator.observe.ObservedCluster;
 import io.cassandraoperator.operator.plan.DesiredMembers;
+import io.cassandraoperator.operator.plan.RollingRestart;
 import io.cassandraoperator.operator.plan.RolloutGate;
 import io.cassandraoperator.operator.plan.StorageSizeChange;
 import io.cassandraoperator.operator.plan.StuckPod;
@@ -116,6 +118,15 @@ public final class ClusterChildren {
                     actual.getMetadata().getName(), correction.reason());
             events.record(cluster, EventReason.TemplateCorrected, actual.getMetadata().getUid() + "/" + actual.getMetadata().getGeneration(),
                     correction.reason());
+        }
+        for (RollingRestart restart : rollout.restarts()) {
+            StatefulSet actual = observed.statefulSets().get(restart.statefulSet());
+            String message = "StatefulSet " + restart.statefulSet() + " gets a new pod template; its members restart one at a time"
+                    + " (reason " + restart.reasonTags() + "): " + restart.detail();
+            LOG.info("Cluster {}: {}", clusterName(), message);
+            if (events.record(cluster, EventReason.RollingRestart, actual.getMetadata().getUid() + "/" + restart.template(), message)) {
+                restart.reasons().forEach(reason -> OperatorMetrics.countRestart(reason.tag()));
+            }
         }
         for (StatefulSet desired : rollout.admitted()) {
             writer.ensure(desired, observed.statefulSets().get(desired.getMetadata().getName()), (current, wanted) -> new StatefulSetBuilder(current)

@@ -45,11 +45,12 @@ public final class ClusterEvents {
      * @param occurrence what makes this occurrence unique within the Cluster (the same value on every round that
      *                   reports it, a different one for the next occurrence of the same reason)
      * @param message    what was decided and why
+     * @return whether this call created the Event (false: recorded before, by this process or another, or not recorded)
      */
-    public void record(Cluster cluster, EventReason reason, String occurrence, String message) {
+    public boolean record(Cluster cluster, EventReason reason, String occurrence, String message) {
         String name = name(cluster, reason, occurrence);
         if (recorded.contains(name)) {
-            return;
+            return false;
         }
         String now = Instant.now().toString();
         Event event = new EventBuilder()
@@ -75,13 +76,15 @@ public final class ClusterEvents {
             client.v1().events().inNamespace(cluster.getMetadata().getNamespace()).resource(event).create();
             OperatorMetrics.countEvent(reason.type().value(), reason.name());
             recorded.add(name);
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 recorded.add(name);
-                return;
+                return false;
             }
             // An event is a courtesy: losing one must not stop the reconcile that decided it; the next round tries again.
             LOG.warn("Could not record event {} on cluster {}: {}", reason, cluster.getMetadata().getName(), e.getMessage());
+            return false;
         }
     }
 

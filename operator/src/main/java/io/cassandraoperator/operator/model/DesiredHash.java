@@ -22,11 +22,16 @@ public final class DesiredHash {
     }
 
     public static String of(HasMetadata desired) {
+        return ofPart(desired, desired.getKind() + " " + desired.getMetadata().getName());
+    }
+
+    /** The digest of a part of a desired object (a pod template), by the same rule. */
+    public static String ofPart(Object part, String what) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsString(desired).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsString(part).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot digest " + desired.getKind() + " " + desired.getMetadata().getName(), e);
+            throw new IllegalStateException("cannot digest " + what, e);
         }
     }
 

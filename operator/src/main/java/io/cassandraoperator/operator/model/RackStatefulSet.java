@@ -70,9 +70,9 @@ public final class RackStatefulSet {
         return rack.getStorage().getVolumeClaimTemplates().get(0);
     }
 
-    /** The StatefulSet of a new Cluster's rack: TLS unless the spec turns it off. */
+    /** The StatefulSet of a new Cluster's rack (TLS unless the spec turns it off), its ConfigMap's contents not carried. */
     public static StatefulSet build(Cluster cluster, RackSpec rack, int replicas) {
-        return build(cluster, rack, replicas, TlsSettings.fromSpec(cluster.getSpec().getTls()));
+        return build(cluster, rack, replicas, TlsSettings.fromSpec(cluster.getSpec().getTls()), RackConfigDigest.NONE);
     }
 
     /** Whether a rack's template mounts the members' TLS Secret. */
@@ -84,12 +84,20 @@ public final class RackStatefulSet {
     }
 
     public static StatefulSet build(Cluster cluster, RackSpec rack, int replicas, TlsSettings tls) {
+        return build(cluster, rack, replicas, tls, RackConfigDigest.NONE);
+    }
+
+    public static StatefulSet build(Cluster cluster, RackSpec rack, int replicas, RackConfigDigest config) {
+        return build(cluster, rack, replicas, TlsSettings.fromSpec(cluster.getSpec().getTls()), config);
+    }
+
+    /** @param config what of the rack's ConfigMap the template carries, so that a change of it rolls the rack */
+    public static StatefulSet build(Cluster cluster, RackSpec rack, int replicas, TlsSettings tls, RackConfigDigest config) {
         ClusterSpec spec = cluster.getSpec();
         Map<String, String> labels = ClusterLabels.rack(cluster, rack.getName());
         ObjectMeta metadata = ChildMetadata.of(cluster, name(cluster, rack.getName()), labels);
-        metadata.setAnnotations(Map.of(Contract.Annotations.VERSION, spec.getVersion()));
         PersistentVolumeClaim template = claimTemplate(rack);
-        return new StatefulSetBuilder()
+        StatefulSet statefulSet = new StatefulSetBuilder()
                 .withMetadata(metadata)
                 .withNewSpec()
                     .withReplicas(replicas)
@@ -111,7 +119,7 @@ public final class RackStatefulSet {
                     .withNewTemplate()
                         .withNewMetadata()
                             .withLabels(labels)
-                            .withAnnotations(podAnnotations(spec, rack))
+                            .withAnnotations(podAnnotations(spec, rack, config))
                         .endMetadata()
                         .withNewSpec()
                             .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
@@ -133,6 +141,12 @@ public final class RackStatefulSet {
                     .endTemplate()
                 .endSpec()
                 .build();
+        // A mutable map: the writer adds the desired hash to it.
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(Contract.Annotations.VERSION, spec.getVersion());
+        annotations.put(Contract.Annotations.TEMPLATE_HASH, DesiredHash.ofPart(statefulSet.getSpec().getTemplate(), "pod template of " + metadata.getName()));
+        statefulSet.getMetadata().setAnnotations(annotations);
+        return statefulSet;
     }
 
     /** Whether deleting the Cluster deletes its claims (and then its member Services and Secrets) too. */
@@ -141,13 +155,26 @@ public final class RackStatefulSet {
         return policy != null && policy.getWhenDeleted() == VolumeClaimRetentionPolicy.Policy.DELETE;
     }
 
-    private static Map<String, String> podAnnotations(ClusterSpec spec, RackSpec rack) {
+    /**
+     * The user's annotations, then what decides a restart. Each of the operator's is left out when unused, so that a
+     * cluster that uses none keeps the template an older operator wrote (no restart on an operator upgrade).
+     */
+    private static Map<String, String> podAnnotations(ClusterSpec spec, RackSpec rack, RackConfigDigest config) {
         Map<String, String> annotations = new LinkedHashMap<>();
         if (spec.getAnnotations() != null) {
             annotations.putAll(spec.getAnnotations());
         }
         if (rack.getAnnotations() != null) {
             annotations.putAll(rack.getAnnotations());
+        }
+        if (config.configHash() != null) {
+            annotations.put(Contract.Annotations.CONFIG_HASH, config.configHash());
+        }
+        if (config.jvmOptionsHash() != null) {
+            annotations.put(Contract.Annotations.JVM_OPTIONS_HASH, config.jvmOptionsHash());
+        }
+        if (spec.getForceRedeploymentReason() != null && !spec.getForceRedeploymentReason().isEmpty()) {
+            annotations.put(Contract.Annotations.FORCE_REDEPLOYMENT_REASON, spec.getForceRedeploymentReason());
         }
         return annotations.isEmpty() ? null : annotations;
     }

@@ -12,14 +12,17 @@ import io.cassandraoperator.operator.model.RackStatefulSet;
 import io.cassandraoperator.operator.observe.ObservedCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /** The status a Cluster should show, computed from what exists and what the operator decided this round. */
@@ -49,9 +52,12 @@ public final class DesiredStatus {
         String leavingRack = leavingRack(step);
         int members = 0;
         int ready = 0;
+        int updated = 0;
+        Map<String, String> versions = new TreeMap<>();
         for (String rack : racks) {
             String statefulSet = RackStatefulSet.name(cluster, rack);
             int replicas = observed.replicas(statefulSet);
+            updated += memberVersions(observed, statefulSet, replicas, versions);
             int readyMembers = (int) IntStream.range(0, replicas).filter(o -> observed.ready(statefulSet + "-" + o)).count();
             RackStatus rackStatus = new RackStatus(replicas, readyMembers);
             if (rack.equals(leavingRack)) {
@@ -63,6 +69,8 @@ public final class DesiredStatus {
         }
         status.setMembers(members);
         status.setReadyMembers(ready);
+        status.setUpdatedMembers(updated);
+        status.setMemberVersions(versions.isEmpty() ? null : versions);
         int desired = cluster.getSpec().getDatacenter().getRacks().stream().mapToInt(r -> r.getMembers() == null ? 0 : r.getMembers()).sum();
         boolean complete = cluster.getSpec().getDatacenter().getRacks().stream()
                 .allMatch((RackSpec r) -> Integer.valueOf(observed.replicas(RackStatefulSet.name(cluster, r.getName()))).equals(r.getMembers()))
@@ -186,5 +194,28 @@ public final class DesiredStatus {
 
     private static Condition condition(String type, boolean status, String reason, String message) {
         return new ConditionBuilder().withType(type).withStatus(status ? "True" : "False").withReason(reason).withMessage(message).build();
+    }
+
+    /**
+     * Puts each member pod's version (its image's tag) into {@code versions}; returns how many of the rack's pods were
+     * made from its StatefulSet's newest template (the controller's update revision).
+     */
+    static int memberVersions(ObservedCluster observed, String statefulSet, int replicas, Map<String, String> versions) {
+        String updateRevision = observed.statefulSet(statefulSet).map(s -> s.getStatus() == null ? null : s.getStatus().getUpdateRevision())
+                .orElse(null);
+        int updated = 0;
+        for (int ordinal = 0; ordinal < replicas; ordinal++) {
+            Pod pod = observed.pods().get(statefulSet + "-" + ordinal);
+            if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || pod.getSpec() == null
+                    || pod.getSpec().getContainers().isEmpty()) {
+                continue;
+            }
+            String image = pod.getSpec().getContainers().get(0).getImage();
+            versions.put(pod.getMetadata().getName(), image.substring(image.lastIndexOf(':') + 1));
+            if (updateRevision != null && updateRevision.equals(RolloutGate.revision(pod))) {
+                updated++;
+            }
+        }
+        return updated;
     }
 }

@@ -4,6 +4,7 @@ import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.RackSpec;
 import io.cassandraoperator.operator.model.DesiredHash;
+import io.cassandraoperator.operator.model.RackConfigDigest;
 import io.cassandraoperator.operator.model.RackStatefulSet;
 import io.cassandraoperator.operator.model.TlsSettings;
 import io.cassandraoperator.operator.observe.ObservedCluster;
@@ -33,7 +34,7 @@ public final class RolloutGate {
      * The rack StatefulSets to write this round, in spec order, and why a held-back one waits (null when none does).
      * Each is created empty: replicas are left to the membership steps, which change them one member at a time.
      */
-    public record Rollout(List<StatefulSet> admitted, String heldBack, List<Correction> corrections) {
+    public record Rollout(List<StatefulSet> admitted, String heldBack, List<Correction> corrections, List<RollingRestart> restarts) {
     }
 
     /** A template admitted although members are not ready, because only its own newest revision left them so. */
@@ -44,12 +45,15 @@ public final class RolloutGate {
     public static Rollout plan(Cluster cluster, ObservedCluster observed) {
         List<StatefulSet> admitted = new ArrayList<>();
         List<Correction> corrections = new ArrayList<>();
+        List<RollingRestart> restarts = new ArrayList<>();
         String heldBack = null;
         boolean rolled = false;
         TlsSettings tls = TlsDecision.settings(cluster, observed.statefulSets().values());
         for (RackSpec rack : cluster.getSpec().getDatacenter().getRacks()) {
             StatefulSet actual = observed.statefulSets().get(RackStatefulSet.name(cluster, rack.getName()));
-            StatefulSet desired = RackStatefulSet.build(cluster, rack, 0, tls);
+            StatefulSet desired = RackStatefulSet.build(cluster, rack, 0, tls, RackConfigDigest.of(rack.getConfigMapName(),
+                    Optional.ofNullable(rack.getConfigMapName() == null ? null : observed.configMaps().get(rack.getConfigMapName())),
+                    Optional.ofNullable(actual).map(s -> s.getSpec().getTemplate())));
             if (actual != null && !DesiredHash.of(desired).equals(DesiredHash.recorded(actual))) {
                 Optional<String> blocker = rolled ? Optional.of("rack " + rack.getName() + " waits for the rack rolled just before it")
                         : blocker(observed.statefulSets().values(), observed.firstNotReadyMember(cluster));
@@ -61,10 +65,11 @@ public final class RolloutGate {
                     continue;
                 }
                 rolled = true;
+                RollingRestart.between(actual, desired).ifPresent(restarts::add);
             }
             admitted.add(desired);
         }
-        return new Rollout(List.copyOf(admitted), heldBack, List.copyOf(corrections));
+        return new Rollout(List.copyOf(admitted), heldBack, List.copyOf(corrections), List.copyOf(restarts));
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 
 /** The informers whose caches the observe phase reads, and how each change maps to the Clusters it concerns. */
 final class ClusterEventSources {
+    static final String RACK_CONFIG_MAPS = "rack-config-maps";
     private ClusterEventSources() {
     }
 
@@ -34,7 +35,33 @@ final class ClusterEventSources {
                 owned(context, PersistentVolumeClaim.class), owned(context, ConfigMap.class),
                 owned(context, Secret.class), owned(context, PodDisruptionBudget.class),
                 clusterScoped(context, Node.class), clusterScoped(context, PersistentVolume.class),
-                clusterScoped(context, StorageClass.class));
+                clusterScoped(context, StorageClass.class), rackConfigMaps(context));
+    }
+
+    /**
+     * The racks' own ConfigMaps ({@code configMapName}), which the user owns and labels as they like: every ConfigMap
+     * of the watched namespaces is cached, and one maps to the Clusters of its namespace whose racks name it, so that
+     * a change of its contents reconciles them (their pod templates carry its digest).
+     */
+    private static InformerEventSource<ConfigMap, Cluster> rackConfigMaps(EventSourceContext<Cluster> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Cluster.class)
+                .withName(RACK_CONFIG_MAPS)
+                .withSecondaryToPrimaryMapper(configMap -> context.getPrimaryCache().list()
+                        .filter(cluster -> cluster.getMetadata().getNamespace().equals(configMap.getMetadata().getNamespace()))
+                        .filter(cluster -> cluster.getSpec() != null && cluster.getSpec().getDatacenter() != null
+                                && cluster.getSpec().getDatacenter().getRacks().stream()
+                                        .anyMatch(rack -> configMap.getMetadata().getName().equals(rack.getConfigMapName())))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                // Looked up by name from the Cluster, not from an index the ConfigMap's events built: a rack that names
+                // an existing ConfigMap later, or a Cluster cached after its ConfigMap, still finds it.
+                .withPrimaryToSecondaryMapper((Cluster cluster) -> cluster.getSpec() == null || cluster.getSpec().getDatacenter() == null
+                        ? Set.<ResourceID>of()
+                        : cluster.getSpec().getDatacenter().getRacks().stream()
+                                .filter(rack -> rack.getConfigMapName() != null)
+                                .map(rack -> new ResourceID(rack.getConfigMapName(), cluster.getMetadata().getNamespace()))
+                                .collect(Collectors.toSet()))
+                .build(), context);
     }
 
     /**

@@ -122,4 +122,26 @@ class DesiredStatusTest {
         assertThat(DesiredStatus.condition(changed, "Degraded").orElseThrow().getLastTransitionTime()).isEqualTo(T1.toString());
         assertThat(DesiredStatus.condition(changed, "Ready").orElseThrow().getLastTransitionTime()).isEqualTo(T0.toString());
     }
+
+    @Test
+    void showsEachMembersVersionAndHowManyRunTheNewestTemplateDuringAnUpgrade() {
+        ObservedCluster rolling = observed(3, 2);
+        rolling.statefulSets().get("c-dc1-rack1").setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                .withCurrentRevision("old").withUpdateRevision("new").build());
+        rolling.pods().put("c-dc1-rack1-0", pod("c-dc1-rack1-0", "5.0.6", "old"));
+        rolling.pods().put("c-dc1-rack1-1", pod("c-dc1-rack1-1", "5.0.6", "old"));
+        rolling.pods().put("c-dc1-rack1-2", pod("c-dc1-rack1-2", "5.0.8", "new"));
+
+        ClusterStatus status = DesiredStatus.compute(cluster, rolling, Optional.empty(), new ScaleStep.Steady(), null, T0);
+
+        assertThat(status.getMemberVersions()).containsExactly(Map.entry("c-dc1-rack1-0", "5.0.6"),
+                Map.entry("c-dc1-rack1-1", "5.0.6"), Map.entry("c-dc1-rack1-2", "5.0.8"));
+        assertThat(status.getUpdatedMembers()).as("one pod on rack1's update revision; rack2's StatefulSet has no status yet").isEqualTo(1);
+    }
+
+    private static Pod pod(String name, String version, String revision) {
+        return new PodBuilder().withNewMetadata().withName(name).addToLabels(io.cassandraoperator.api.Contract.Labels.REVISION, revision)
+                .endMetadata().withNewSpec().addNewContainer().withName("cassandra").withImage("cassandra-operator/cassandra:" + version)
+                .endContainer().endSpec().build();
+    }
 }
