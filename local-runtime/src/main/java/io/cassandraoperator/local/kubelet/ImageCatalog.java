@@ -14,6 +14,8 @@ import java.util.function.Predicate;
 public final class ImageCatalog {
     /** The Cassandra version whose jars the agent module bundles (agent/target/image/cassandra). */
     public static final String BUNDLED_CASSANDRA_VERSION = "5.0.6";
+    /** The user and group of the Cassandra image (agent/pom.xml, Jib's {@code <user>999:999</user>}). */
+    static final long BUNDLED_CASSANDRA_USER = 999;
     static final String AGENT_MAIN = "io.cassandraoperator.agent.AgentMain";
     /** Small settings for a laptop: shorter ring delay, no wait for gossip to settle (docs/architecture.md). */
     static final String LAPTOP_JVM_OPTS = "-Dcassandra.ring_delay_ms=3000 -Dcassandra.skip_wait_for_gossip_to_settle=0";
@@ -49,7 +51,8 @@ public final class ImageCatalog {
         return register(tagged, new LocalImage(
                 List.of(javaBinary(), "-Xmx96m", "-cp", image.resolve("agent") + "/*", AGENT_MAIN),
                 Map.of("CASSANDRA_CLASSPATH", image.resolve("cassandra") + "/*",
-                        "CASSANDRA_EXTRA_JVM_OPTS", LAPTOP_JVM_OPTS)));
+                        "CASSANDRA_EXTRA_JVM_OPTS", LAPTOP_JVM_OPTS),
+                BUNDLED_CASSANDRA_USER, BUNDLED_CASSANDRA_USER, image));
     }
 
     /** The image for a reference, or the message explaining why it cannot be pulled. */
