@@ -98,9 +98,11 @@ final class PodVolumes {
                 directory = Path.of(volume.getHostPath().getPath());
                 createDirectories(directory);
             } else if (volume.getEmptyDir() != null) {
-                createDirectories(directory);
-                // As the kubelet makes an emptyDir: any container user may write it.
-                setMode(directory, 0777);
+                if (!Files.isDirectory(directory)) {
+                    createDirectories(directory);
+                    // As the kubelet makes an emptyDir: any container user may write it.
+                    setMode(directory, 0777);
+                }
             } else {
                 return new Waiting("volume \"" + volume.getName() + "\" has a type the local runtime does not support"
                         + " (configMap, secret, persistentVolumeClaim, hostPath and emptyDir are)");
