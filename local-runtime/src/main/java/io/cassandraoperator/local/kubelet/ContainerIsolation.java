@@ -4,11 +4,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -47,6 +49,7 @@ final class ContainerIsolation {
             "exec \"$@\"");
 
     private final Tools tools;
+    private final boolean mountNamespaces;
     private final String notEnforced;
 
     /** Absolute paths of the programs the kubelet wraps a container's command in. */
@@ -68,14 +71,15 @@ final class ContainerIsolation {
         }
     }
 
-    private ContainerIsolation(Tools tools, String notEnforced) {
+    private ContainerIsolation(Tools tools, boolean mountNamespaces, String notEnforced) {
         this.tools = tools;
+        this.mountNamespaces = mountNamespaces;
         this.notEnforced = notEnforced;
     }
 
-    /** Isolation by these programs (for tests and {@link #detect}). */
+    /** Isolation by these programs, mount namespaces included (for tests). */
     static ContainerIsolation enforcedWith(Tools tools) {
-        return new ContainerIsolation(tools, null);
+        return new ContainerIsolation(tools, true, null);
     }
 
     /**
@@ -111,15 +115,50 @@ final class ContainerIsolation {
             LOG.warn("pod security context NOT enforced: {}; containers run as this process's user with its whole file"
                     + " system (runAsUser, runAsGroup, fsGroup and readOnlyRootFilesystem are ignored; runAsNonRoot"
                     + " is still checked against the pod's spec)", reason);
-            return new ContainerIsolation(null, reason);
+            return new ContainerIsolation(null, false, reason);
+        }
+        Optional<String> noMountNamespace = mountNamespaceRefusal(tools);
+        if (noMountNamespace.isPresent()) {
+            LOG.warn("pod security context enforced in part: containers run as their runAsUser/runAsGroup/fsGroup"
+                    + " (setpriv), but this process may not make a mount namespace (no CAP_SYS_ADMIN, as in an"
+                    + " unprivileged container), so readOnlyRootFilesystem and a private /tmp are NOT enforced: {}",
+                    noMountNamespace.get());
+            return new ContainerIsolation(tools, false, null);
         }
         LOG.info("pod security context enforced: containers run as their runAsUser/runAsGroup/fsGroup (setpriv), and"
                 + " with a read-only root file system in a private mount namespace when they ask for it (unshare)");
-        return new ContainerIsolation(tools, null);
+        return new ContainerIsolation(tools, true, null);
+    }
+
+    /** Why a throwaway mount namespace cannot remount {@code /} read-only here, if it cannot. */
+    private static Optional<String> mountNamespaceRefusal(Tools tools) {
+        String rootOptions = HostMount.holding(HostMount.ofThisProcess(), Path.of("/"))
+                .map(mount -> mount.remountOptions("ro")).orElse("remount,bind,ro");
+        try {
+            Process probe = new ProcessBuilder(tools.unshare(), "--mount", "--propagation", "private", "--",
+                    tools.mount(), "-o", rootOptions, "/").redirectErrorStream(true).start();
+            if (!probe.waitFor(10, TimeUnit.SECONDS)) {
+                probe.destroyForcibly();
+                return Optional.of("unshare did not finish within 10 s");
+            }
+            String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return probe.exitValue() == 0 ? Optional.empty()
+                    : Optional.of("unshare exited with " + probe.exitValue() + ": " + output.trim());
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
     }
 
     boolean enforced() {
         return tools != null;
+    }
+
+    /** Whether containers can get a private mount namespace (a read-only root, their own /tmp). */
+    boolean isolatesMounts() {
+        return tools != null && mountNamespaces;
     }
 
     /** Why the security context is not enforced, or null when it is. */
@@ -133,7 +172,7 @@ final class ContainerIsolation {
             return command;
         }
         List<String> wrapped = new ArrayList<>();
-        if (!mounts.steps().isEmpty()) {
+        if (isolatesMounts() && !mounts.steps().isEmpty()) {
             wrapped.addAll(List.of(tools.unshare(), "--mount", "--propagation", "private", "--",
                     tools.shell(), "-c", MOUNT_SCRIPT, "container-mounts", tools.mount()));
             wrapped.addAll(mounts.steps());

@@ -368,7 +368,7 @@ final class PodWorker implements Runnable {
                 : Path.of(ContainerEnvironment.toHostPath(container.getWorkingDir(),
                 Objects.requireNonNullElse(container.getVolumeMounts(), List.of()), volumeDirectories));
         try {
-            ContainerIsolation.MountPlan mounts = isolation.enforced()
+            ContainerIsolation.MountPlan mounts = isolation.isolatesMounts()
                     ? mountPlan(pod, container, security, image) : new ContainerIsolation.MountPlan(List.of(), List.of());
             for (Path mountPoint : mounts.mountPoints()) {
                 Files.createDirectories(mountPoint);
