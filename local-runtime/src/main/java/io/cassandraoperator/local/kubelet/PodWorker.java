@@ -346,8 +346,16 @@ final class PodWorker implements Runnable {
             slot.state = ContainerSlot.waiting("CreateContainerConfigError", refusal.get());
             return;
         }
-        LocalImage image = isolation.enforced() && security.uid() != 0
-                ? staging.readable(resolution.image()) : resolution.image();
+        LocalImage image;
+        try {
+            image = isolation.enforced() && security.uid() != 0
+                    ? staging.readable(resolution.image()) : resolution.image();
+        } catch (UncheckedIOException e) {
+            LOG.warn("pod {}: container {}: {}", describe(), container.getName(), e.getMessage());
+            slot.state = ContainerSlot.waiting("CreateContainerError", e.getMessage() + ": " + e.getCause().getMessage());
+            slot.nextStart = now.plus(IMAGE_RETRY);
+            return;
+        }
         Map<String, String> env;
         try {
             env = ContainerEnvironment.resolve(pod, container, image, podIP, settings.hostIP(), objects,
@@ -385,7 +393,8 @@ final class PodWorker implements Runnable {
         LOG.info("pod {}: started container {} (pid {}) on {}{}: {}", describe(), container.getName(),
                 slot.process.pid(), podIP, isolation.enforced() ? " as uid " + security.uid() + " gid "
                         + security.gid() + " groups " + security.groups()
-                        + (security.readOnlyRootFilesystem() ? ", read-only root file system" : "") : "",
+                        + (security.readOnlyRootFilesystem() && isolation.isolatesMounts()
+                        ? ", read-only root file system" : "") : "",
                 String.join(" ", command));
         slot.state = new ContainerStateBuilder().withNewRunning()
                 .withStartedAt(PodStatusReport.time(slot.process.startedAt())).endRunning().build();
