@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -57,10 +59,10 @@ class KubeletSecurityContextTest {
     private Kubelet kubelet;
 
     @BeforeEach
-    void startKubelet() {
+    void startKubelet() throws IOException {
         api = LocalApiServer.start(state.resolve("api-state"), 0, LoopbackAddressPool.serviceAddresses());
         client = api.newClient();
-        Path classes = Path.of("target/test-classes").toAbsolutePath();
+        Path classes = closedImage();
         ImageCatalog images = new ImageCatalog().register(IMAGE, new LocalImage(
                 List.of(ImageCatalog.javaBinary(), "-Xmx32m", "-cp", classes.toString(),
                         TestContainerMain.class.getName()),
@@ -97,6 +99,9 @@ class KubeletSecurityContextTest {
         assertThat(Path.of("/tmp", marker)).as("not this machine's /tmp").doesNotExist();
         assertThat(VAR_TMP.resolve(marker)).doesNotExist();
         assertThat(owner(pod.resolve("volumes/data/inside"))).isEqualTo(USER);
+        assertThat(Files.readString(Path.of("/proc", Long.toString(pid("web-0")), "cmdline")))
+                .as("run from the image's world-readable copy").contains(state.resolve("images").toString())
+                .doesNotContain(state.resolve("closed").toString());
 
         long pid = pid("web-0");
         String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
@@ -158,6 +163,27 @@ class KubeletSecurityContextTest {
         assertThat(kubelet.logs().file(NS, "image-root", "test")).isEmpty();
     }
 
+    /**
+     * The test image's classes under a directory only root may enter (as a clone under /root): the kubelet must run it
+     * from its world-readable copy, bound into the pod's /tmp since the state directory lies under /tmp.
+     */
+    private Path closedImage() throws IOException {
+        Path closed = Files.createDirectories(state.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        Path image = Files.createDirectories(closed.resolve("image"));
+        Path compiled = Path.of("target/test-classes").toAbsolutePath();
+        String main = TestContainerMain.class.getName().replace('.', '/');
+        Path packageDirectory = compiled.resolve(main).getParent();
+        try (Stream<Path> classes = Files.list(packageDirectory)) {
+            for (Path file : classes.filter(f -> f.getFileName().toString().startsWith("TestContainerMain")).toList()) {
+                Path target = image.resolve(compiled.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        return image;
+    }
+
     private void assumeSwitchingUsers() {
         assumeThat(ContainerIsolation.detect(state).notEnforced()).as("the kubelet can switch users (runs as root)")
                 .isNull();
@@ -208,6 +234,7 @@ class KubeletSecurityContextTest {
     private List<String> waiting(String pod) {
         Pod current = client.pods().inNamespace(NS).withName(pod).get();
         assertThat(current.getStatus()).isNotNull();
+        assertThat(current.getStatus().getContainerStatuses()).as("reported by the kubelet yet").hasSize(1);
         ContainerStatus status = current.getStatus().getContainerStatuses().get(0);
         assertThat(status.getState().getWaiting()).isNotNull();
         return List.of(status.getState().getWaiting().getReason(), status.getState().getWaiting().getMessage());
