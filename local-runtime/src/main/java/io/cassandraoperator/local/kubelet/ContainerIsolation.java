@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * pod's {@code /tmp} at the same path, on a mount point the kubelet creates there.
  *
  * <p>Not run as root (a developer's laptop), the kubelet cannot switch users: containers run as the runtime's user
- * with its file system, and that is logged once.
+ * with its file system, and that is logged once. Root without CAP_SYS_ADMIN (an unprivileged container) switches
+ * users but makes no mount namespace, also logged once.
  */
 final class ContainerIsolation {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerIsolation.class);
