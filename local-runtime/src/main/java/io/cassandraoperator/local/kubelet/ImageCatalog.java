@@ -19,6 +19,8 @@ public final class ImageCatalog {
     public static final List<String> BUNDLED_CASSANDRA_VERSIONS = List.of("5.0.6", "5.0.7", "5.0.8");
     /** The newest bundled version: the default image tag of the CRD. */
     public static final String BUNDLED_CASSANDRA_VERSION = "5.0.8";
+    /** The user and group of the Cassandra image (agent/pom.xml, Jib's {@code <user>999:999</user>}). */
+    static final long BUNDLED_CASSANDRA_USER = 999;
     static final String AGENT_MAIN = "io.cassandraoperator.agent.AgentMain";
     /** Small settings for a laptop: shorter ring delay, no wait for gossip to settle (docs/architecture.md). */
     static final String LAPTOP_JVM_OPTS = "-Dcassandra.ring_delay_ms=3000 -Dcassandra.skip_wait_for_gossip_to_settle=0";
@@ -56,7 +58,8 @@ public final class ImageCatalog {
             register(tagged, new LocalImage(
                     List.of(javaBinary(), "-Xmx96m", "-cp", image.resolve("agent") + "/*", AGENT_MAIN),
                     Map.of("CASSANDRA_CLASSPATH", classpath + "/*",
-                            "CASSANDRA_EXTRA_JVM_OPTS", LAPTOP_JVM_OPTS)));
+                            "CASSANDRA_EXTRA_JVM_OPTS", LAPTOP_JVM_OPTS),
+                    BUNDLED_CASSANDRA_USER, BUNDLED_CASSANDRA_USER, image));
         }
         return this;
     }

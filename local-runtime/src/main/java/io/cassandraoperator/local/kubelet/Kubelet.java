@@ -36,6 +36,8 @@ public final class Kubelet implements AutoCloseable {
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private volatile boolean closing;
     private ObjectLookup objects;
+    private ContainerIsolation isolation;
+    private ImageStaging staging;
 
     public Kubelet(KubernetesClient client, ImageCatalog images, LoopbackAddressPool addresses,
                    KubeletSettings settings) {
@@ -47,6 +49,8 @@ public final class Kubelet implements AutoCloseable {
 
     /** Starts watching; returns once the caches are filled. */
     public Kubelet start() {
+        isolation = ContainerIsolation.detect(settings.stateDirectory());
+        staging = new ImageStaging(settings.stateDirectory());
         var configMaps = track(client.configMaps().inAnyNamespace().inform());
         var secrets = track(client.secrets().inAnyNamespace().inform());
         var claims = track(client.persistentVolumeClaims().inAnyNamespace().inform());
@@ -114,7 +118,7 @@ public final class Kubelet implements AutoCloseable {
         if (closing) {
             return;
         }
-        PodWorker worker = new PodWorker(pod, client, objects, images, addresses, settings, http);
+        PodWorker worker = new PodWorker(pod, client, objects, images, addresses, settings, http, isolation, staging);
         workers.put(uid, worker);
         Thread thread = new Thread(() -> {
             try {

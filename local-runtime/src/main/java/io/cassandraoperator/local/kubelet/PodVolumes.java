@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ import java.util.stream.Stream;
  * PersistentVolume's {@code local.path} (or {@code hostPath.path}), an emptyDir a directory of the pod.
  */
 final class PodVolumes {
+    /** A Secret's or ConfigMap's files without a defaultMode, as in Kubernetes. */
+    private static final int DEFAULT_MODE = 0644;
     private final Path podDirectory;
     private final ObjectLookup objects;
 
@@ -56,7 +59,7 @@ final class PodVolumes {
                     return new Waiting("configmap \"" + source.getName() + "\" not found");
                 }
                 var data = configMap == null ? Map.<String, byte[]>of() : KeyedData.of(configMap);
-                var files = selectItems(data, source.getItems(), source.getOptional());
+                var files = selectItems(data, source.getItems(), source.getOptional(), source.getDefaultMode());
                 if (files == null) {
                     return new Waiting("configmap \"" + source.getName() + "\" lacks a key the volume's items name");
                 }
@@ -68,7 +71,7 @@ final class PodVolumes {
                     return new Waiting("secret \"" + source.getSecretName() + "\" not found");
                 }
                 var data = secret == null ? Map.<String, byte[]>of() : KeyedData.of(secret);
-                var files = selectItems(data, source.getItems(), source.getOptional());
+                var files = selectItems(data, source.getItems(), source.getOptional(), source.getDefaultMode());
                 if (files == null) {
                     return new Waiting("secret \"" + source.getSecretName() + "\" lacks a key the volume's items name");
                 }
@@ -95,7 +98,11 @@ final class PodVolumes {
                 directory = Path.of(volume.getHostPath().getPath());
                 createDirectories(directory);
             } else if (volume.getEmptyDir() != null) {
-                createDirectories(directory);
+                if (!Files.isDirectory(directory)) {
+                    createDirectories(directory);
+                    // As the kubelet makes an emptyDir: any container user may write it.
+                    setMode(directory, 0777);
+                }
             } else {
                 return new Waiting("volume \"" + volume.getName() + "\" has a type the local runtime does not support"
                         + " (configMap, secret, persistentVolumeClaim, hostPath and emptyDir are)");
@@ -119,13 +126,19 @@ final class PodVolumes {
         return null;
     }
 
-    /** File path → content; null when an item names a key that is absent and the source is not optional. */
-    private static Map<String, byte[]> selectItems(Map<String, byte[]> data, List<KeyToPath> items,
-                                                   Boolean optional) {
+    /** A projected file: its bytes and its mode (the item's mode, else the volume's defaultMode, else 0644). */
+    private record ProjectedFile(byte[] content, int mode) {
+    }
+
+    /** File path → file; null when an item names a key that is absent and the source is not optional. */
+    private static Map<String, ProjectedFile> selectItems(Map<String, byte[]> data, List<KeyToPath> items,
+                                                          Boolean optional, Integer defaultMode) {
+        int mode = defaultMode == null ? DEFAULT_MODE : defaultMode;
+        Map<String, ProjectedFile> files = new LinkedHashMap<>();
         if (items == null || items.isEmpty()) {
-            return data;
+            data.forEach((key, content) -> files.put(key, new ProjectedFile(content, mode)));
+            return files;
         }
-        Map<String, byte[]> files = new LinkedHashMap<>();
         for (KeyToPath item : items) {
             byte[] content = data.get(item.getKey());
             if (content == null) {
@@ -134,7 +147,7 @@ final class PodVolumes {
                 }
                 return null;
             }
-            files.put(item.getPath(), content);
+            files.put(item.getPath(), new ProjectedFile(content, item.getMode() == null ? mode : item.getMode()));
         }
         return files;
     }
@@ -143,7 +156,7 @@ final class PodVolumes {
      * Makes the directory hold exactly these files. Each file is replaced atomically, so a reader never sees half a
      * file; unchanged files are not touched.
      */
-    private static void writeFiles(Path directory, Map<String, byte[]> files) {
+    private static void writeFiles(Path directory, Map<String, ProjectedFile> files) {
         try {
             Files.createDirectories(directory);
             try (Stream<Path> existing = Files.walk(directory)) {
@@ -154,19 +167,32 @@ final class PodVolumes {
                     }
                 }
             }
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            for (Map.Entry<String, ProjectedFile> file : files.entrySet()) {
                 Path target = directory.resolve(file.getKey()).normalize();
                 if (!target.startsWith(directory)) {
                     throw new IllegalArgumentException("volume item path escapes its volume: " + file.getKey());
                 }
-                if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), file.getValue())) {
+                byte[] content = file.getValue().content();
+                if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), content)) {
                     continue;
                 }
                 Files.createDirectories(target.getParent());
                 Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
-                Files.write(temporary, file.getValue());
+                // Owner-only until its mode is set, before it appears under its name: never readable more widely.
+                Files.deleteIfExists(temporary);
+                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(temporary, content);
+                setMode(temporary, file.getValue().mode());
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void setMode(Path path, int mode) {
+        try {
+            Files.setAttribute(path, "unix:mode", mode);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.apache.commons.io.file.PathUtils;
@@ -19,9 +21,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs one pod (one pod UID) on its own thread: prepares its volumes, gives it an address, starts, probes and restarts
@@ -38,6 +44,9 @@ final class PodWorker implements Runnable {
     private final LoopbackAddressPool addresses;
     private final KubeletSettings settings;
     private final HttpClient http;
+    private final ContainerIsolation isolation;
+    private final ImageStaging staging;
+    private final Set<String> ownedVolumes = new HashSet<>();
     private final String namespace;
     private final String name;
     private final Path directory;
@@ -58,7 +67,8 @@ final class PodWorker implements Runnable {
     private String statusFailure;
 
     PodWorker(Pod pod, KubernetesClient client, ObjectLookup objects, ImageCatalog images,
-              LoopbackAddressPool addresses, KubeletSettings settings, HttpClient http) {
+              LoopbackAddressPool addresses, KubeletSettings settings, HttpClient http,
+              ContainerIsolation isolation, ImageStaging staging) {
         this.latest = pod;
         this.client = client;
         this.objects = objects;
@@ -66,6 +76,8 @@ final class PodWorker implements Runnable {
         this.addresses = addresses;
         this.settings = settings;
         this.http = http;
+        this.isolation = isolation;
+        this.staging = staging;
         this.namespace = pod.getMetadata().getNamespace();
         this.name = pod.getMetadata().getName();
         this.directory = settings.podDirectory(namespace, name);
@@ -207,6 +219,9 @@ final class PodWorker implements Runnable {
         }
         PodVolumes.Result result = volumes.prepare(pod);
         if (result instanceof PodVolumes.Ready ready) {
+            if (isolation.enforced()) {
+                giveVolumesToThePod(pod, ready.directories());
+            }
             volumeDirectories = ready.directories();
             volumeFingerprint = fingerprint;
             volumeWaiting = null;
@@ -227,10 +242,36 @@ final class PodWorker implements Runnable {
         return false;
     }
 
+    /**
+     * What a kubelet does when it mounts volumes for a pod that runs as a non-root user: the directories on the way from
+     * the state directory to each volume become searchable, and the pod's fsGroup is applied (Secrets and ConfigMaps
+     * on every rewrite; emptyDirs and claims once per pod start, as at their mount, so what the container later makes
+     * owner-only stays so). hostPath volumes are left as they are, as in Kubernetes.
+     */
+    private void giveVolumesToThePod(Pod pod, Map<String, Path> directories) {
+        Long fsGroup = ContainerSecurity.fsGroup(pod);
+        for (Volume volume : Objects.requireNonNullElse(pod.getSpec().getVolumes(), List.<Volume>of())) {
+            Path volumeDirectory = directories.get(volume.getName());
+            if (volumeDirectory == null || volume.getHostPath() != null) {
+                continue;
+            }
+            Traversal.open(settings.stateDirectory(), volumeDirectory);
+            boolean projected = projected(volume);
+            if (fsGroup != null && (projected || ownedVolumes.add(volume.getName()))) {
+                VolumeOwnership.apply(volumeDirectory, fsGroup, projected);
+            }
+        }
+    }
+
+    /** Secrets and ConfigMaps: written by the kubelet, read-only to the container, as Kubernetes mounts them. */
+    private static boolean projected(Volume volume) {
+        return volume.getSecret() != null || volume.getConfigMap() != null;
+    }
+
     /** Resource versions of every object the volumes read: unchanged means nothing to rewrite. */
     private String volumeFingerprint(Pod pod) {
         StringBuilder fingerprint = new StringBuilder();
-        for (var volume : Objects.requireNonNullElse(pod.getSpec().getVolumes(), List.<io.fabric8.kubernetes.api.model.Volume>of())) {
+        for (var volume : Objects.requireNonNullElse(pod.getSpec().getVolumes(), List.<Volume>of())) {
             Object object = null;
             if (volume.getConfigMap() != null) {
                 object = objects.configMap(namespace, volume.getConfigMap().getName());
@@ -296,7 +337,25 @@ final class PodWorker implements Runnable {
             slot.nextStart = now.plus(IMAGE_RETRY);
             return;
         }
-        LocalImage image = resolution.image();
+        ContainerSecurity security = ContainerSecurity.of(pod, container, resolution.image());
+        Optional<String> refusal = security.nonRootRefusal(pod, container);
+        if (refusal.isPresent()) {
+            if (!"CreateContainerConfigError".equals(reason(slot))) {
+                LOG.warn("pod {}: container {} is not started: {}", describe(), container.getName(), refusal.get());
+            }
+            slot.state = ContainerSlot.waiting("CreateContainerConfigError", refusal.get());
+            return;
+        }
+        LocalImage image;
+        try {
+            image = isolation.enforced() && security.uid() != 0
+                    ? staging.readable(resolution.image()) : resolution.image();
+        } catch (UncheckedIOException e) {
+            LOG.warn("pod {}: container {}: {}", describe(), container.getName(), e.getMessage());
+            slot.state = ContainerSlot.waiting("CreateContainerError", e.getMessage() + ": " + e.getCause().getMessage());
+            slot.nextStart = now.plus(IMAGE_RETRY);
+            return;
+        }
         Map<String, String> env;
         try {
             env = ContainerEnvironment.resolve(pod, container, image, podIP, settings.hostIP(), objects,
@@ -317,7 +376,12 @@ final class PodWorker implements Runnable {
                 : Path.of(ContainerEnvironment.toHostPath(container.getWorkingDir(),
                 Objects.requireNonNullElse(container.getVolumeMounts(), List.of()), volumeDirectories));
         try {
-            slot.process = ContainerProcess.start(command, env, workingDirectory,
+            ContainerIsolation.MountPlan mounts = isolation.isolatesMounts()
+                    ? mountPlan(pod, container, security, image) : new ContainerIsolation.MountPlan(List.of(), List.of());
+            for (Path mountPoint : mounts.mountPoints()) {
+                Files.createDirectories(mountPoint);
+            }
+            slot.process = ContainerProcess.start(isolation.command(command, security, mounts), env, workingDirectory,
                     KubeletSettings.logFile(directory, container.getName()));
         } catch (IOException e) {
             LOG.warn("pod {}: container {} failed to start: {}", describe(), container.getName(), e.getMessage());
@@ -326,14 +390,49 @@ final class PodWorker implements Runnable {
             return;
         }
         RecordedProcess.write(KubeletSettings.pidFile(directory, container.getName()), slot.process.toHandle());
-        LOG.info("pod {}: started container {} (pid {}) on {}: {}", describe(), container.getName(),
-                slot.process.pid(), podIP, String.join(" ", command));
+        LOG.info("pod {}: started container {} (pid {}) on {}{}: {}", describe(), container.getName(),
+                slot.process.pid(), podIP, isolation.enforced() ? " as uid " + security.uid() + " gid "
+                        + security.gid() + " groups " + security.groups()
+                        + (security.readOnlyRootFilesystem() && isolation.isolatesMounts()
+                        ? ", read-only root file system" : "") : "",
+                String.join(" ", command));
         slot.state = new ContainerStateBuilder().withNewRunning()
                 .withStartedAt(PodStatusReport.time(slot.process.startedAt())).endRunning().build();
         slot.readiness = container.getReadinessProbe() == null ? null
                 : new ContainerProbe(container.getReadinessProbe(), container, http, now, false);
         slot.liveness = container.getLivenessProbe() == null ? null
                 : new ContainerProbe(container.getLivenessProbe(), container, http, now, true);
+    }
+
+    /**
+     * The container's mount namespace: each of its volumes bound at its directory (read-only when the mount is, and
+     * for Secrets and ConfigMaps), the volume mounted at {@code /tmp} over {@code /tmp}, and its image kept visible.
+     */
+    private ContainerIsolation.MountPlan mountPlan(Pod pod, Container container, ContainerSecurity security,
+                                                   LocalImage image) {
+        Map<String, Volume> volumesByName = new HashMap<>();
+        Objects.requireNonNullElse(pod.getSpec().getVolumes(), List.<Volume>of())
+                .forEach(volume -> volumesByName.put(volume.getName(), volume));
+        List<ContainerIsolation.Bind> binds = new ArrayList<>();
+        Path tmpVolume = null;
+        for (VolumeMount mount : Objects.requireNonNullElse(container.getVolumeMounts(), List.<VolumeMount>of())) {
+            Path host = volumeDirectories.get(mount.getName());
+            if (host == null) {
+                continue;
+            }
+            if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
+                host = host.resolve(mount.getSubPath());
+            }
+            if (Path.of(mount.getMountPath()).normalize().equals(Path.of("/tmp"))) {
+                tmpVolume = host;
+                continue;
+            }
+            Volume volume = volumesByName.get(mount.getName());
+            boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly()) || (volume != null && projected(volume));
+            binds.add(new ContainerIsolation.Bind(host, host, readOnly));
+        }
+        return ContainerIsolation.plan(HostMount.ofThisProcess(), security.readOnlyRootFilesystem(), binds, tmpVolume,
+                image.root() == null ? List.of() : List.of(image.root()));
     }
 
     private void probe(Pod pod, ContainerSlot slot, Instant now) {
