@@ -3,8 +3,8 @@ package io.cassandraoperator.local.e2e;
 import java.io.IOException;
 
 /** examples/cluster.yaml: one rack, three members. */
-class SingleRackEndToEndTest extends ExampleEndToEnd {
-    SingleRackEndToEndTest() throws IOException {
+class SingleRackSystemTest extends ExampleEndToEnd {
+    SingleRackSystemTest() throws IOException {
         super("cluster.yaml");
     }
 }

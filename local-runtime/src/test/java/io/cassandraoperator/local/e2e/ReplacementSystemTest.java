@@ -41,12 +41,12 @@ import static org.awaitility.Awaitility.await;
  * labelling anything. After each,
  * the ring has 3 UN nodes at the same addresses and every row reads back at ALL.
  */
-class ReplacementEndToEndTest extends EndToEndTest {
+class ReplacementSystemTest extends EndToEndTest {
     private static final int ROWS = 10_000;
     private static final Duration REPLACE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration GRACE_PERIOD = Duration.ofSeconds(15);
 
-    ReplacementEndToEndTest() throws IOException {
+    ReplacementSystemTest() throws IOException {
         super(LocalRuntimeFixture.of("replacement"));
     }
 
