@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.cassandraoperator.agent.backup.BackupRuns;
 import io.cassandraoperator.agent.cassandra.CassandraNode.NodeUnreachableException;
 import io.cassandraoperator.agent.cassandra.CassandraNode;
 import io.cassandraoperator.agent.cassandra.OperationFailure;
@@ -16,6 +17,8 @@ import io.cassandraoperator.agent.operations.RepeatableOperation;
 import io.cassandraoperator.agent.threads.DaemonThreads;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.agent.AgentError;
+import io.cassandraoperator.api.agent.BackupReport;
+import io.cassandraoperator.api.agent.BackupRequest;
 import io.cassandraoperator.api.agent.BusyAnswer;
 import io.cassandraoperator.api.agent.RunRequest;
 import org.slf4j.Logger;
@@ -87,12 +90,14 @@ public final class AgentHttpApi implements AutoCloseable {
     private final CassandraNode node;
     private final NodeOperation decommission;
     private final Map<String, RepeatableOperation> repeatableOperations;
+    private final BackupRuns backups;
 
     /** @param member {@code <cluster>/<member>}: a call naming another member ({@link Contract.AgentApi#MEMBER_HEADER}) is refused */
     public AgentHttpApi(InetSocketAddress address, String token, String member, BooleanSupplier alive, Readiness readiness,
                         CassandraNode node, NodeOperation decommission, RepeatableOperation cleanup,
-                        RepeatableOperation repair) {
+                        RepeatableOperation repair, BackupRuns backups) {
         this.member = member;
+        this.backups = backups;
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.alive = alive;
         this.readiness = readiness;
@@ -192,6 +197,10 @@ public final class AgentHttpApi implements AutoCloseable {
             handleDecommission(exchange, method);
             return;
         }
+        if (path.equals(Contract.AgentApi.BACKUP)) {
+            handleBackup(exchange, method);
+            return;
+        }
         RepeatableOperation repeatable = repeatableOperations.get(path);
         if (repeatable == null) {
             respond(exchange, 404, new AgentError("no such path: " + path));
@@ -239,6 +248,43 @@ public final class AgentHttpApi implements AutoCloseable {
                 }
             } catch (NodeUnreachableException e) {
                 respond(exchange, 503, new AgentError(e.getMessage()));
+            }
+        } else {
+            respond(exchange, 405, new AgentError("use GET or POST"));
+        }
+    }
+
+    /**
+     * GET ?id=<id>: that run. POST a BackupRequest: 202 when it started the run (its snapshot is taken by then, or
+     * the report says FAILED and why), 200 when the run with that id runs or finished, 409 while another runs.
+     */
+    private void handleBackup(HttpExchange exchange, String method) throws IOException {
+        if (method.equals("GET")) {
+            Optional<String> id = queryParameter(exchange, "id");
+            if (id.isEmpty()) {
+                respond(exchange, 400, new AgentError("name the run: ?id=<run id>"));
+            } else {
+                respond(exchange, 200, backups.report(id.get()));
+            }
+        } else if (method.equals("POST")) {
+            BackupRequest request;
+            try {
+                request = JSON.readValue(exchange.getRequestBody().readAllBytes(), BackupRequest.class);
+            } catch (IOException e) {
+                request = null;
+            }
+            if (request == null || request.id() == null || request.id().isBlank() || request.snapshotTag() == null
+                    || request.store() == null || request.manifestKey() == null || request.keyPrefix() == null) {
+                respond(exchange, 400, new AgentError("the body must be a backup request with id, snapshotTag, store,"
+                        + " keyPrefix and manifestKey"));
+                return;
+            }
+            BackupRuns.StartResult result = backups.start(request);
+            BackupReport report = result.report();
+            switch (result.outcome()) {
+                case STARTED -> respond(exchange, 202, report);
+                case EXISTING -> respond(exchange, 200, report);
+                case BUSY -> respond(exchange, 409, new AgentError("backup " + report.id() + " is still running; one at a time"));
             }
         } else {
             respond(exchange, 405, new AgentError("use GET or POST"));

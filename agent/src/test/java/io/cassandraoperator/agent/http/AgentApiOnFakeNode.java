@@ -1,6 +1,8 @@
 package io.cassandraoperator.agent.http;
 
+import io.cassandraoperator.agent.backup.BackupRuns;
 import io.cassandraoperator.agent.cassandra.FakeCassandraNode;
+import io.cassandraoperator.agent.cassandra.FakeSnapshotNode;
 import io.cassandraoperator.agent.membership.VolumeMarker;
 import io.cassandraoperator.agent.operations.Decommission;
 import io.cassandraoperator.agent.operations.RepeatableOperation;
@@ -22,7 +24,9 @@ record AgentApiOnFakeNode(AgentHttpApi api, ServerSocket cqlPort) implements Aut
         AgentHttpApi api = new AgentHttpApi(new InetSocketAddress(loopback, 0), "s3cret", "c/c-dc1-rack1-0", () -> true,
                 new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
                 new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir)),
-                RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir));
+                RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir),
+                BackupRuns.onVolume(new FakeSnapshotNode(dataDir.resolve("data")), dataDir,
+                        new BackupRuns.MemberIdentity("c-dc1-rack1-0", "dc1", "rack1")));
         api.start();
         return new AgentApiOnFakeNode(api, cqlPort);
     }
