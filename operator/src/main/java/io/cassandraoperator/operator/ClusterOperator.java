@@ -1,5 +1,6 @@
 package io.cassandraoperator.operator;
 
+import io.cassandraoperator.operator.reconcile.BackupReconciler;
 import io.cassandraoperator.operator.reconcile.ClusterReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -46,6 +47,14 @@ public final class ClusterOperator implements AutoCloseable {
             // Cluster): only a Cluster whose data goes with it carries one (plan.DataDeletion), so the deletion of a
             // Cluster that keeps its data never waits for the operator.
             c.withTriggerReconcilerOnAllEvents(true);
+            c.withRetry(GenericRetry.defaultLimitedExponentialRetry().withoutMaxAttempts().setMaxInterval(Duration.ofMinutes(1).toMillis()));
+            if (settings.namespaces().isEmpty()) {
+                c.watchingAllNamespaces();
+            } else {
+                c.settingNamespaces(settings.namespaces());
+            }
+        });
+        operator.register(new BackupReconciler(settings), c -> {
             c.withRetry(GenericRetry.defaultLimitedExponentialRetry().withoutMaxAttempts().setMaxInterval(Duration.ofMinutes(1).toMillis()));
             if (settings.namespaces().isEmpty()) {
                 c.watchingAllNamespaces();
