@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The entrypoint of the local runtime's s3proxy image: S3Proxy configured from the container's environment, as the
  * upstream S3Proxy container image does ({@code S3PROXY_ENDPOINT}, {@code S3PROXY_IDENTITY},
- * {@code S3PROXY_CREDENTIAL}, {@code JCLOUDS_FILESYSTEM_BASEDIR}), with the filesystem backend and AWS V2/V4
+ * {@code S3PROXY_CREDENTIAL}, {@code JCLOUDS_FILESYSTEM_BASEDIR}; {@code S3PROXY_BUCKETS}, comma-separated, are
+ * created when missing), with the filesystem backend and AWS V2/V4
  * signatures required. Environment values come in as system properties, which S3Proxy's {@code Main} lays over its
  * properties file; the file itself names only what never changes.
  */
@@ -31,7 +32,14 @@ public final class S3ProxyEntrypoint {
             }
             System.setProperty(variable.getValue(), value);
         }
-        Files.createDirectories(Path.of(System.getenv("JCLOUDS_FILESYSTEM_BASEDIR")));
+        Path basedir = Files.createDirectories(Path.of(System.getenv("JCLOUDS_FILESYSTEM_BASEDIR")));
+        // Buckets to have from the start, as MinIO's charts create theirs: with the filesystem backend a bucket is a directory.
+        String buckets = System.getenv().getOrDefault("S3PROXY_BUCKETS", "");
+        for (String bucket : buckets.split(",")) {
+            if (!bucket.isBlank()) {
+                Files.createDirectories(basedir.resolve(bucket.strip()));
+            }
+        }
         Path properties = Files.createTempFile("s3proxy", ".conf");
         Files.writeString(properties, String.join("\n",
                 "s3proxy.authorization=aws-v2-or-v4",

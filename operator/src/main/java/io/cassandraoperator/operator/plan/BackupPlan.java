@@ -27,6 +27,7 @@ import java.util.Optional;
  */
 public final class BackupPlan {
     public static final String FAILED = "Failed";
+    public static final String PENDING = "Pending";
     /** Condition reasons of a failed Backup. */
     public static final String CLUSTER_NOT_FOUND = "ClusterNotFound";
     public static final String CREDENTIALS_NOT_FOUND = "CredentialsNotFound";
@@ -37,7 +38,11 @@ public final class BackupPlan {
     }
 
     /** What a round does. */
-    public sealed interface Step permits Finished, Fail, Start, Follow {
+    public sealed interface Step permits Finished, Fail, Wait, Start, Follow {
+    }
+
+    /** Not started yet, for the reason given: a snapshot of members that are not all up would miss data. */
+    public record Wait(String reason) implements Step {
     }
 
     /** Completed or Failed: nothing more to do. */
@@ -66,6 +71,11 @@ public final class BackupPlan {
                     + backup.getMetadata().getNamespace() + ": name an existing Cluster in spec.cluster (create a new Backup)");
         }
         if (status == null || status.getPhase() != BackupPhase.Running) {
+            boolean ready = DesiredStatus.condition(cluster.get().getStatus(), DesiredStatus.READY)
+                    .map(c -> "True".equals(c.getStatus())).orElse(false);
+            if (!ready) {
+                return new Wait("Cluster " + backup.getSpec().getCluster() + " is not Ready: the backup starts once every member is");
+            }
             return new Start(snapshotTag(backup), members(cluster.get()));
         }
         List<String> notAsked = new ArrayList<>();
@@ -111,6 +121,7 @@ public final class BackupPlan {
         BackupStatus status = new BackupStatus();
         status.setPhase(BackupPhase.Running);
         status.setStartTime(now.toString());
+        status.setConditions(List.of());
         status.setSnapshotTag(start.snapshotTag());
         status.setManifestLocation(manifestLocation(backup));
         for (String name : start.members()) {
@@ -119,6 +130,15 @@ public final class BackupPlan {
             member.setState(OperationState.NOT_STARTED.name());
             status.getMembers().add(member);
         }
+        return status;
+    }
+
+    /** Pending, saying what the Backup waits for. */
+    public static BackupStatus pending(BackupStatus current, String reason, Instant now) {
+        BackupStatus status = copy(current);
+        status.setPhase(BackupPhase.Pending);
+        status.setConditions(List.of(new ConditionBuilder().withType(PENDING).withStatus("True").withReason("ClusterNotReady")
+                .withMessage(reason).withLastTransitionTime(now.toString()).build()));
         return status;
     }
 

@@ -62,6 +62,13 @@ public class BackupReconciler implements Reconciler<Backup> {
         if (step instanceof BackupPlan.Fail fail) {
             return fail(backup, act, fail.reason(), fail.message());
         }
+        if (step instanceof BackupPlan.Wait wait) {
+            BackupStatus pending = BackupPlan.pending(backup.getStatus(), wait.reason(), Instant.now());
+            if (backup.getStatus() == null || backup.getStatus().getPhase() != BackupPhase.Pending) {
+                act.writeStatus(pending);
+            }
+            return UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
+        }
         if (step instanceof BackupPlan.Start start) {
             return start(backup, act, start);
         }

@@ -1,6 +1,7 @@
 package io.cassandraoperator.operator.plan;
 
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.ClusterStatus;
 import io.cassandraoperator.operator.TestClusters;
 import io.cassandraoperator.api.agent.BackupReport;
 import io.cassandraoperator.api.agent.OperationState;
@@ -11,6 +12,7 @@ import io.cassandraoperator.api.backup.BackupStatus;
 import io.cassandraoperator.api.backup.BackupTarget;
 import io.cassandraoperator.api.backup.S3Target;
 import io.cassandraoperator.operator.plan.BackupPlan.MemberAnswer;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +28,19 @@ class BackupPlanTest {
 
     @Test
     void aNewBackupStartsEveryMemberOfTheSpecUnderOneTag() {
-        Cluster cluster = TestClusters.cluster("c", "ns", 2, 1);
+        Cluster cluster = ready(TestClusters.cluster("c", "ns", 2, 1));
 
         BackupPlan.Step step = BackupPlan.next(backup(), Optional.of(cluster));
 
         assertThat(step).isEqualTo(new BackupPlan.Start("backup-b1-0123abcd",
                 List.of("c-dc1-rack1-0", "c-dc1-rack1-1", "c-dc1-rack2-0")));
+    }
+
+    @Test
+    void aClusterThatIsNotReadyIsWaitedFor() {
+        Cluster cluster = TestClusters.cluster("c", "ns", 3);
+
+        assertThat(BackupPlan.next(backup(), Optional.of(cluster))).isInstanceOf(BackupPlan.Wait.class);
     }
 
     @Test
@@ -93,6 +102,12 @@ class BackupPlanTest {
         BackupPlan.Step step = BackupPlan.next(backup, Optional.of(TestClusters.cluster("c", "ns", 2)));
 
         assertThat(step).isEqualTo(new BackupPlan.Follow(List.of("m1"), List.of("m0")));
+    }
+
+    private static Cluster ready(Cluster cluster) {
+        cluster.setStatus(new ClusterStatus());
+        cluster.getStatus().getConditions().add(new ConditionBuilder().withType(DesiredStatus.READY).withStatus("True").build());
+        return cluster;
     }
 
     private static BackupReport done(String member) {
