@@ -17,6 +17,7 @@ import io.cassandraoperator.agent.config.AgentSettings;
 import io.cassandraoperator.agent.config.CassandraConfigDirectory;
 import io.cassandraoperator.agent.config.ConfigFiles;
 import io.cassandraoperator.agent.backup.BackupRuns;
+import io.cassandraoperator.agent.backup.RestoreRuns;
 import io.cassandraoperator.agent.http.AgentHttpApi;
 import io.cassandraoperator.agent.http.Readiness;
 import io.cassandraoperator.agent.membership.JoinRecorder;
@@ -110,7 +111,8 @@ public final class AgentMain {
                 RepeatableOperation.cleanup(node, settings.dataDir()),
                 RepeatableOperation.repair(node, settings.dataDir()),
                 BackupRuns.onVolume(node, settings.dataDir(),
-                        new BackupRuns.MemberIdentity(settings.podName(), settings.datacenter(), settings.rack())));
+                        new BackupRuns.MemberIdentity(settings.podName(), settings.datacenter(), settings.rack())),
+                RestoreRuns.onVolume(node, settings.dataDir()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shutDown(cassandra, node, api);
             confDir.delete();

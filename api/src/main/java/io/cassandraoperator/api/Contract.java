@@ -258,6 +258,12 @@ public final class Contract {
          * answers a {@link io.cassandraoperator.api.agent.BackupReport}.
          */
         public static final String BACKUP = "/v1/backup";
+        /**
+         * POST a {@link io.cassandraoperator.api.agent.RestoreRequest} downloads, verifies and imports in the
+         * background (202; 200 when the run with that id runs or finished; 409 while another runs); GET
+         * {@code ?id=<run id>} answers a {@link io.cassandraoperator.api.agent.RestoreReport}.
+         */
+        public static final String RESTORE = "/v1/restore";
 
         private AgentApi() {
         }

@@ -93,6 +93,12 @@ public enum EventReason {
     BackupCompleted(Type.NORMAL),
     /** A Backup stopped: its Cluster, credentials or store is missing or refused, or a member's part failed. */
     BackupFailed(Type.WARNING),
+    /** A Restore's members were asked to load the backup's files of its tables. */
+    RestoreStarted(Type.NORMAL),
+    /** Every member imported the backup's files of the Restore's tables; no member was restarted. */
+    RestoreCompleted(Type.NORMAL),
+    /** A Restore stopped: its Backup is missing or not Completed, a stored file failed its checksum, or an import failed. */
+    RestoreFailed(Type.WARNING),
     /** Refusal: fewer members than the replication factor would be left. */
     ScaleDownBelowReplicationFactor(Type.WARNING);
 

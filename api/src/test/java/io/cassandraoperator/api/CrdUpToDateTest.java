@@ -19,7 +19,8 @@ class CrdUpToDateTest {
     static final String GENERATED = "/META-INF/fabric8/";
 
     @ParameterizedTest
-    @ValueSource(strings = {"clusters.cassandra.rook.io-v1.yml", "backups.cassandra.rook.io-v1.yml"})
+    @ValueSource(strings = {"clusters.cassandra.rook.io-v1.yml", "backups.cassandra.rook.io-v1.yml",
+            "restores.cassandra.rook.io-v1.yml"})
     void checkedInCrdEqualsGeneratedCrd(String file) throws IOException {
         String generated;
         try (InputStream in = CrdUpToDateTest.class.getResourceAsStream(GENERATED + file)) {

@@ -18,6 +18,7 @@ public final class FakeSnapshotNode implements SnapshotNode {
     public final List<String> tokens = new ArrayList<>(List.of("-9000", "100", "9000"));
     public final List<String> snapshotsTaken = new CopyOnWriteArrayList<>();
     public final List<String> snapshotsCleared = new CopyOnWriteArrayList<>();
+    /** Each import as {@code keyspace.table: file names}, read from the directory at the moment of the import. */
     public final List<String> imports = new CopyOnWriteArrayList<>();
 
     public FakeSnapshotNode(Path data) {
@@ -74,7 +75,8 @@ public final class FakeSnapshotNode implements SnapshotNode {
 
     @Override
     public List<String> importSSTables(String keyspace, String table, String directory) throws IOException {
-        imports.add(keyspace + "." + table + " from " + directory);
+        List<String> names = children(Path.of(directory)).stream().map(path -> path.getFileName().toString()).toList();
+        imports.add(keyspace + "." + table + ": " + String.join(",", names));
         return List.of();
     }
 

@@ -1,6 +1,7 @@
 package io.cassandraoperator.agent.http;
 
 import io.cassandraoperator.agent.backup.BackupRuns;
+import io.cassandraoperator.agent.backup.RestoreRuns;
 import io.cassandraoperator.agent.cassandra.FakeCassandraNode;
 import io.cassandraoperator.agent.cassandra.FakeSnapshotNode;
 import io.cassandraoperator.agent.membership.VolumeMarker;
@@ -26,7 +27,8 @@ record AgentApiOnFakeNode(AgentHttpApi api, ServerSocket cqlPort) implements Aut
                 new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir)),
                 RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir),
                 BackupRuns.onVolume(new FakeSnapshotNode(dataDir.resolve("data")), dataDir,
-                        new BackupRuns.MemberIdentity("c-dc1-rack1-0", "dc1", "rack1")));
+                        new BackupRuns.MemberIdentity("c-dc1-rack1-0", "dc1", "rack1")),
+                RestoreRuns.onVolume(new FakeSnapshotNode(dataDir.resolve("data")), dataDir));
         api.start();
         return new AgentApiOnFakeNode(api, cqlPort);
     }
