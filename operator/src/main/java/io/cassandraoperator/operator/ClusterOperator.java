@@ -2,6 +2,7 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.operator.reconcile.BackupReconciler;
 import io.cassandraoperator.operator.reconcile.ClusterReconciler;
+import io.cassandraoperator.operator.reconcile.RestoreReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -55,6 +56,14 @@ public final class ClusterOperator implements AutoCloseable {
             }
         });
         operator.register(new BackupReconciler(settings), c -> {
+            c.withRetry(GenericRetry.defaultLimitedExponentialRetry().withoutMaxAttempts().setMaxInterval(Duration.ofMinutes(1).toMillis()));
+            if (settings.namespaces().isEmpty()) {
+                c.watchingAllNamespaces();
+            } else {
+                c.settingNamespaces(settings.namespaces());
+            }
+        });
+        operator.register(new RestoreReconciler(settings), c -> {
             c.withRetry(GenericRetry.defaultLimitedExponentialRetry().withoutMaxAttempts().setMaxInterval(Duration.ofMinutes(1).toMillis()));
             if (settings.namespaces().isEmpty()) {
                 c.watchingAllNamespaces();

@@ -2,6 +2,7 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.backup.Backup;
+import io.cassandraoperator.api.backup.Restore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -28,7 +29,7 @@ public final class OperatorMain {
         OperatorSettings settings = OperatorSettings.fromEnvironment(env);
         KubernetesClient client = new KubernetesClientBuilder().build();
         LOG.info("API server {}", client.getMasterUrl());
-        for (String crd : List.of(Cluster.CRD_NAME, Backup.CRD_NAME)) {
+        for (String crd : List.of(Cluster.CRD_NAME, Backup.CRD_NAME, Restore.CRD_NAME)) {
             if (!crdInstalled(client, crd)) {
                 LOG.error("The CustomResourceDefinition {} is not installed: apply deploy/crds first. Exiting.", crd);
                 client.close();

@@ -50,7 +50,7 @@ class OperatorPermissionsTest {
     void start() {
         plane = ControlPlane.start(stateDir, 0);
         admin = plane.newClient();
-        for (String crd : List.of("clusters.cassandra.rook.io-v1.yml", "backups.cassandra.rook.io-v1.yml")) {
+        for (String crd : List.of("clusters.cassandra.rook.io-v1.yml", "backups.cassandra.rook.io-v1.yml", "restores.cassandra.rook.io-v1.yml")) {
             admin.apiextensions().v1().customResourceDefinitions().load(PROJECT.resolve("deploy/crds").resolve(crd).toFile()).create();
         }
     }

@@ -2,13 +2,19 @@ package io.cassandraoperator.local.e2e;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.backup.Backup;
 import io.cassandraoperator.api.backup.BackupPhase;
 import io.cassandraoperator.api.backup.BackupSpec;
 import io.cassandraoperator.api.backup.BackupStatus;
 import io.cassandraoperator.api.backup.BackupTarget;
 import io.cassandraoperator.api.backup.MemberBackupStatus;
+import io.cassandraoperator.api.backup.Restore;
+import io.cassandraoperator.api.backup.RestoreMode;
+import io.cassandraoperator.api.backup.RestoreSpec;
+import io.cassandraoperator.api.backup.RestoreStatus;
 import io.cassandraoperator.api.backup.S3Target;
 import io.cassandraoperator.local.cli.CliProcess;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -29,6 +35,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -38,8 +45,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Backups with real Cassandra and a real S3 server (examples/backup.yaml: S3Proxy as a pod, a 3-member Cluster, RF 3):
- * a Backup completes with every member's manifest stored; after more rows a second Backup uploads only the new files.
- * One runtime shared by the ordered steps.
+ * a Backup completes with every member's manifest stored; after more rows a second Backup uploads only the new files;
+ * after a TRUNCATE an in-place Restore of the first brings every one of its rows back, read at ALL, with no member
+ * restarted. One runtime shared by the ordered steps.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupEndToEndTest extends EndToEndTest {
@@ -111,6 +119,51 @@ class BackupEndToEndTest extends EndToEndTest {
                 .isLessThan(objectsAfterFirst + second.getFiles());
         assertThat(second.getMembers()).extracting(MemberBackupStatus::getManifest).allSatisfy(manifest ->
                 assertThat(storeFile(manifest)).isRegularFile());
+    }
+
+    @Test
+    @Order(3)
+    void afterATruncateAnInPlaceRestoreOfBackup1BringsEveryRowBackWithNoMemberRestarted() throws Exception {
+        Map<String, Integer> restartsBefore = restartCounts();
+        List<InetSocketAddress> contactPoints = runtime.contactPoints(cluster("cassandra"));
+        try (CqlSession session = runtime.session(runtime.superuser("cassandra"), contactPoints)) {
+            session.execute(SimpleStatement.newInstance("TRUNCATE e2e.rows").setTimeout(Duration.ofMinutes(1)));
+            assertThat(RowsTable.readIds(session, ConsistencyLevel.ALL)).isEmpty();
+
+            RestoreSpec spec = new RestoreSpec();
+            spec.setBackup("backup-1");
+            spec.setMode(RestoreMode.InPlace);
+            spec.setTables(List.of("e2e.rows"));
+            Restore restore = new Restore();
+            restore.setMetadata(new ObjectMetaBuilder().withName("restore-1").withNamespace(NAMESPACE).build());
+            restore.setSpec(spec);
+            long started = System.nanoTime();
+            runtime.client().resource(restore).create();
+            await().atMost(BACKUP_TIMEOUT).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                RestoreStatus status = restoreStatus("restore-1");
+                return status != null && status.getPhase() != null && status.getPhase().finished();
+            });
+            RestoreStatus status = restoreStatus("restore-1");
+            assertThat(status.getPhase()).as(String.valueOf(status.getConditions())).isEqualTo(BackupPhase.Completed);
+            System.out.printf("MEASURED restore of backup 1 in place: %d files in %d s%n", status.getFiles(),
+                    Duration.ofNanos(System.nanoTime() - started).toSeconds());
+
+            assertThat(RowsTable.readIds(session, ConsistencyLevel.ALL)).as("every row of backup 1, read at ALL")
+                    .hasSize(ROWS).allSatisfy(id -> assertThat(id).isLessThan(ROWS));
+        }
+        assertThat(restartCounts()).as("no member restarted").isEqualTo(restartsBefore);
+        assertThat(runtime.kubectl("get", "restores")).contains("restore-1", "Completed");
+    }
+
+    private Map<String, Integer> restartCounts() {
+        return runtime.client().pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, "cassandra").list().getItems()
+                .stream().collect(Collectors.toMap(pod -> pod.getMetadata().getName() + "/" + pod.getMetadata().getUid(),
+                        pod -> pod.getStatus().getContainerStatuses().stream().mapToInt(c -> c.getRestartCount()).sum()));
+    }
+
+    private RestoreStatus restoreStatus(String name) {
+        Restore restore = runtime.client().resources(Restore.class).inNamespace(NAMESPACE).withName(name).get();
+        return restore == null ? null : restore.getStatus();
     }
 
     private BackupStatus backUp(String name) {

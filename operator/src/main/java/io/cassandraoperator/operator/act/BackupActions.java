@@ -1,6 +1,5 @@
 package io.cassandraoperator.operator.act;
 
-import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.agent.BackupReport;
 import io.cassandraoperator.api.agent.BackupRequest;
@@ -8,7 +7,6 @@ import io.cassandraoperator.api.agent.ObjectStoreAccess;
 import io.cassandraoperator.api.backup.Backup;
 import io.cassandraoperator.api.backup.BackupSpec;
 import io.cassandraoperator.api.backup.BackupStatus;
-import io.cassandraoperator.api.backup.S3Target;
 import io.cassandraoperator.api.backup.StoreLayout;
 import io.cassandraoperator.operator.OperatorSettings;
 import io.cassandraoperator.operator.model.AgentTokenSecret;
@@ -16,15 +14,12 @@ import io.cassandraoperator.operator.observe.ObservedBackup;
 import io.cassandraoperator.operator.plan.BackupPlan;
 import io.cassandraoperator.operator.plan.BackupPlan.MemberAnswer;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,29 +56,9 @@ public final class BackupActions {
         this.events = new ClusterEvents(client, recordedEvents);
     }
 
-    /** The store access the credentials Secret gives, or what is wrong with it, in words that say what to fix. */
-    public record Credentials(ObjectStoreAccess access, String problem) {
-    }
-
-    public Credentials credentials() {
-        S3Target s3 = backup.getSpec().getTarget().getS3();
-        String name = s3.getCredentialsSecret();
-        Secret secret = client.secrets().inNamespace(backup.getMetadata().getNamespace()).withName(name).get();
-        if (secret == null) {
-            return new Credentials(null, "Secret " + name + " (spec.target.s3.credentialsSecret) does not exist in namespace "
-                    + backup.getMetadata().getNamespace() + ": create it with the keys "
-                    + Contract.BackupCredentials.ACCESS_KEY_ID + " and " + Contract.BackupCredentials.SECRET_ACCESS_KEY);
-        }
-        Optional<String> accessKeyId = value(secret, Contract.BackupCredentials.ACCESS_KEY_ID);
-        Optional<String> secretAccessKey = value(secret, Contract.BackupCredentials.SECRET_ACCESS_KEY);
-        if (accessKeyId.isEmpty() || secretAccessKey.isEmpty()) {
-            return new Credentials(null, "Secret " + name + " lacks the key "
-                    + (accessKeyId.isEmpty() ? Contract.BackupCredentials.ACCESS_KEY_ID : Contract.BackupCredentials.SECRET_ACCESS_KEY)
-                    + ": it needs " + Contract.BackupCredentials.ACCESS_KEY_ID + " and " + Contract.BackupCredentials.SECRET_ACCESS_KEY);
-        }
-        return new Credentials(new ObjectStoreAccess(s3.getEndpoint(), s3.getBucket(),
-                s3.getRegion() == null ? S3Target.DEFAULT_REGION : s3.getRegion(), Boolean.TRUE.equals(s3.getPathStyle()),
-                accessKeyId.get(), secretAccessKey.get()), null);
+    /** The store access the credentials Secret gives, read live, or what is wrong with it. */
+    public StoreCredentials credentials() {
+        return StoreCredentials.read(client, backup.getMetadata().getNamespace(), backup.getSpec().getTarget().getS3());
     }
 
     /**
@@ -152,15 +127,6 @@ public final class BackupActions {
         } catch (IOException e) {
             return MemberAnswer.unreachable(e.getMessage());
         }
-    }
-
-    private static Optional<String> value(Secret secret, String key) {
-        if (secret.getData() != null && secret.getData().get(key) != null) {
-            return Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8))
-                    .filter(v -> !v.isBlank());
-        }
-        return secret.getStringData() == null ? Optional.empty()
-                : Optional.ofNullable(secret.getStringData().get(key)).filter(v -> !v.isBlank());
     }
 
     private String qualifiedName() {

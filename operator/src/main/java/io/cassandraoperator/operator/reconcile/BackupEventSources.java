@@ -3,6 +3,7 @@ package io.cassandraoperator.operator.reconcile;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.backup.Backup;
+import io.cassandraoperator.api.backup.Restore;
 import io.cassandraoperator.operator.model.ClusterLabels;
 import io.cassandraoperator.operator.observe.ObservedBackup;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -32,6 +33,31 @@ final class BackupEventSources {
                 informer(context, Cluster.class, ObservedBackup.CLUSTERS, null, cluster -> cluster.getMetadata().getName()),
                 informer(context, Pod.class, ObservedBackup.PODS, ClusterLabels.INFORMER_SELECTOR, BackupEventSources::clusterLabel),
                 informer(context, Secret.class, ObservedBackup.SECRETS, ClusterLabels.INFORMER_SELECTOR, BackupEventSources::clusterLabel));
+    }
+
+    /**
+     * The Restore controller's: the same three, and Backups; a Restore is polled while it runs, so any change maps to
+     * the namespace's unfinished Restores.
+     */
+    static List<EventSource<?, Restore>> forRestores(EventSourceContext<Restore> context) {
+        return List.of(
+                restoreInformer(context, Cluster.class, ObservedBackup.CLUSTERS, null),
+                restoreInformer(context, Pod.class, ObservedBackup.PODS, ClusterLabels.INFORMER_SELECTOR),
+                restoreInformer(context, Secret.class, ObservedBackup.SECRETS, ClusterLabels.INFORMER_SELECTOR),
+                restoreInformer(context, Backup.class, ObservedBackup.BACKUPS, null));
+    }
+
+    private static <R extends HasMetadata> InformerEventSource<R, Restore> restoreInformer(
+            EventSourceContext<Restore> context, Class<R> type, String name, String labelSelector) {
+        var configuration = InformerEventSourceConfiguration.from(type, Restore.class).withName(name)
+                .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache().list(object.getMetadata().getNamespace())
+                        .filter(restore -> restore.getStatus() == null || restore.getStatus().getPhase() == null
+                                || !restore.getStatus().getPhase().finished())
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()));
+        if (labelSelector != null) {
+            configuration.withLabelSelector(labelSelector);
+        }
+        return new InformerEventSource<>(configuration.build(), context);
     }
 
     private static String clusterLabel(HasMetadata object) {

@@ -7,6 +7,7 @@ import io.cassandraoperator.api.backup.BackupStatus;
 import io.cassandraoperator.operator.OperatorSettings;
 import io.cassandraoperator.operator.act.AgentClient;
 import io.cassandraoperator.operator.act.BackupActions;
+import io.cassandraoperator.operator.act.StoreCredentials;
 import io.cassandraoperator.operator.observe.ObservedBackup;
 import io.cassandraoperator.operator.plan.BackupPlan;
 import io.cassandraoperator.operator.plan.BackupPlan.MemberAnswer;
@@ -79,7 +80,7 @@ public class BackupReconciler implements Reconciler<Backup> {
     }
 
     private static UpdateControl<Backup> start(Backup backup, BackupActions act, BackupPlan.Start start) {
-        BackupActions.Credentials credentials = act.credentials();
+        StoreCredentials credentials = act.credentials();
         if (credentials.access() == null) {
             return fail(backup, act, BackupPlan.CREDENTIALS_NOT_FOUND, credentials.problem());
         }
@@ -96,7 +97,7 @@ public class BackupReconciler implements Reconciler<Backup> {
     private static UpdateControl<Backup> follow(Backup backup, BackupActions act, BackupPlan.Follow follow) {
         Map<String, MemberAnswer> answers = new LinkedHashMap<>(act.ask(follow.asked()));
         if (!follow.notAsked().isEmpty()) {
-            BackupActions.Credentials credentials = act.credentials();
+            StoreCredentials credentials = act.credentials();
             if (credentials.access() == null) {
                 return fail(backup, act, BackupPlan.CREDENTIALS_NOT_FOUND, credentials.problem());
             }
