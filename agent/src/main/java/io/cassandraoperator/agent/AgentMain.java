@@ -17,6 +17,8 @@ import io.cassandraoperator.agent.cassandra.StartupRefusals;
 import io.cassandraoperator.agent.config.AgentSettings;
 import io.cassandraoperator.agent.config.CassandraConfigDirectory;
 import io.cassandraoperator.agent.config.ConfigFiles;
+import io.cassandraoperator.agent.backup.BackupRuns;
+import io.cassandraoperator.agent.backup.RestoreRuns;
 import io.cassandraoperator.agent.http.AgentHttpApi;
 import io.cassandraoperator.agent.http.Readiness;
 import io.cassandraoperator.agent.membership.JoinRecorder;
@@ -112,7 +114,10 @@ public final class AgentMain {
                 joined::exists,
                 new Decommission(node, decommissioned, decommissionStarted),
                 RepeatableOperation.cleanup(node, settings.dataDir()),
-                RepeatableOperation.repair(node, settings.dataDir()));
+                RepeatableOperation.repair(node, settings.dataDir()),
+                BackupRuns.onVolume(node, settings.dataDir(),
+                        new BackupRuns.MemberIdentity(settings.podName(), settings.datacenter(), settings.rack())),
+                RestoreRuns.onVolume(node, settings.dataDir()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shutDown(cassandra, node, api);
             confDir.delete();

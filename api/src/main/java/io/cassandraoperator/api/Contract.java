@@ -293,6 +293,15 @@ public final class Contract {
     }
 
     /** The agent's HTTP API. Probes need no token; every other path needs {@code Authorization: Bearer <token>}. */
+    /** The Secret a Backup's S3 target names: its keys. */
+    public static final class BackupCredentials {
+        public static final String ACCESS_KEY_ID = "accessKeyId";
+        public static final String SECRET_ACCESS_KEY = "secretAccessKey";
+
+        private BackupCredentials() {
+        }
+    }
+
     public static final class AgentApi {
         /**
          * Request header naming the member a call is meant for, {@code <cluster>/<member>} (the Cluster's and the pod's
@@ -317,6 +326,18 @@ public final class Contract {
         public static final String CLEANUP = "/v1/cleanup";
         /** Like {@link #CLEANUP}, for a full repair of every range the node replicates (after a replacement). */
         public static final String REPAIR = "/v1/repair";
+        /**
+         * POST a {@link io.cassandraoperator.api.agent.BackupRequest} snapshots at once and uploads in the background
+         * (202; 200 when the run with that id runs or finished; 409 while another runs); GET {@code ?id=<run id>}
+         * answers a {@link io.cassandraoperator.api.agent.BackupReport}.
+         */
+        public static final String BACKUP = "/v1/backup";
+        /**
+         * POST a {@link io.cassandraoperator.api.agent.RestoreRequest} downloads, verifies and imports in the
+         * background (202; 200 when the run with that id runs or finished; 409 while another runs); GET
+         * {@code ?id=<run id>} answers a {@link io.cassandraoperator.api.agent.RestoreReport}.
+         */
+        public static final String RESTORE = "/v1/restore";
 
         private AgentApi() {
         }

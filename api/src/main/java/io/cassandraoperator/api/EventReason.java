@@ -107,6 +107,18 @@ public enum EventReason {
     RackRemovalRefused(Type.WARNING),
     /** Refusal: a rack's storage size differs from its members' claims (smaller: volumes cannot shrink; larger: their StorageClass cannot expand). */
     StorageSizeChangeRefused(Type.WARNING),
+    /** A Backup's members were asked to snapshot under its tag; their uploads run. */
+    BackupStarted(Type.NORMAL),
+    /** Every member's manifest of a Backup is stored, after every file it names. */
+    BackupCompleted(Type.NORMAL),
+    /** A Backup stopped: its Cluster, credentials or store is missing or refused, or a member's part failed. */
+    BackupFailed(Type.WARNING),
+    /** A Restore's members were asked to load the backup's files of its tables. */
+    RestoreStarted(Type.NORMAL),
+    /** Every member imported the backup's files of the Restore's tables; no member was restarted. */
+    RestoreCompleted(Type.NORMAL),
+    /** A Restore stopped: its Backup is missing or not Completed, a stored file failed its checksum, or an import failed. */
+    RestoreFailed(Type.WARNING),
     /** Refusal: fewer members than the replication factor would be left. */
     ScaleDownBelowReplicationFactor(Type.WARNING);
 

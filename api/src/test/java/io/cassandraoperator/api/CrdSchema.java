@@ -17,7 +17,7 @@ final class CrdSchema {
     private final JsonSchema schema;
 
     CrdSchema() {
-        try (InputStream in = CrdSchema.class.getResourceAsStream(CrdUpToDateTest.GENERATED)) {
+        try (InputStream in = CrdSchema.class.getResourceAsStream(CrdUpToDateTest.GENERATED + "clusters.cassandra.rook.io-v1.yml")) {
             JsonNode crd = Serialization.yamlMapper().readTree(in);
             JsonNode openApi = crd.at("/spec/versions/0/schema/openAPIV3Schema");
             schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(openApi);

@@ -1,6 +1,8 @@
 package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.backup.Backup;
+import io.cassandraoperator.api.backup.Restore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -8,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -26,10 +29,12 @@ public final class OperatorMain {
         OperatorSettings settings = OperatorSettings.fromEnvironment(env);
         KubernetesClient client = new KubernetesClientBuilder().build();
         LOG.info("API server {}", client.getMasterUrl());
-        if (!crdInstalled(client)) {
-            LOG.error("The CustomResourceDefinition {} is not installed: apply deploy/crds first. Exiting.", Cluster.CRD_NAME);
-            client.close();
-            System.exit(2);
+        for (String crd : List.of(Cluster.CRD_NAME, Backup.CRD_NAME, Restore.CRD_NAME)) {
+            if (!crdInstalled(client, crd)) {
+                LOG.error("The CustomResourceDefinition {} is not installed: apply deploy/crds first. Exiting.", crd);
+                client.close();
+                System.exit(2);
+            }
         }
         int port = Integer.parseInt(env.getOrDefault("HEALTH_PORT", "8081"));
         String bind = env.getOrDefault("HEALTH_BIND", "0.0.0.0");
@@ -52,13 +57,13 @@ public final class OperatorMain {
         stopped.await();
     }
 
-    private static boolean crdInstalled(KubernetesClient client) {
+    private static boolean crdInstalled(KubernetesClient client, String crd) {
         try {
-            return client.apiextensions().v1().customResourceDefinitions().withName(Cluster.CRD_NAME).get() != null;
+            return client.apiextensions().v1().customResourceDefinitions().withName(crd).get() != null;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 403) {
                 // Not allowed to read CRDs: the informers will fail clearly if it is missing.
-                LOG.warn("Cannot check for the CRD {} (forbidden); continuing", Cluster.CRD_NAME);
+                LOG.warn("Cannot check for the CRD {} (forbidden); continuing", crd);
                 return true;
             }
             throw e;

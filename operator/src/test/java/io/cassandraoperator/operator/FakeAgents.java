@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.cassandraoperator.api.Contract.AgentApi;
 import io.cassandraoperator.api.agent.AgentError;
 import io.cassandraoperator.api.agent.NodeStatus;
+import io.cassandraoperator.api.agent.BackupReport;
+import io.cassandraoperator.api.agent.BackupRequest;
 import io.cassandraoperator.api.agent.OperationReport;
 import io.cassandraoperator.api.agent.OperationState;
 import io.cassandraoperator.api.agent.RunReport;
@@ -61,6 +63,13 @@ final class FakeAgents implements AutoCloseable {
     private final Map<String, NodeStatus> nodes = new ConcurrentHashMap<>();
     /** Addresses every agent's ring reports as joining (a node that never joined, not yet forgotten by gossip). */
     final Set<String> joiningInRing = ConcurrentHashMap.newKeySet();
+    /** Backup runs by {@code member/run id}; a started run turns into {@link #backupOutcome} (and its message). */
+    private final Map<String, BackupReport> backupRuns = new ConcurrentHashMap<>();
+    final List<BackupRequest> backupRequests = new CopyOnWriteArrayList<>();
+    volatile OperationState backupOutcome = OperationState.DONE;
+    volatile String backupFailure;
+    /** The manifest key each backup run was asked to store, by {@code member/run id}. */
+    private final Map<String, String> manifests = new ConcurrentHashMap<>();
 
     FakeAgents(Supplier<String> token) throws IOException {
         this.token = token;
@@ -79,6 +88,7 @@ final class FakeAgents implements AutoCloseable {
         server.createContext(AgentApi.NODE, exchange -> handleNode(exchange, member));
         server.createContext(AgentApi.CLEANUP, exchange -> handleRun(exchange, member, cleanupRuns, cleanupPosts, cleanupOutcome, cleanupOrder));
         server.createContext(AgentApi.REPAIR, exchange -> handleRun(exchange, member, repairRuns, repairPosts, repairOutcome, new ArrayList<>()));
+        server.createContext(AgentApi.BACKUP, exchange -> handleBackup(exchange, member));
         server.start();
         servers.put(ip, server);
     }
@@ -202,6 +212,47 @@ final class FakeAgents implements AutoCloseable {
         OperationState state = runs.getOrDefault(member + "/" + id, OperationState.NOT_STARTED);
         answer(exchange, code, new RunReport(id, state, state == OperationState.FAILED ? failureMessages.get(member) : null,
                 null, null, null, null));
+    }
+
+    /** Every backup run's report, as {@code member/run id}. */
+    Map<String, BackupReport> backupRuns() {
+        return Map.copyOf(backupRuns);
+    }
+
+    /** Finishes every running backup run with this report's state (files and bytes as the run started with). */
+    void finishBackups(OperationState state, String message) {
+        backupRuns.replaceAll((run, r) -> r.state() == OperationState.RUNNING
+                ? new BackupReport(r.id(), state, message, 2, 1000L, 600L, state == OperationState.DONE ? manifests.get(run) : null) : r);
+    }
+
+    /** An agent that restarted: it no longer knows the runs it did not finish. */
+    void forgetRunningBackups() {
+        backupRuns.values().removeIf(r -> r.state() == OperationState.RUNNING);
+    }
+
+    private void handleBackup(HttpExchange exchange, String member) throws IOException {
+        if (refused(exchange, member)) {
+            return;
+        }
+        int code = 200;
+        String id;
+        if ("POST".equals(exchange.getRequestMethod())) {
+            BackupRequest request = JSON.readValue(exchange.getRequestBody(), BackupRequest.class);
+            backupRequests.add(request);
+            id = request.id();
+            manifests.put(member + "/" + id, request.manifestKey());
+            OperationState outcome = backupOutcome;
+            BackupReport report = outcome == OperationState.DONE
+                    ? new BackupReport(id, OperationState.RUNNING, null, 2, 1000L, 0L, null)
+                    : new BackupReport(id, outcome, backupFailure, null, null, null, null);
+            if (backupRuns.putIfAbsent(member + "/" + id, report) == null) {
+                code = 202;
+            }
+        } else {
+            String query = exchange.getRequestURI().getRawQuery();
+            id = query == null ? "" : URLDecoder.decode(query.replaceFirst("^id=", ""), StandardCharsets.UTF_8);
+        }
+        answer(exchange, code, backupRuns.getOrDefault(member + "/" + id, BackupReport.notStarted(id)));
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.backup.Backup;
+import io.cassandraoperator.api.backup.Restore;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -38,12 +40,14 @@ final class MockApi implements AutoCloseable {
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         client = server.createClient();
         if (installCrd) {
-            try (InputStream crd = Cluster.class.getResourceAsStream("/META-INF/fabric8/" + Cluster.CRD_NAME + "-v1.yml")) {
-                client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-            } catch (KubernetesClientException e) {
-                // On a loaded machine the client may time out and send the create again after the server applied it.
-                if (e.getCode() != 409) {
-                    throw e;
+            for (String name : List.of(Cluster.CRD_NAME, Backup.CRD_NAME, Restore.CRD_NAME)) {
+                try (InputStream crd = Cluster.class.getResourceAsStream("/META-INF/fabric8/" + name + "-v1.yml")) {
+                    client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+                } catch (KubernetesClientException e) {
+                    // On a loaded machine the client may time out and send the create again after the server applied it.
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
                 }
             }
         }

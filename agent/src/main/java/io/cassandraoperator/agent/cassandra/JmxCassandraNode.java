@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  * Queries share one connection (reopened after a failure); each long operation opens its own, so a decommission
  * holding a connection for minutes does not stall the probes.
  */
-public final class JmxCassandraNode implements CassandraNode {
+public final class JmxCassandraNode implements CassandraNode, SnapshotNode {
     private static final Logger LOG = LoggerFactory.getLogger(JmxCassandraNode.class);
     private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
     private static final ObjectName GOSSIPER = objectName("org.apache.cassandra.net:type=Gossiper");
@@ -191,6 +192,58 @@ public final class JmxCassandraNode implements CassandraNode {
                         + String.join("; ", status.subList(1, status.size())));
             }
             Thread.sleep(REPAIR_POLL.toMillis());
+        }
+    }
+
+    /** Replicated keyspaces that are Cassandra's own, which NonSystemKeyspaces still lists. */
+    private static final Set<String> REPLICATED_SYSTEM_KEYSPACES =
+            Set.of("system_auth", "system_distributed", "system_traces");
+
+    @Override
+    public List<String> userKeyspaces() throws Exception {
+        try (JMXConnector connector = connect()) {
+            return stringList(connector.getMBeanServerConnection().getAttribute(STORAGE_SERVICE, "NonSystemKeyspaces"))
+                    .stream().filter(keyspace -> !REPLICATED_SYSTEM_KEYSPACES.contains(keyspace)).toList();
+        }
+    }
+
+    @Override
+    public void takeSnapshot(String tag, List<String> keyspaces) throws Exception {
+        try (JMXConnector connector = connect()) {
+            // skipFlush false: the memtables go to disk first, so the snapshot holds every acknowledged write.
+            connector.getMBeanServerConnection().invoke(STORAGE_SERVICE, "takeSnapshot",
+                    new Object[] {tag, Map.of("skipFlush", "false"), keyspaces.toArray(String[]::new)},
+                    new String[] {String.class.getName(), Map.class.getName(), String[].class.getName()});
+        }
+    }
+
+    @Override
+    public void clearSnapshot(String tag) throws Exception {
+        try (JMXConnector connector = connect()) {
+            connector.getMBeanServerConnection().invoke(STORAGE_SERVICE, "clearSnapshot",
+                    new Object[] {Map.of(), tag, new String[0]},
+                    new String[] {Map.class.getName(), String.class.getName(), String[].class.getName()});
+        }
+    }
+
+    @Override
+    public List<String> tokens() throws Exception {
+        try (JMXConnector connector = connect()) {
+            return stringList(connector.getMBeanServerConnection().getAttribute(STORAGE_SERVICE, "Tokens"));
+        }
+    }
+
+    @Override
+    public List<String> importSSTables(String keyspace, String table, String directory) throws Exception {
+        try (JMXConnector connector = connect()) {
+            ObjectName tableMBean = objectName("org.apache.cassandra.db:type=Tables,keyspace=" + keyspace + ",table=" + table);
+            // resetLevel, clearRepaired, verifySSTables, verifyTokens, invalidateCaches, extendedVerify, copyData:
+            // nodetool import's defaults but copying, so the staged files stay until the run cleans them up.
+            Object failed = connector.getMBeanServerConnection().invoke(tableMBean, "importNewSSTables",
+                    new Object[] {Set.of(directory), true, true, true, true, true, false, true},
+                    new String[] {Set.class.getName(), "boolean", "boolean", "boolean", "boolean", "boolean",
+                            "boolean", "boolean"});
+            return stringList(failed);
         }
     }
 

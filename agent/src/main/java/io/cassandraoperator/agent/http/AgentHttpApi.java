@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.cassandraoperator.agent.backup.BackupRuns;
+import io.cassandraoperator.agent.backup.RestoreRuns;
 import io.cassandraoperator.agent.cassandra.CassandraNode.NodeUnreachableException;
 import io.cassandraoperator.agent.cassandra.CassandraNode;
 import io.cassandraoperator.agent.cassandra.OperationFailure;
@@ -16,6 +18,10 @@ import io.cassandraoperator.agent.operations.RepeatableOperation;
 import io.cassandraoperator.agent.threads.DaemonThreads;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.agent.AgentError;
+import io.cassandraoperator.api.agent.BackupReport;
+import io.cassandraoperator.api.agent.BackupRequest;
+import io.cassandraoperator.api.agent.RestoreReport;
+import io.cassandraoperator.api.agent.RestoreRequest;
 import io.cassandraoperator.api.agent.BusyAnswer;
 import io.cassandraoperator.api.agent.RunRequest;
 import org.slf4j.Logger;
@@ -88,6 +94,8 @@ public final class AgentHttpApi implements AutoCloseable {
     private final BooleanSupplier volumeJoined;
     private final NodeOperation decommission;
     private final Map<String, RepeatableOperation> repeatableOperations;
+    private final BackupRuns backups;
+    private final RestoreRuns restores;
 
     /**
      * @param member       {@code <cluster>/<member>}: a call naming another member ({@link Contract.AgentApi#MEMBER_HEADER}) is refused
@@ -95,8 +103,10 @@ public final class AgentHttpApi implements AutoCloseable {
      */
     public AgentHttpApi(InetSocketAddress address, String token, String member, BooleanSupplier alive, Readiness readiness,
                         CassandraNode node, BooleanSupplier volumeJoined, NodeOperation decommission, RepeatableOperation cleanup,
-                        RepeatableOperation repair) {
+                        RepeatableOperation repair, BackupRuns backups, RestoreRuns restores) {
         this.member = member;
+        this.backups = backups;
+        this.restores = restores;
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.alive = alive;
         this.readiness = readiness;
@@ -197,6 +207,14 @@ public final class AgentHttpApi implements AutoCloseable {
             handleDecommission(exchange, method);
             return;
         }
+        if (path.equals(Contract.AgentApi.BACKUP)) {
+            handleBackup(exchange, method);
+            return;
+        }
+        if (path.equals(Contract.AgentApi.RESTORE)) {
+            handleRestore(exchange, method);
+            return;
+        }
         RepeatableOperation repeatable = repeatableOperations.get(path);
         if (repeatable == null) {
             respond(exchange, 404, new AgentError("no such path: " + path));
@@ -244,6 +262,76 @@ public final class AgentHttpApi implements AutoCloseable {
                 }
             } catch (NodeUnreachableException e) {
                 respond(exchange, 503, new AgentError(e.getMessage()));
+            }
+        } else {
+            respond(exchange, 405, new AgentError("use GET or POST"));
+        }
+    }
+
+    /**
+     * GET ?id=<id>: that run. POST a BackupRequest: 202 when it started the run (its snapshot is taken by then, or
+     * the report says FAILED and why), 200 when the run with that id runs or finished, 409 while another runs.
+     */
+    private void handleBackup(HttpExchange exchange, String method) throws IOException {
+        if (method.equals("GET")) {
+            Optional<String> id = queryParameter(exchange, "id");
+            if (id.isEmpty()) {
+                respond(exchange, 400, new AgentError("name the run: ?id=<run id>"));
+            } else {
+                respond(exchange, 200, backups.report(id.get()));
+            }
+        } else if (method.equals("POST")) {
+            BackupRequest request;
+            try {
+                request = JSON.readValue(exchange.getRequestBody().readAllBytes(), BackupRequest.class);
+            } catch (IOException e) {
+                request = null;
+            }
+            if (request == null || request.id() == null || request.id().isBlank() || request.snapshotTag() == null
+                    || request.store() == null || request.manifestKey() == null || request.keyPrefix() == null) {
+                respond(exchange, 400, new AgentError("the body must be a backup request with id, snapshotTag, store,"
+                        + " keyPrefix and manifestKey"));
+                return;
+            }
+            BackupRuns.StartResult result = backups.start(request);
+            BackupReport report = result.report();
+            switch (result.outcome()) {
+                case STARTED -> respond(exchange, 202, report);
+                case EXISTING -> respond(exchange, 200, report);
+                case BUSY -> respond(exchange, 409, new AgentError("backup " + report.id() + " is still running; one at a time"));
+            }
+        } else {
+            respond(exchange, 405, new AgentError("use GET or POST"));
+        }
+    }
+
+    /** As {@link #handleBackup}, for a restore run. */
+    private void handleRestore(HttpExchange exchange, String method) throws IOException {
+        if (method.equals("GET")) {
+            Optional<String> id = queryParameter(exchange, "id");
+            if (id.isEmpty()) {
+                respond(exchange, 400, new AgentError("name the run: ?id=<run id>"));
+            } else {
+                respond(exchange, 200, restores.report(id.get()));
+            }
+        } else if (method.equals("POST")) {
+            RestoreRequest request;
+            try {
+                request = JSON.readValue(exchange.getRequestBody().readAllBytes(), RestoreRequest.class);
+            } catch (IOException e) {
+                request = null;
+            }
+            if (request == null || request.id() == null || request.id().isBlank() || request.store() == null
+                    || request.manifestKey() == null || request.tables().isEmpty()) {
+                respond(exchange, 400, new AgentError("the body must be a restore request with id, store, manifestKey and tables"));
+                return;
+            }
+            RestoreRuns.StartResult result = restores.start(request);
+            RestoreReport report = result.report();
+            switch (result.outcome()) {
+                case STARTED -> respond(exchange, 202, report);
+                case EXISTING -> respond(exchange, 200, report);
+                case BUSY -> respond(exchange, 409, new AgentError("restore " + report.id() + " is still running; one at a time"));
             }
         } else {
             respond(exchange, 405, new AgentError("use GET or POST"));

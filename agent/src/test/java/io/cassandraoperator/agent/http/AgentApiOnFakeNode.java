@@ -1,6 +1,9 @@
 package io.cassandraoperator.agent.http;
 
+import io.cassandraoperator.agent.backup.BackupRuns;
+import io.cassandraoperator.agent.backup.RestoreRuns;
 import io.cassandraoperator.agent.cassandra.FakeCassandraNode;
+import io.cassandraoperator.agent.cassandra.FakeSnapshotNode;
 import io.cassandraoperator.agent.membership.VolumeMarker;
 import io.cassandraoperator.agent.operations.Decommission;
 import io.cassandraoperator.agent.operations.RepeatableOperation;
@@ -23,7 +26,10 @@ record AgentApiOnFakeNode(AgentHttpApi api, ServerSocket cqlPort) implements Aut
                 new Readiness(node, new InetSocketAddress(loopback, cqlPort.getLocalPort())), node,
                 VolumeMarker.joined(dataDir)::exists,
                 new Decommission(node, VolumeMarker.decommissioned(dataDir), VolumeMarker.decommissionStarted(dataDir)),
-                RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir));
+                RepeatableOperation.cleanup(node, dataDir), RepeatableOperation.repair(node, dataDir),
+                BackupRuns.onVolume(new FakeSnapshotNode(dataDir.resolve("data")), dataDir,
+                        new BackupRuns.MemberIdentity("c-dc1-rack1-0", "dc1", "rack1")),
+                RestoreRuns.onVolume(new FakeSnapshotNode(dataDir.resolve("data")), dataDir));
         api.start();
         return new AgentApiOnFakeNode(api, cqlPort);
     }

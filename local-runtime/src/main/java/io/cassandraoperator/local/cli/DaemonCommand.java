@@ -40,7 +40,7 @@ final class DaemonCommand implements Callable<Integer> {
         RecordedProcess.write(state.daemonPid(), ProcessHandle.current());
         ControlPlane plane = ControlPlane.start(state.root(), 0);
         KubernetesClient client = plane.newClient();
-        Kubelet kubelet = new Kubelet(client, new ImageCatalog().registerBundledCassandra(parent.projectDir()),
+        Kubelet kubelet = new Kubelet(client, new ImageCatalog().registerBundledCassandra(parent.projectDir()).registerBundledS3Proxy(parent.projectDir()),
                 plane.podAddresses(), KubeletSettings.defaults(state.root())).start();
         plane.setPodLogSource(kubelet.logs());
         grantOperatorPermissions(plane, client, state);

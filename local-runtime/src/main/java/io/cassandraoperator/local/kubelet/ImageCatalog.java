@@ -64,6 +64,28 @@ public final class ImageCatalog {
         return this;
     }
 
+    /** The S3 server image (a real S3 protocol server for backups, run as a pod the way users run MinIO). */
+    public static final String S3PROXY_IMAGE = "cassandra-operator/s3proxy:2.7.0";
+    static final String S3PROXY_MAIN = "io.cassandraoperator.local.images.S3ProxyEntrypoint";
+
+    /**
+     * The s3proxy image {@value #S3PROXY_IMAGE}: S3Proxy and its libraries from local-runtime's image layout
+     * ({@code local-runtime/target/image/s3proxy}) under {@code projectRoot}, started by
+     * {@link io.cassandraoperator.local.images.S3ProxyEntrypoint}.
+     */
+    public ImageCatalog registerBundledS3Proxy(Path projectRoot) {
+        Path module = projectRoot.resolve("local-runtime/target").toAbsolutePath().normalize();
+        Path jars = module.resolve("image/s3proxy");
+        if (!Files.isDirectory(jars)) {
+            entries.put(S3PROXY_IMAGE::equals, new Entry(null, "the s3proxy image is not built: " + jars
+                    + " is missing; run ./mvnw -q -B -DskipTests verify"));
+            return this;
+        }
+        return register(S3PROXY_IMAGE, new LocalImage(
+                List.of(javaBinary(), "-Xmx128m", "-cp", module.resolve("classes") + ":" + jars + "/*", S3PROXY_MAIN),
+                Map.of()));
+    }
+
     /** The image for a reference, or the message explaining why it cannot be pulled. */
     public Resolution resolve(String reference) {
         for (Map.Entry<Predicate<String>, Entry> e : entries.entrySet()) {

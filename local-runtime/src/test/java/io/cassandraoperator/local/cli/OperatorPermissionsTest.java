@@ -50,8 +50,9 @@ class OperatorPermissionsTest {
     void start() {
         plane = ControlPlane.start(stateDir, 0);
         admin = plane.newClient();
-        admin.apiextensions().v1().customResourceDefinitions()
-                .load(PROJECT.resolve("deploy/crds/clusters.cassandra.rook.io-v1.yml").toFile()).create();
+        for (String crd : List.of("clusters.cassandra.rook.io-v1.yml", "backups.cassandra.rook.io-v1.yml", "restores.cassandra.rook.io-v1.yml")) {
+            admin.apiextensions().v1().customResourceDefinitions().load(PROJECT.resolve("deploy/crds").resolve(crd).toFile()).create();
+        }
     }
 
     @AfterEach

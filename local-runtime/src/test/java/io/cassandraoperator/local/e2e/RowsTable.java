@@ -35,10 +35,15 @@ final class RowsTable {
      * is sometimes too slow to answer within the write timeout, which says nothing about the cluster under test.
      */
     static void write(CqlSession session, int rows) throws InterruptedException {
+        write(session, 0, rows);
+    }
+
+    /** Rows {@code from} to {@code to - 1}, as {@link #write(CqlSession, int)} writes them. */
+    static void write(CqlSession session, int from, int to) throws InterruptedException {
         PreparedStatement insert = prepareInsert(session);
         Semaphore inFlight = new Semaphore(64);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int id = 0; id < rows && failure.get() == null; id++) {
+        for (int id = from; id < to && failure.get() == null; id++) {
             inFlight.acquire();
             insert(session, insert, id, 1, inFlight, failure);
         }

@@ -2,8 +2,12 @@ package io.cassandraoperator.operator.act;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cassandraoperator.api.Contract;
+import io.cassandraoperator.api.agent.BackupReport;
+import io.cassandraoperator.api.agent.BackupRequest;
 import io.cassandraoperator.api.agent.BusyAnswer;
 import io.cassandraoperator.api.agent.NodeStatus;
+import io.cassandraoperator.api.agent.RestoreReport;
+import io.cassandraoperator.api.agent.RestoreRequest;
 import io.cassandraoperator.api.agent.OperationReport;
 import io.cassandraoperator.api.agent.RunReport;
 import io.cassandraoperator.api.agent.RunRequest;
@@ -70,6 +74,28 @@ public final class AgentClient {
         byte[] body = JSON.writeValueAsBytes(new RunRequest(runId));
         return send(HttpRequest.newBuilder(agent.resolve(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), token, member, RunReport.class);
+    }
+
+    /** The member's backup run with this id: NOT_STARTED when its agent never started it (or lost it restarting). */
+    BackupReport getBackup(URI agent, String token, String member, String runId) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(Contract.AgentApi.BACKUP + "?id="
+                + URLEncoder.encode(runId, StandardCharsets.UTF_8))).GET(), token, member, BackupReport.class);
+    }
+
+    /** Starts the backup run unless it runs or finished; the agent answers once its snapshot is taken. */
+    BackupReport startBackup(URI agent, String token, String member, BackupRequest request) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(Contract.AgentApi.BACKUP)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request))), token, member, BackupReport.class);
+    }
+
+    RestoreReport getRestore(URI agent, String token, String member, String runId) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(Contract.AgentApi.RESTORE + "?id="
+                + URLEncoder.encode(runId, StandardCharsets.UTF_8))).GET(), token, member, RestoreReport.class);
+    }
+
+    RestoreReport startRestore(URI agent, String token, String member, RestoreRequest request) throws IOException {
+        return send(HttpRequest.newBuilder(agent.resolve(Contract.AgentApi.RESTORE)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request))), token, member, RestoreReport.class);
     }
 
     /** @param member {@code <cluster>/<member>} the call is meant for: an agent that runs another one refuses it */

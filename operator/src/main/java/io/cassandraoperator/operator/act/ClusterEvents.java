@@ -1,6 +1,6 @@
 package io.cassandraoperator.operator.act;
 
-import io.cassandraoperator.api.Cluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.operator.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Event;
@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Kubernetes Events on a Cluster for decisions a user wants to see (kubectl describe cluster), each exactly once.
+ * Kubernetes Events on a Cluster (or a Backup) for decisions a user wants to see (kubectl describe cluster), each exactly once.
  * An Event's name is derived from the occurrence it reports (a member Service's UID and the attempt, a run id), so
  * recording the same occurrence again creates nothing: a step records its Event again on every round that cannot know
  * whether an operator stopped just before recording it, and a restarted operator fills in the one it missed.
@@ -47,7 +47,7 @@ public final class ClusterEvents {
      * @param message    what was decided and why
      * @return whether this call created the Event (false: recorded before, by this process or another, or not recorded)
      */
-    public boolean record(Cluster cluster, EventReason reason, String occurrence, String message) {
+    public boolean record(HasMetadata cluster, EventReason reason, String occurrence, String message) {
         String name = name(cluster, reason, occurrence);
         if (recorded.contains(name)) {
             return false;
@@ -89,7 +89,7 @@ public final class ClusterEvents {
     }
 
     /** {@code <cluster>.<reason>.<digest of the Cluster's UID and the occurrence>}: a valid, bounded Event name. */
-    static String name(Cluster cluster, EventReason reason, String occurrence) {
+    static String name(HasMetadata cluster, EventReason reason, String occurrence) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest((cluster.getMetadata().getUid() + "/" + occurrence).getBytes(StandardCharsets.UTF_8));

@@ -68,6 +68,11 @@ class BadClusterChangesNothingTest {
         plane = ControlPlane.start(stateDir, 0);
         client = plane.newClient();
         client.apiextensions().v1().customResourceDefinitions().load(BadClusterCatalogue.CRD.toFile()).create();
+        // The operator watches Backups and Restores too: without their CRDs it would not start.
+        for (String crd : new String[] {"backups.cassandra.rook.io-v1.yml", "restores.cassandra.rook.io-v1.yml"}) {
+            client.apiextensions().v1().customResourceDefinitions()
+                    .load(BadClusterCatalogue.CRD.resolveSibling(crd).toFile()).create();
+        }
         readyKubelet = client.pods().inform(new ReadyOnceScheduled(client));
         operator = new ClusterOperator(plane.newClient(), OperatorSettings.fromEnvironment(Map.of()), reconciles);
         operator.start();
