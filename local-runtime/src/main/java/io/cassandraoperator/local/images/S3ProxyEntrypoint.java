@@ -50,6 +50,13 @@ public final class S3ProxyEntrypoint {
                 "jclouds.credential=filesystem",
                 ""));
         properties.toFile().deleteOnExit();
+        // S3Proxy's jar brings no logging configuration, and logback's default logs every request at DEBUG.
+        Path logging = Files.createTempFile("s3proxy-logback", ".xml");
+        Files.writeString(logging, "<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                + "<encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n</pattern></encoder></appender>"
+                + "<root level=\"" + System.getenv().getOrDefault("LOG_LEVEL", "info") + "\"><appender-ref ref=\"out\"/></root></configuration>");
+        logging.toFile().deleteOnExit();
+        System.setProperty("logback.configurationFile", logging.toString());
         // S3Proxy's classes are on the image's classpath only, not on this module's.
         Method main = Class.forName("org.gaul.s3proxy.Main").getMethod("main", String[].class);
         main.invoke(null, (Object) new String[] {"--properties", properties.toString()});
