@@ -19,15 +19,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,7 +71,7 @@ abstract class ExampleEndToEnd extends EndToEndTest {
         List<Pod> pods = runtime.client().pods().inNamespace(NAMESPACE)
                 .withLabel(Contract.Labels.CLUSTER, clusterName).list().getItems();
         assertThat(pods).hasSize(3);
-        assertMembersRunHardened(pods);
+        MemberHardening.assertRunHardened(pods);
         String memberIp = pods.get(0).getStatus().getPodIP();
         for (Pod pod : pods) {
             // Gossip is eventually consistent: each node's view may lag its readiness by a moment.
@@ -127,53 +124,6 @@ abstract class ExampleEndToEnd extends EndToEndTest {
         try (CqlSession session = runtime.session(superuser, contactPoints)) {
             assertThat(RowsTable.readIds(session, ConsistencyLevel.QUORUM)).hasSize(ROWS);
         }
-    }
-
-    /**
-     * The member pod's hardening as the kubelet enforces it: the agent and its Cassandra child run as the image's
-     * non-root user 999 (from /proc and ps), and inside the member's own mount namespace, as that user, a write outside
-     * its volumes fails on the read-only root while one into its data volume works.
-     */
-    private static void assertMembersRunHardened(List<Pod> pods) throws Exception {
-        for (Pod pod : pods) {
-            String member = pod.getMetadata().getName();
-            long pid = Long.parseLong(pod.getStatus().getContainerStatuses().get(0).getContainerID()
-                    .substring("local://".length()));
-            ProcessHandle agent = ProcessHandle.of(pid).orElseThrow();
-            List<ProcessHandle> tree = Stream.concat(Stream.of(agent), agent.descendants()).toList();
-            assertThat(tree).as(member + ": the agent and its Cassandra").hasSizeGreaterThanOrEqualTo(2);
-            for (ProcessHandle process : tree) {
-                assertThat(Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")))
-                        .as(member + " pid " + process.pid())
-                        .containsPattern("(?m)^Uid:\\s+999\\s+999\\s+999\\s+999$")
-                        .containsPattern("(?m)^Gid:\\s+999\\s+999\\s+999\\s+999$");
-            }
-            String pids = tree.stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(","));
-            assertThat(run("ps", "-o", "uid=,pid=", "-p", pids).lines().map(String::trim))
-                    .as(member + ": ps").hasSize(tree.size()).allSatisfy(line -> assertThat(line).startsWith("999 "));
-            String dataDir = Stream.of(Files.readString(Path.of("/proc", Long.toString(pid), "environ")).split("\0"))
-                    .filter(env -> env.startsWith(Contract.Env.DATA_DIR + "=")).findFirst().orElseThrow()
-                    .substring(Contract.Env.DATA_DIR.length() + 1);
-            String outside = "/var/tmp/" + member + "-" + UUID.randomUUID();
-            assertThat(asMember(pid, "touch " + outside)).as(member + " writing outside its volumes")
-                    .contains("Read-only file system", "exit=1");
-            assertThat(Path.of(outside)).doesNotExist();
-            assertThat(asMember(pid, "touch " + dataDir + "/.write-check && rm " + dataDir + "/.write-check"))
-                    .as(member + " writing into its data volume").isEqualTo("exit=0\n");
-        }
-    }
-
-    /** A shell command in the member's mount namespace as its user (nsenter, util-linux), with its exit code. */
-    private static String asMember(long pid, String command) throws IOException, InterruptedException {
-        return run("nsenter", "--target", Long.toString(pid), "--mount", "--setuid", "999", "--setgid", "999", "--",
-                "sh", "-c", command + " 2>&1; echo exit=$?");
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        return output;
     }
 
     /**

@@ -196,6 +196,13 @@ class TlsEndToEndTest extends EndToEndTest {
         }
     }
 
+    /** The pod hardening of every member, checked here too since this class brings examples/cluster.yaml up in verify. */
+    @Test
+    @Order(6)
+    void membersRunAsTheirNonRootUserOnAReadOnlyRoot() throws Exception {
+        MemberHardening.assertRunHardened(pods);
+    }
+
     private static SSLSocket handshake(SSLContext context, InetSocketAddress address) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         socket.connect(address, 10_000);
