@@ -113,7 +113,7 @@ public final class RestoreRuns {
         int count = 0;
         long bytes = 0;
         for (Map.Entry<String, List<StoredFile>> table : byTable.entrySet()) {
-            Path tableDirectory = Files.createDirectories(directory.resolve(table.getKey()));
+            Path tableDirectory = Files.createDirectories(tableDirectory(directory, table.getKey()));
             for (StoredFile file : table.getValue()) {
                 Path local = tableDirectory.resolve(file.name());
                 store.download(file.key(), local);
@@ -132,13 +132,36 @@ public final class RestoreRuns {
                 continue;
             }
             String[] name = table.getKey().split("\\.", 2);
-            List<String> failed = node.importSSTables(name[0], name[1], directory.resolve(table.getKey()).toString());
+            Path tableDirectory = tableDirectory(directory, table.getKey());
+            List<String> failed = node.importSSTables(name[0], name[1], tableDirectory.toString());
             if (!failed.isEmpty()) {
                 throw new IllegalStateException("Cassandra could not import " + failed + " into " + table.getKey());
+            }
+            // The import moves what it loads; a file still staged is one Cassandra did not take (it reports no error
+            // when it finds no SSTable it recognises), so the restore is not done.
+            List<String> left = stagedDataFiles(tableDirectory);
+            if (!left.isEmpty()) {
+                throw new IllegalStateException("Cassandra did not import " + left + " into " + table.getKey() + " from "
+                        + tableDirectory + "; the table is as it was before this restore");
             }
             LOG.info("Restore {}: imported {} files into {}", request.id(), table.getValue().size(), table.getKey());
         }
         return new RestoreReport(request.id(), OperationState.DONE, null, count, bytes);
+    }
+
+    /**
+     * {@code <run>/<keyspace>/<table>}: Cassandra reads an SSTable's keyspace and table from its two parent directories'
+     * names and skips files whose names do not match the table it imports into.
+     */
+    private static Path tableDirectory(Path run, String qualifiedTable) {
+        String[] name = qualifiedTable.split("\\.", 2);
+        return run.resolve(name[0]).resolve(name[1]);
+    }
+
+    private static List<String> stagedDataFiles(Path tableDirectory) throws IOException {
+        try (Stream<Path> files = Files.list(tableDirectory)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith("-Data.db")).sorted().toList();
+        }
     }
 
     private static void deleteTree(Path directory) {

@@ -238,9 +238,9 @@ public final class JmxCassandraNode implements CassandraNode, SnapshotNode {
         try (JMXConnector connector = connect()) {
             ObjectName tableMBean = objectName("org.apache.cassandra.db:type=Tables,keyspace=" + keyspace + ",table=" + table);
             // resetLevel, clearRepaired, verifySSTables, verifyTokens, invalidateCaches, extendedVerify, copyData:
-            // nodetool import's defaults but copying, so the staged files stay until the run cleans them up.
+            // nodetool import's defaults, moving the files, so what is left in the directory is what was not imported.
             Object failed = connector.getMBeanServerConnection().invoke(tableMBean, "importNewSSTables",
-                    new Object[] {Set.of(directory), true, true, true, true, true, false, true},
+                    new Object[] {Set.of(directory), true, true, true, true, true, false, false},
                     new String[] {Set.class.getName(), "boolean", "boolean", "boolean", "boolean", "boolean",
                             "boolean", "boolean"});
             return stringList(failed);

@@ -73,10 +73,21 @@ public final class FakeSnapshotNode implements SnapshotNode {
         return List.copyOf(tokens);
     }
 
+    /**
+     * As Cassandra's import without copying: files in a directory named {@code <keyspace>/<table>} are moved into the
+     * table (here: gone); anything else is not recognised, left where it is, and no error is reported.
+     */
     @Override
     public List<String> importSSTables(String keyspace, String table, String directory) throws IOException {
-        List<String> names = children(Path.of(directory)).stream().map(path -> path.getFileName().toString()).toList();
-        imports.add(keyspace + "." + table + ": " + String.join(",", names));
+        Path from = Path.of(directory);
+        if (!from.getFileName().toString().equals(table) || !from.getParent().getFileName().toString().equals(keyspace)) {
+            return List.of();
+        }
+        List<Path> files = children(from);
+        imports.add(keyspace + "." + table + ": " + String.join(",", files.stream().map(path -> path.getFileName().toString()).toList()));
+        for (Path file : files) {
+            Files.delete(file);
+        }
         return List.of();
     }
 
