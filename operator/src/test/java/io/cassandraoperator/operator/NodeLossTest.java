@@ -6,6 +6,7 @@ import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.operator.plan.VolumeNodeAffinity;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.Pod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -159,6 +160,11 @@ class NodeLossTest {
         createReady(false);
         harness.stopOperator();
         harness.api.client.nodes().withName(nodeOf(MEMBER)).delete();
+        // As when the operator recorded it: the member's pod went with its Node (a ready pod would cancel the record).
+        await().atMost(STEP).until(() -> {
+            Pod pod = harness.api.client.pods().inNamespace(NAMESPACE).withName(MEMBER).get();
+            return pod == null || !FakeControllers.ready(pod);
+        });
         // What the stopped operator had written: the record, and no Event yet.
         Instant since = Instant.now().minusSeconds(1);
         harness.api.client.services().inNamespace(NAMESPACE).withName(MEMBER)

@@ -68,6 +68,17 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
     void stopOperator() {
         operator.close();
         operator = null;
+        // A reconcile already running when the operator is closed still finishes and may write: a test that then
+        // plays "what the stopped operator left" must not race it.
+        try {
+            int seen;
+            do {
+                seen = reconciles.get();
+                Thread.sleep(2_000);
+            } while (reconciles.get() != seen);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     Cluster create(Cluster cluster) {

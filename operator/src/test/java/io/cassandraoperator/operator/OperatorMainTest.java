@@ -2,6 +2,7 @@ package io.cassandraoperator.operator;
 
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -148,8 +149,12 @@ class OperatorMainTest {
         process = start(freePort(), "operator-a");
         await().atMost(Duration.ofSeconds(60)).until(() -> "operator-a".equals(leaseHolder()));
         // Another replica holds it now (a's renewals were lost, say, and its lease ran out meanwhile).
-        api.client.leases().inNamespace(NAMESPACE).withName(OperatorSettings.LEASE_NAME).edit(l -> new LeaseBuilder(l)
-                .editSpec().withHolderIdentity("operator-b").withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build());
+        // The edit is made again when it meets one of a's renewals (409).
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+            api.client.leases().inNamespace(NAMESPACE).withName(OperatorSettings.LEASE_NAME).edit(l -> new LeaseBuilder(l)
+                    .editSpec().withHolderIdentity("operator-b").withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build());
+            return true;
+        });
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the former leader stops by itself").isTrue();
         assertThat(process.exitValue()).isEqualTo(1);
         assertThat(log("operator-a")).contains("Lost the Lease while running; halting")
