@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  * a time with its reason in a RollingRestart Event, fails no QUORUM request, and loses no row.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class UpgradeEndToEndTest extends EndToEndTest {
+class UpgradeSystemTest extends EndToEndTest {
     /** Not the example's name: Cassandra gossips with any node of the same cluster name on this machine. */
     private static final String CLUSTER = "upgrade";
     private static final String CONFIG_MAP = "upgrade-config";
@@ -61,7 +61,7 @@ class UpgradeEndToEndTest extends EndToEndTest {
     private List<InetSocketAddress> contactPoints;
     private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
 
-    UpgradeEndToEndTest() throws IOException {
+    UpgradeSystemTest() throws IOException {
         super(LocalRuntimeFixture.of("upgrade"));
     }
 
