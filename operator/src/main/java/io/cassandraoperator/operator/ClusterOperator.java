@@ -27,13 +27,33 @@ public final class ClusterOperator implements AutoCloseable {
     private volatile boolean stopping;
 
     public ClusterOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
+        this(client, settings, metrics, () -> Runtime.getRuntime().halt(1));
+    }
+
+    /**
+     * @param exitAfterInformerError what ends this process when an informer stops for good after it synced; halt, as
+     *                               for a lost Lease, and the restart lists everything again. Tests restart the
+     *                               operator in their JVM instead, as a kubelet would restart the pod.
+     */
+    public ClusterOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics, Runnable exitAfterInformerError) {
         leaderElection = settings.leaseNamespace().isPresent();
         operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withCloseClientOnStop(false)
-                    .withMetrics(metrics);
+                    .withMetrics(metrics)
+                    // fabric8 stops an informer on a watch error it does not retry (a protocol error on the watch's
+                    // connection, say): its cache then no longer follows the API, and reconciling from it could act
+                    // on a pod or claim that is long gone. JOSDK's default calls System.exit, whose shutdown hook
+                    // stops JOSDK gracefully (see leaderCallbacks); the decision is the same, said in our words.
+                    .withInformerStoppedHandler((informer, error) -> {
+                        if (error != null && informer.hasSynced() && !stopping) {
+                            LOG.error("The informer for {} stopped ({}): its cache no longer follows the API server; exiting so that "
+                                    + "the restarted operator lists everything again", informer, error.toString());
+                            exitAfterInformerError.run();
+                        }
+                    });
             // With several replicas every one fills its informer caches, but only the holder of the Lease processes
             // events, so a standby never reconciles and never writes; JOSDK starts its event processing once elected.
             settings.leaseNamespace().ifPresent(namespace -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(

@@ -43,7 +43,9 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
     final AtomicInteger reconciles = new AtomicInteger();
     /** How long a deleted Cluster's cleanup may take; set before {@link #startOperator}. */
     Duration deletionCleanupLimit = Duration.ofMinutes(10);
-    private ClusterOperator operator;
+    /** How often the operator was restarted after an informer stopped, as a kubelet restarts the exited pod. */
+    final AtomicInteger restartsAfterInformerError = new AtomicInteger();
+    private volatile ClusterOperator operator;
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
@@ -53,7 +55,7 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
         startOperator();
     }
 
-    void startOperator() {
+    synchronized void startOperator() {
         OperatorSettings settings = new OperatorSettings(Set.of(NAMESPACE), agents.port, Duration.ofMillis(200), Optional.empty(),
                 deletionCleanupLimit);
         operator = new ClusterOperator(api.client, settings, new Metrics() {
@@ -61,11 +63,25 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
             public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
                 reconciles.incrementAndGet();
             }
-        });
+        }, this::restartAfterInformerError);
         operator.start();
     }
 
-    void stopOperator() {
+    /** On its own thread: the informer thread that reports the error is one the stop waits for. */
+    private void restartAfterInformerError() {
+        ClusterOperator stopped = operator;
+        new Thread(() -> {
+            synchronized (this) {
+                if (operator == stopped && stopped != null) {
+                    restartsAfterInformerError.incrementAndGet();
+                    stopOperator();
+                    startOperator();
+                }
+            }
+        }, "operator-restart").start();
+    }
+
+    synchronized void stopOperator() {
         operator.close();
         operator = null;
         // A reconcile already running when the operator is closed still finishes and may write: a test that then
@@ -161,7 +177,7 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
     }
 
     @Override
-    public void afterEach(ExtensionContext context) throws Exception {
+    public synchronized void afterEach(ExtensionContext context) throws Exception {
         if (operator != null) {
             stopOperator();
         }
