@@ -9,23 +9,16 @@ import io.cassandraoperator.api.backup.BackupSpec;
 import io.cassandraoperator.api.backup.BackupStatus;
 import io.cassandraoperator.api.backup.StoreLayout;
 import io.cassandraoperator.operator.OperatorSettings;
-import io.cassandraoperator.operator.model.AgentTokenSecret;
 import io.cassandraoperator.operator.observe.ObservedBackup;
 import io.cassandraoperator.operator.plan.BackupPlan;
-import io.cassandraoperator.operator.plan.BackupPlan.MemberAnswer;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.cassandraoperator.operator.plan.MemberAnswer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -37,22 +30,18 @@ public final class BackupActions {
     private static final Logger LOG = LoggerFactory.getLogger(BackupActions.class);
 
     private final Backup backup;
-    private final ObservedBackup observed;
     private final KubernetesClient client;
-    private final OperatorSettings settings;
     private final AgentClient agents;
-    private final ExecutorService calls;
+    private final MemberAgentCalls agentCalls;
     private final ClusterEvents events;
 
     /** @param calls runs the calls to the members' agents side by side */
     public BackupActions(Backup backup, ObservedBackup observed, KubernetesClient client, OperatorSettings settings,
                          AgentClient agents, ExecutorService calls, Set<String> recordedEvents) {
         this.backup = backup;
-        this.observed = observed;
         this.client = client;
-        this.settings = settings;
         this.agents = agents;
-        this.calls = calls;
+        this.agentCalls = new MemberAgentCalls(observed, settings, backup.getSpec().getCluster(), calls);
         this.events = new ClusterEvents(client, recordedEvents);
     }
 
@@ -72,10 +61,9 @@ public final class BackupActions {
     }
 
     /** Asks these members at once to start the run; each answer is its report or why it could not be asked. */
-    public Map<String, MemberAnswer> start(List<String> members, ObjectStoreAccess access) {
+    public Map<String, MemberAnswer<BackupReport>> start(List<String> members, ObjectStoreAccess access) {
         BackupSpec spec = backup.getSpec();
-        return onEach(members, (uri, token, member) -> {
-            String name = member.substring(member.indexOf('/') + 1);
+        return agentCalls.onEach(members, (uri, token, member, name) -> {
             BackupRequest request = new BackupRequest(runId(), backup.getStatus().getSnapshotTag(), spec.getKeyspaces(),
                     access, StoreLayout.keyPrefix(spec.getTarget().getS3()), BackupPlan.manifestKey(backup, name),
                     spec.getBytesPerSecond());
@@ -86,8 +74,8 @@ public final class BackupActions {
     }
 
     /** Asks these members for their reports. */
-    public Map<String, MemberAnswer> ask(List<String> members) {
-        return onEach(members, (uri, token, member) -> agents.getBackup(uri, token, member, runId()));
+    public Map<String, MemberAnswer<BackupReport>> ask(List<String> members) {
+        return agentCalls.onEach(members, (uri, token, member, name) -> agents.getBackup(uri, token, member, runId()));
     }
 
     public void event(EventReason reason, String message) {
@@ -98,35 +86,6 @@ public final class BackupActions {
     /** The run's id at every agent: the Backup's UID, so a Backup recreated under the same name is another run. */
     private String runId() {
         return backup.getMetadata().getUid();
-    }
-
-    @FunctionalInterface
-    private interface AgentCall {
-        BackupReport call(URI agent, String token, String member) throws IOException;
-    }
-
-    private Map<String, MemberAnswer> onEach(List<String> members, AgentCall call) {
-        Map<String, CompletableFuture<MemberAnswer>> answers = new LinkedHashMap<>();
-        for (String member : members) {
-            answers.put(member, CompletableFuture.supplyAsync(() -> answer(member, call), calls));
-        }
-        Map<String, MemberAnswer> result = new LinkedHashMap<>();
-        answers.forEach((member, answer) -> result.put(member, answer.join()));
-        return result;
-    }
-
-    private MemberAnswer answer(String member, AgentCall call) {
-        Pod pod = observed.pods().get(member);
-        Optional<URI> uri = pod == null ? Optional.empty() : settings.agent(pod);
-        if (uri.isEmpty() || observed.agentSecret().isEmpty()) {
-            return MemberAnswer.unreachable("no pod IP or agent token yet");
-        }
-        try {
-            return MemberAnswer.of(call.call(uri.get(), AgentTokenSecret.token(observed.agentSecret().get()),
-                    backup.getSpec().getCluster() + "/" + member));
-        } catch (IOException e) {
-            return MemberAnswer.unreachable(e.getMessage());
-        }
     }
 
     private String qualifiedName() {

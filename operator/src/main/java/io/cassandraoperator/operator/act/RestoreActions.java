@@ -8,22 +8,15 @@ import io.cassandraoperator.api.backup.Backup;
 import io.cassandraoperator.api.backup.Restore;
 import io.cassandraoperator.api.backup.RestoreStatus;
 import io.cassandraoperator.operator.OperatorSettings;
-import io.cassandraoperator.operator.model.AgentTokenSecret;
 import io.cassandraoperator.operator.observe.ObservedBackup;
-import io.cassandraoperator.operator.plan.RestorePlan.MemberAnswer;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.cassandraoperator.operator.plan.MemberAnswer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /** The writes of a Restore's round: its status, the calls to the members' agents (all at once) and its Events. */
@@ -32,11 +25,9 @@ public final class RestoreActions {
 
     private final Restore restore;
     private final Backup backup;
-    private final ObservedBackup observed;
     private final KubernetesClient client;
-    private final OperatorSettings settings;
     private final AgentClient agents;
-    private final ExecutorService calls;
+    private final MemberAgentCalls agentCalls;
     private final ClusterEvents events;
 
     /** @param backup the Backup restored from (null when there is none; then only the status and Events are written) */
@@ -44,11 +35,9 @@ public final class RestoreActions {
                           OperatorSettings settings, AgentClient agents, ExecutorService calls, Set<String> recordedEvents) {
         this.restore = restore;
         this.backup = backup;
-        this.observed = observed;
         this.client = client;
-        this.settings = settings;
         this.agents = agents;
-        this.calls = calls;
+        this.agentCalls = new MemberAgentCalls(observed, settings, backup == null ? null : backup.getSpec().getCluster(), calls);
         this.events = new ClusterEvents(client, recordedEvents);
     }
 
@@ -65,8 +54,8 @@ public final class RestoreActions {
     }
 
     /** Asks these members (each with its manifest key) at once to load the Restore's tables. */
-    public Map<String, MemberAnswer> start(Map<String, String> manifests, ObjectStoreAccess access) {
-        return onEach(List.copyOf(manifests.keySet()), (uri, token, member, name) -> {
+    public Map<String, MemberAnswer<RestoreReport>> start(Map<String, String> manifests, ObjectStoreAccess access) {
+        return agentCalls.onEach(List.copyOf(manifests.keySet()), (uri, token, member, name) -> {
             LOG.info("Restore {}: asking the agent of {} at {} to import {} from {}", qualifiedName(), name, uri,
                     restore.getSpec().getTables(), manifests.get(name));
             return agents.startRestore(uri, token, member, new RestoreRequest(restore.getMetadata().getUid(), access,
@@ -74,42 +63,13 @@ public final class RestoreActions {
         });
     }
 
-    public Map<String, MemberAnswer> ask(List<String> members) {
-        return onEach(members, (uri, token, member, name) -> agents.getRestore(uri, token, member, restore.getMetadata().getUid()));
+    public Map<String, MemberAnswer<RestoreReport>> ask(List<String> members) {
+        return agentCalls.onEach(members, (uri, token, member, name) -> agents.getRestore(uri, token, member, restore.getMetadata().getUid()));
     }
 
     public void event(EventReason reason, String message) {
         LOG.info("Restore {}: {}: {}", qualifiedName(), reason, message);
         events.record(restore, reason, reason.name(), message);
-    }
-
-    @FunctionalInterface
-    private interface AgentCall {
-        RestoreReport call(URI agent, String token, String member, String name) throws IOException;
-    }
-
-    private Map<String, MemberAnswer> onEach(List<String> members, AgentCall call) {
-        Map<String, CompletableFuture<MemberAnswer>> answers = new LinkedHashMap<>();
-        for (String member : members) {
-            answers.put(member, CompletableFuture.supplyAsync(() -> answer(member, call), calls));
-        }
-        Map<String, MemberAnswer> result = new LinkedHashMap<>();
-        answers.forEach((member, answer) -> result.put(member, answer.join()));
-        return result;
-    }
-
-    private MemberAnswer answer(String member, AgentCall call) {
-        Pod pod = observed.pods().get(member);
-        Optional<URI> uri = pod == null ? Optional.empty() : settings.agent(pod);
-        if (uri.isEmpty() || observed.agentSecret().isEmpty()) {
-            return new MemberAnswer(null, "no pod IP or agent token yet");
-        }
-        try {
-            return new MemberAnswer(call.call(uri.get(), AgentTokenSecret.token(observed.agentSecret().get()),
-                    backup.getSpec().getCluster() + "/" + member, member), null);
-        } catch (IOException e) {
-            return new MemberAnswer(null, e.getMessage());
-        }
     }
 
     private String qualifiedName() {

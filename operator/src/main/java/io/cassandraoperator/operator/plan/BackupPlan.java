@@ -150,23 +150,12 @@ public final class BackupPlan {
         return status;
     }
 
-    /** A member's answer this round: its agent's report, or why it could not be asked. */
-    public record MemberAnswer(BackupReport report, String unreachable) {
-        public static MemberAnswer of(BackupReport report) {
-            return new MemberAnswer(report, null);
-        }
-
-        public static MemberAnswer unreachable(String why) {
-            return new MemberAnswer(null, why);
-        }
-    }
-
     /** The status the members' answers add up to; members without an answer keep what was recorded. */
-    public static BackupStatus progress(BackupStatus current, Map<String, MemberAnswer> answers, Instant now) {
+    public static BackupStatus progress(BackupStatus current, Map<String, MemberAnswer<BackupReport>> answers, Instant now) {
         BackupStatus status = copy(current);
         List<MemberBackupStatus> members = new ArrayList<>();
         for (MemberBackupStatus recorded : current.getMembers()) {
-            MemberAnswer answer = answers.get(recorded.getMember());
+            MemberAnswer<BackupReport> answer = answers.get(recorded.getMember());
             MemberBackupStatus member = copy(recorded);
             members.add(member);
             if (answer == null) {

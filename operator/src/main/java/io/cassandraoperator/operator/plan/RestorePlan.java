@@ -127,12 +127,8 @@ public final class RestorePlan {
         return status;
     }
 
-    /** A member's answer: its agent's report, or why it could not be asked. */
-    public record MemberAnswer(RestoreReport report, String unreachable) {
-    }
-
     /** The status the members' answers add up to (the current status is not changed). */
-    public static RestoreStatus progress(RestoreStatus current, Map<String, MemberAnswer> answers, Instant now) {
+    public static RestoreStatus progress(RestoreStatus current, Map<String, MemberAnswer<RestoreReport>> answers, Instant now) {
         RestoreStatus status = new RestoreStatus();
         status.setPhase(current.getPhase());
         status.setStartTime(current.getStartTime());
@@ -145,7 +141,7 @@ public final class RestorePlan {
             member.setFiles(recorded.getFiles());
             member.setBytes(recorded.getBytes());
             members.add(member);
-            MemberAnswer answer = answers.get(recorded.getMember());
+            MemberAnswer<RestoreReport> answer = answers.get(recorded.getMember());
             if (answer == null) {
                 continue;
             }

@@ -1,5 +1,6 @@
 package io.cassandraoperator.operator.reconcile;
 
+import io.cassandraoperator.api.agent.BackupReport;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.backup.Backup;
 import io.cassandraoperator.api.backup.BackupPhase;
@@ -10,7 +11,7 @@ import io.cassandraoperator.operator.act.BackupActions;
 import io.cassandraoperator.operator.act.StoreCredentials;
 import io.cassandraoperator.operator.observe.ObservedBackup;
 import io.cassandraoperator.operator.plan.BackupPlan;
-import io.cassandraoperator.operator.plan.BackupPlan.MemberAnswer;
+import io.cassandraoperator.operator.plan.MemberAnswer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -95,7 +96,7 @@ public class BackupReconciler implements Reconciler<Backup> {
     }
 
     private static UpdateControl<Backup> follow(Backup backup, BackupActions act, BackupPlan.Follow follow) {
-        Map<String, MemberAnswer> answers = new LinkedHashMap<>(act.ask(follow.asked()));
+        Map<String, MemberAnswer<BackupReport>> answers = new LinkedHashMap<>(act.ask(follow.asked()));
         if (!follow.notAsked().isEmpty()) {
             StoreCredentials credentials = act.credentials();
             if (credentials.access() == null) {
@@ -106,7 +107,7 @@ public class BackupReconciler implements Reconciler<Backup> {
         return record(backup, act, answers);
     }
 
-    private static UpdateControl<Backup> record(Backup backup, BackupActions act, Map<String, MemberAnswer> answers) {
+    private static UpdateControl<Backup> record(Backup backup, BackupActions act, Map<String, MemberAnswer<BackupReport>> answers) {
         BackupStatus before = backup.getStatus();
         BackupStatus next = BackupPlan.progress(before, answers, Instant.now());
         act.writeStatus(next);

@@ -1,5 +1,6 @@
 package io.cassandraoperator.operator.reconcile;
 
+import io.cassandraoperator.api.agent.RestoreReport;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.api.backup.Backup;
 import io.cassandraoperator.api.backup.BackupPhase;
@@ -11,7 +12,7 @@ import io.cassandraoperator.operator.act.RestoreActions;
 import io.cassandraoperator.operator.act.StoreCredentials;
 import io.cassandraoperator.operator.observe.ObservedBackup;
 import io.cassandraoperator.operator.plan.RestorePlan;
-import io.cassandraoperator.operator.plan.RestorePlan.MemberAnswer;
+import io.cassandraoperator.operator.plan.MemberAnswer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -89,7 +90,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
             return record(restore, act, act.start(start.manifests(), credentials.access()));
         }
         if (step instanceof RestorePlan.Follow follow) {
-            Map<String, MemberAnswer> answers = new LinkedHashMap<>(act.ask(follow.asked()));
+            Map<String, MemberAnswer<RestoreReport>> answers = new LinkedHashMap<>(act.ask(follow.asked()));
             if (!follow.notAsked().isEmpty()) {
                 StoreCredentials credentials = act.credentials();
                 if (credentials.access() == null) {
@@ -102,7 +103,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
         return UpdateControl.noUpdate();
     }
 
-    private static UpdateControl<Restore> record(Restore restore, RestoreActions act, Map<String, MemberAnswer> answers) {
+    private static UpdateControl<Restore> record(Restore restore, RestoreActions act, Map<String, MemberAnswer<RestoreReport>> answers) {
         RestoreStatus next = RestorePlan.progress(restore.getStatus(), answers, Instant.now());
         act.writeStatus(next);
         if (next.getPhase() == BackupPhase.Completed) {

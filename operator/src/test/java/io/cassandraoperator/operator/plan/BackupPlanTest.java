@@ -11,7 +11,7 @@ import io.cassandraoperator.api.backup.BackupSpec;
 import io.cassandraoperator.api.backup.BackupStatus;
 import io.cassandraoperator.api.backup.BackupTarget;
 import io.cassandraoperator.api.backup.S3Target;
-import io.cassandraoperator.operator.plan.BackupPlan.MemberAnswer;
+import io.cassandraoperator.operator.plan.MemberAnswer;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.api.Test;
