@@ -24,6 +24,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -40,12 +41,15 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 19 end to end, real Cassandra: a Cluster created without any TLS field (examples/cluster.yaml) comes up with
@@ -201,6 +205,49 @@ class TlsEndToEndTest extends EndToEndTest {
     @Order(6)
     void membersRunAsTheirNonRootUserOnAReadOnlyRoot() throws Exception {
         MemberHardening.assertRunHardened(pods);
+    }
+
+    /**
+     * Rotation without restarts: a member certificate issued anew (its entries removed from the member Secret, as a
+     * renewal replaces them) reaches Cassandra without a restart: the agent rewrites the keystore and Cassandra
+     * reloads it over JMX.
+     */
+    @Test
+    @Order(7)
+    void aReissuedMemberCertificateIsServedWithoutARestart() throws Exception {
+        Pod pod = pods.get(0);
+        String member = pod.getMetadata().getName();
+        InetSocketAddress cql = new InetSocketAddress(pod.getStatus().getPodIP(), Contract.Ports.CQL);
+        BigInteger before = presentedSerial(cql);
+        Map<String, Integer> restarts = restartCounts();
+        long started = System.nanoTime();
+
+        runtime.client().secrets().inNamespace(NAMESPACE).withName(name + Contract.TlsSecrets.MEMBER_SUFFIX).edit(secret -> {
+            secret.getData().remove(member + Contract.TlsSecrets.CERTIFICATE_EXTENSION);
+            secret.getData().remove(member + Contract.TlsSecrets.KEY_EXTENSION);
+            return secret;
+        });
+
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                .until(() -> !presentedSerial(cql).equals(before));
+        System.out.printf("MEASURED rotation: %s serves a new certificate %d s after its entries were removed%n", member,
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        assertThat(restartCounts()).as("no member restarted, no pod replaced").isEqualTo(restarts);
+        try (CqlSession session = runtime.session(superuser, contactPoints)) {
+            assertThat(RowsTable.readIds(session, ConsistencyLevel.ALL)).hasSize(ROWS);
+        }
+    }
+
+    private BigInteger presentedSerial(InetSocketAddress address) throws IOException {
+        try (SSLSocket socket = handshake(ClusterCaTrust.context(caPem), address)) {
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
+    /** Per pod UID, its container's restart count. */
+    private Map<String, Integer> restartCounts() {
+        return runtime.client().pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, name).list().getItems().stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getUid(), p -> p.getStatus().getContainerStatuses().get(0).getRestartCount()));
     }
 
     private static SSLSocket handshake(SSLContext context, InetSocketAddress address) throws IOException {
