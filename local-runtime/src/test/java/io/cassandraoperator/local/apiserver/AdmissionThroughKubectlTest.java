@@ -1,6 +1,6 @@
 package io.cassandraoperator.local.apiserver;
 
-import io.cassandraoperator.local.apiserver.admission.BadClusterCatalogue;
+import io.cassandraoperator.local.apiserver.admission.BadSpecCatalogue;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every bad Cluster of the catalogue, applied with kubectl to the local API: refused with the message a user needs. */
+/** Every bad Cluster, Backup and Restore of the catalogue, applied with kubectl to the local API: refused with the message a user needs. */
 class AdmissionThroughKubectlTest {
     @TempDir
     static Path stateDir;
@@ -29,7 +29,9 @@ class AdmissionThroughKubectlTest {
     @BeforeAll
     static void start() throws Exception {
         server = LocalApiServer.start(stateDir, 0, LoopbackAddressPool.serviceAddresses());
-        assertThat(kubectl("apply", "-f", BadClusterCatalogue.CRD.toString()).exitCode()).isZero();
+        for (BadSpecCatalogue.Kind kind : BadSpecCatalogue.Kind.values()) {
+            assertThat(kubectl("apply", "-f", kind.crd().toString()).exitCode()).isZero();
+        }
     }
 
     @AfterAll
@@ -39,16 +41,22 @@ class AdmissionThroughKubectlTest {
 
     @AfterEach
     void deleteClusters() throws Exception {
-        kubectl("delete", "clusters", "--all");
+        for (BadSpecCatalogue.Kind kind : BadSpecCatalogue.Kind.values()) {
+            kubectl("delete", kind.plural(), "--all");
+        }
     }
 
-    static List<BadClusterCatalogue> catalogue() {
-        return BadClusterCatalogue.all();
+    static List<BadSpecCatalogue> catalogue() {
+        return BadSpecCatalogue.all();
     }
 
     @ParameterizedTest
     @MethodSource("catalogue")
-    void kubectlApplyOfABadClusterIsRefusedWithItsReason(BadClusterCatalogue bad) throws Exception {
+    void kubectlApplyOfABadSpecIsRefusedWithItsReason(BadSpecCatalogue bad) throws Exception {
+        if (bad.needs() != null) {
+            Result needed = apply(bad.name() + "-needs", bad.needs().toString());
+            assertThat(needed.exitCode()).as(needed.output()).isZero();
+        }
         if (bad.updateOf() != null) {
             Result created = apply(bad.name() + "-before", bad.updateOf().toString());
             assertThat(created.exitCode()).as(created.output()).isZero();

@@ -1,6 +1,6 @@
 package io.cassandraoperator.local.apiserver;
 
-import io.cassandraoperator.local.apiserver.admission.BadClusterCatalogue;
+import io.cassandraoperator.local.apiserver.admission.BadSpecCatalogue;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a real cluster, as written.
  */
 class DeployManifestsThroughKubectlTest {
-    private static final Path DEPLOY = BadClusterCatalogue.PROJECT_ROOT.resolve("deploy");
+    private static final Path DEPLOY = BadSpecCatalogue.PROJECT_ROOT.resolve("deploy");
 
     @TempDir
     Path stateDir;
@@ -119,7 +119,7 @@ class DeployManifestsThroughKubectlTest {
         for (String command : commands) {
             List<String> args = new ArrayList<>(Arrays.asList(command.split(" +")));
             args.addAll(1, List.of("--kubeconfig", server.kubeconfig().toString()));
-            Result result = run(args, null, BadClusterCatalogue.PROJECT_ROOT);
+            Result result = run(args, null, BadSpecCatalogue.PROJECT_ROOT);
             assertThat(result.exitCode()).as("%s:%n%s", command, result.output()).isZero();
         }
         assertThat(client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster")
@@ -134,7 +134,7 @@ class DeployManifestsThroughKubectlTest {
 
     /** The commands of the first sh block under "## Install on a real Kubernetes cluster", comments left out. */
     private static List<String> readmeCommands() throws IOException {
-        List<String> lines = Files.readAllLines(BadClusterCatalogue.PROJECT_ROOT.resolve("README.md"));
+        List<String> lines = Files.readAllLines(BadSpecCatalogue.PROJECT_ROOT.resolve("README.md"));
         int section = lines.indexOf("## Install on a real Kubernetes cluster");
         assertThat(section).as("the README's real-cluster section").isNotNegative();
         int start = lines.subList(section, lines.size()).indexOf("```sh") + section + 1;

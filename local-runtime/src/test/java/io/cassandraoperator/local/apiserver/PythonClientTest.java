@@ -1,6 +1,6 @@
 package io.cassandraoperator.local.apiserver;
 
-import io.cassandraoperator.local.apiserver.admission.BadClusterCatalogue;
+import io.cassandraoperator.local.apiserver.admission.BadSpecCatalogue;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * list's resourceVersion first receives the MODIFIED event of the change made after it.
  */
 class PythonClientTest {
-    private static final Path SCRIPTS = BadClusterCatalogue.PROJECT_ROOT
+    private static final Path SCRIPTS = BadSpecCatalogue.PROJECT_ROOT
             .resolve("local-runtime/src/test/resources/python-client");
 
     @TempDir
@@ -50,7 +50,7 @@ class PythonClientTest {
                 new FileInputStream(LocalApiServerTest.CRD.toFile()), CustomResourceDefinition.class)).create();
         client.pods().resource(LocalApiServerTest.pod("python-pod", null)).create();
         client.genericKubernetesResources("cassandra.rook.io/v1alpha1", "Cluster").resource(Serialization.unmarshal(
-                new FileInputStream(BadClusterCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml").toFile()),
+                new FileInputStream(BadSpecCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml").toFile()),
                 GenericKubernetesResource.class)).create();
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cassandraoperator.api.Cluster;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.local.ControlPlane;
+import io.cassandraoperator.local.apiserver.admission.BadSpecCatalogue.Kind;
 import io.cassandraoperator.operator.ClusterOperator;
 import io.cassandraoperator.operator.OperatorSettings;
 import io.cassandraoperator.operator.model.ClusterDisruptionBudget;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,11 +69,11 @@ class BadClusterChangesNothingTest {
     void startClusterAndOperator() throws Exception {
         plane = ControlPlane.start(stateDir, 0);
         client = plane.newClient();
-        client.apiextensions().v1().customResourceDefinitions().load(BadClusterCatalogue.CRD.toFile()).create();
+        client.apiextensions().v1().customResourceDefinitions().load(BadSpecCatalogue.CRD.toFile()).create();
         // The operator watches Backups and Restores too: without their CRDs it would not start.
         for (String crd : new String[] {"backups.cassandra.rook.io-v1.yml", "restores.cassandra.rook.io-v1.yml"}) {
             client.apiextensions().v1().customResourceDefinitions()
-                    .load(BadClusterCatalogue.CRD.resolveSibling(crd).toFile()).create();
+                    .load(BadSpecCatalogue.CRD.resolveSibling(crd).toFile()).create();
         }
         readyKubelet = client.pods().inform(new ReadyOnceScheduled(client));
         operator = new ClusterOperator(plane.newClient(), OperatorSettings.fromEnvironment(Map.of()), reconciles);
@@ -94,13 +96,85 @@ class BadClusterChangesNothingTest {
         }
     }
 
-    static Stream<BadClusterCatalogue> catalogue() {
-        return BadClusterCatalogue.all().stream();
+    static Stream<BadSpecCatalogue> catalogue() {
+        return BadSpecCatalogue.of(Kind.Cluster).stream();
+    }
+
+    static Stream<BadSpecCatalogue> backupsAndRestores() {
+        return Stream.of(Kind.Backup, Kind.Restore).flatMap(kind -> BadSpecCatalogue.of(kind).stream());
+    }
+
+    /**
+     * Every bad Backup and Restore of the catalogue, sent next to a running, Ready cluster (a Backup naming the
+     * examples' Cluster {@code cassandra} names that one instead): the API server refuses it with the catalogue's
+     * message, or the operator fails it with a condition that says so; either way none of the cluster's children
+     * changes, through two more complete reconciles of it.
+     */
+    @ParameterizedTest
+    @MethodSource("backupsAndRestores")
+    void aBadBackupOrRestoreIsRefusedAndNothingOfTheClusterChanges(BadSpecCatalogue bad) throws Exception {
+        JsonNode example = BadSpecCatalogue.readYaml(BadSpecCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml"));
+        String name = running.computeIfAbsent(example.path("spec").toString(), spec -> "target-" + running.size());
+        readyCluster(example, name);
+        Map<String, String> before = children(name);
+        List<GenericKubernetesResource> created = new ArrayList<>();
+        try {
+            for (JsonNode first : new JsonNode[] {bad.needs(), bad.updateOf()}) {
+                if (first != null) {
+                    created.add(client.resource(retargeted(first, name)).create());
+                }
+            }
+            GenericKubernetesResource document = retargeted(bad.document(), name);
+            if (bad.updateOf() != null) {
+                document.getMetadata().setResourceVersion(created.get(created.size() - 1).getMetadata().getResourceVersion());
+            }
+            if (bad.refusedByApi()) {
+                assertThatThrownBy(() -> {
+                    var resource = client.resource(document).fieldValidation(FieldValidateable.Validation.STRICT);
+                    if (bad.updateOf() != null) {
+                        resource.update();
+                    } else {
+                        resource.create();
+                    }
+                }).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getMessage()).contains(bad.expect());
+                });
+            } else {
+                created.add(client.resource(document).fieldValidation(FieldValidateable.Validation.STRICT).create());
+                await().atMost(Duration.ofSeconds(60)).until(() -> conditionMessages(document).stream().anyMatch(m -> m.contains(bad.expect())));
+            }
+            awaitReconciledAgain(name, RECONCILES_AFTER_CHANGE);
+            assertThat(children(name)).as("pods, Services, StatefulSets, claims, ConfigMaps and Secrets of %s", name).isEqualTo(before);
+        } finally {
+            for (GenericKubernetesResource object : created) {
+                client.resource(object).withGracePeriod(0).delete();
+            }
+        }
+    }
+
+    /** A copy without namespace and resourceVersion; a Backup of the examples' Cluster names the running one. */
+    private static GenericKubernetesResource retargeted(JsonNode document, String cluster) throws Exception {
+        ObjectNode copy = (ObjectNode) document.deepCopy();
+        ((ObjectNode) copy.get("metadata")).remove(List.of("namespace", "resourceVersion"));
+        if ("Backup".equals(copy.path("kind").asText()) && "cassandra".equals(copy.path("spec").path("cluster").asText())) {
+            ((ObjectNode) copy.get("spec")).put("cluster", cluster);
+        }
+        return Serialization.jsonMapper().treeToValue(copy, GenericKubernetesResource.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> conditionMessages(GenericKubernetesResource document) {
+        GenericKubernetesResource stored = client.resource(document).get();
+        Object status = stored == null ? null : stored.getAdditionalProperties().get("status");
+        Object conditions = status instanceof Map<?, ?> map ? map.get("conditions") : null;
+        return conditions instanceof List<?> list ? list.stream().map(c -> String.valueOf(((Map<String, Object>) c).get("message"))).toList()
+                : List.of();
     }
 
     @ParameterizedTest
     @MethodSource("catalogue")
-    void refusedAndNothingChanges(BadClusterCatalogue bad) throws Exception {
+    void refusedAndNothingChanges(BadSpecCatalogue bad) throws Exception {
         if (bad.createOnly()) {
             GenericKubernetesResource created = Serialization.jsonMapper().treeToValue(bad.document(), GenericKubernetesResource.class);
             created.getMetadata().setNamespace(null);
@@ -114,7 +188,7 @@ class BadClusterChangesNothingTest {
             return;
         }
         JsonNode base = bad.updateOf() != null ? bad.updateOf()
-                : BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve(
+                : BadSpecCatalogue.readYaml(BadSpecCatalogue.PROJECT_ROOT.resolve(
                         bad.document().path("spec").path("datacenter").path("racks").size() > 1
                                 ? "examples/cluster-multirack.yaml" : "examples/cluster.yaml"));
         String name = running.computeIfAbsent(base.path("spec").toString(), spec -> "target-" + running.size());

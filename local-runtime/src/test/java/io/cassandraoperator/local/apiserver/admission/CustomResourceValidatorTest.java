@@ -1,51 +1,64 @@
 package io.cassandraoperator.local.apiserver.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cassandraoperator.local.apiserver.admission.BadSpecCatalogue.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CustomResourceValidatorTest {
-    private static final CustomResourceValidator VALIDATOR =
-            CustomResourceValidator.forCrdVersion(BadClusterCatalogue.readYaml(BadClusterCatalogue.CRD), "v1alpha1");
+    private static final CustomResourceValidator VALIDATOR = validator(Kind.Cluster);
+    private static final Map<Kind, CustomResourceValidator> VALIDATORS = Stream.of(Kind.values())
+            .collect(Collectors.toMap(k -> k, CustomResourceValidatorTest::validator));
 
-    static List<BadClusterCatalogue> refusedByApi() {
-        return BadClusterCatalogue.all().stream().filter(BadClusterCatalogue::refusedByApi).toList();
+    private static CustomResourceValidator validator(Kind kind) {
+        return CustomResourceValidator.forCrdVersion(BadSpecCatalogue.readYaml(kind.crd()), "v1alpha1");
     }
 
-    static List<BadClusterCatalogue> refusedByOperator() {
-        return BadClusterCatalogue.all().stream().filter(c -> !c.refusedByApi()).toList();
+    static List<BadSpecCatalogue> refusedByApi() {
+        return BadSpecCatalogue.all().stream().filter(BadSpecCatalogue::refusedByApi).toList();
+    }
+
+    static List<BadSpecCatalogue> refusedByOperator() {
+        return BadSpecCatalogue.all().stream().filter(c -> !c.refusedByApi()).toList();
     }
 
     @Test
-    void catalogueHasAtLeastTwentyDocuments() {
-        assertThat(BadClusterCatalogue.all()).hasSizeGreaterThanOrEqualTo(20);
+    void catalogueHasAtLeastTwentyClustersAndCasesOfEveryKind() {
+        assertThat(BadSpecCatalogue.of(Kind.Cluster)).hasSizeGreaterThanOrEqualTo(20);
+        for (Kind kind : Kind.values()) {
+            assertThat(BadSpecCatalogue.of(kind)).as("%s refused by the API server and by the operator", kind)
+                    .anyMatch(BadSpecCatalogue::refusedByApi).anyMatch(c -> !c.refusedByApi());
+        }
     }
 
     @ParameterizedTest
     @MethodSource("refusedByApi")
-    void refusesWithTheMessageAUserNeeds(BadClusterCatalogue bad) {
-        List<FieldError> errors = VALIDATOR.validate(bad.document(), bad.updateOf(), true);
+    void refusesWithTheMessageAUserNeeds(BadSpecCatalogue bad) {
+        List<FieldError> errors = VALIDATORS.get(bad.kind()).validate(bad.document(), bad.updateOf(), true);
 
-        assertThat(errors).as("errors for %s", bad.name()).isNotEmpty();
-        assertThat(InvalidObjectStatus.of("Cluster", "cassandra.rook.io", "cassandra", errors).getMessage())
-                .startsWith("Cluster.cassandra.rook.io \"cassandra\" is invalid: ")
+        assertThat(errors).as("errors for %s", bad).isNotEmpty();
+        assertThat(InvalidObjectStatus.of(bad.kind().name(), "cassandra.rook.io", "cassandra", errors).getMessage())
+                .startsWith(bad.kind() + ".cassandra.rook.io \"cassandra\" is invalid: ")
                 .contains(bad.expect());
     }
 
     @ParameterizedTest
     @MethodSource("refusedByOperator")
-    void leavesToTheOperatorWhatTheSchemaCannotKnow(BadClusterCatalogue bad) {
-        assertThat(VALIDATOR.validate(bad.document(), bad.updateOf(), true)).isEmpty();
+    void leavesToTheOperatorWhatTheSchemaCannotKnow(BadSpecCatalogue bad) {
+        assertThat(VALIDATORS.get(bad.kind()).validate(bad.document(), bad.updateOf(), true)).isEmpty();
     }
 
     @Test
     void aVersionThatNeverRanCanBeSetBackToTheDataVersionButNotBelow() {
-        JsonNode single = BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml"));
+        JsonNode single = BadSpecCatalogue.readYaml(BadSpecCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml"));
         com.fasterxml.jackson.databind.node.ObjectNode broken = single.deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) broken.get("spec")).put("version", "5.0.99");
         broken.putObject("status").put("dataVersion", "5.0.6");
@@ -64,8 +77,8 @@ class CustomResourceValidatorTest {
 
     @Test
     void examplesAndAllowedChangesPass() {
-        JsonNode single = BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml"));
-        JsonNode multi = BadClusterCatalogue.readYaml(BadClusterCatalogue.PROJECT_ROOT.resolve("examples/cluster-multirack.yaml"));
+        JsonNode single = BadSpecCatalogue.readYaml(BadSpecCatalogue.PROJECT_ROOT.resolve("examples/cluster.yaml"));
+        JsonNode multi = BadSpecCatalogue.readYaml(BadSpecCatalogue.PROJECT_ROOT.resolve("examples/cluster-multirack.yaml"));
         JsonNode upgraded = single.deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) upgraded.get("spec")).put("version", "5.0.10");
         JsonNode rackEmptied = multi.deepCopy();
@@ -81,7 +94,7 @@ class CustomResourceValidatorTest {
 
     @Test
     void unknownFieldsPassWhenValidationIsNotStrict() {
-        BadClusterCatalogue unknown = BadClusterCatalogue.all().stream()
+        BadSpecCatalogue unknown = BadSpecCatalogue.of(Kind.Cluster).stream()
                 .filter(c -> c.name().endsWith("unknown-field-in-spec")).findFirst().orElseThrow();
 
         assertThat(VALIDATOR.validate(unknown.document(), null, false)).isEmpty();
@@ -90,7 +103,7 @@ class CustomResourceValidatorTest {
     @Test
     void unknownFieldsArePrunedLikeTheApiServerDoes() {
         com.fasterxml.jackson.databind.node.ObjectNode document = (com.fasterxml.jackson.databind.node.ObjectNode)
-                BadClusterCatalogue.all().stream().filter(c -> c.name().endsWith("unknown-field-in-rack")).findFirst().orElseThrow()
+                BadSpecCatalogue.of(Kind.Cluster).stream().filter(c -> c.name().endsWith("unknown-field-in-rack")).findFirst().orElseThrow()
                         .document().deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("spec")).put("replicas", 3);
 
