@@ -67,6 +67,8 @@ public final class Contract {
     public static final class Annotations {
         /** On a member Service: Cassandra's own message when its decommission failed. */
         public static final String DECOMMISSION_FAILURE = "cassandra.rook.io/decommission-failure";
+        /** How often the operator retried this member's decommission after a failed stream (ScalePlan): bounded. */
+        public static final String DECOMMISSION_RETRIES = "cassandra.rook.io/decommission-retries";
         /**
          * On a member Service, written with the decommission intent: when this attempt started (epoch seconds), so that
          * the Events of a second attempt after a cancelled one are told from the first's.

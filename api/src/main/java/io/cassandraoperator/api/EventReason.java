@@ -21,6 +21,7 @@ public enum EventReason {
     DecommissionUnconfirmed(Type.WARNING),
     /** The spec wants a member again whose decommission had failed; its records were cleared. */
     DecommissionCancelled(Type.NORMAL),
+    DecommissionRetried(Type.NORMAL),
     /** A decommissioned member's pod is gone and its claim and Service were deleted. */
     MemberRemoved(Type.NORMAL),
     /** A member that was there before a scale-out dropped the data of the ranges it handed over. */

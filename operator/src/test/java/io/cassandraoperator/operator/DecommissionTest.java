@@ -312,4 +312,38 @@ class DecommissionTest {
         assertThat(harness.conditionIs("c", "Degraded", "False")).isTrue();
         assertThat(harness.service(member).getMetadata().getAnnotations()).doesNotContainKey(Contract.Annotations.DECOMMISSION_FAILURE);
     }
+
+    @Test
+    void aDecommissionThatFailedOnAStreamIsRetriedOnceEveryMemberIsReadyAndFinishes() {
+        harness.createReady("c", 4);
+        String member = "c-dc1-rack1-3";
+        String cassandraSays = "Error while decommissioning node: Stream failed: Session peer /127.0.2.3:7000 Failed because of an"
+                + " unknown exception\njava.io.IOException: failed to connect to /127.0.2.3:7000 for streaming data";
+        harness.agents.failDecommissionRuns(member, 1, cassandraSays);
+        harness.agents.finishDecommission(member, OperationState.DONE, null);
+
+        harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
+        harness.awaitReady("c", 3);
+
+        assertThat(harness.events(EventReason.DecommissionFailed)).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("Stream failed"));
+        assertThat(harness.events(EventReason.DecommissionRetried)).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains(member).contains("retry 1 of 3").contains("Session peer /127.0.2.3:7000").doesNotContain("\n"));
+        assertThat(harness.agents.posts(member)).isEqualTo(2);
+        await().atMost(STEP).until(() -> harness.service(member) == null);
+    }
+
+    @Test
+    void aStreamFailureThatStaysIsRetriedThreeTimesAndThenLeftToTheUser() {
+        harness.createReady("c", 4);
+        String member = "c-dc1-rack1-3";
+        harness.agents.failDecommissionRuns(member, 10, "Stream failed: failed to connect to /127.0.2.2:7000 for streaming data");
+
+        harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(3));
+        await().atMost(STEP).until(() -> harness.condition("c", "Degraded")
+                .map(c -> "DecommissionFailed".equals(c.getReason()) && harness.events(EventReason.DecommissionRetried).size() == 3).orElse(false));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> harness.agents.posts(member) == 4);
+        assertThat(harness.service(member).getMetadata().getAnnotations()).containsEntry(Contract.Annotations.DECOMMISSION_RETRIES, "3");
+        assertThat(harness.replicas("c-dc1-rack1")).isEqualTo(4);
+    }
 }

@@ -59,8 +59,13 @@ final class FakeAgents implements AutoCloseable {
     private final Map<String, AtomicInteger> repairPosts = new ConcurrentHashMap<>();
     volatile OperationState repairOutcome = OperationState.DONE;
     private volatile boolean available = true;
+    private final Map<String, AtomicInteger> failingRuns = new ConcurrentHashMap<>();
     /** What {@code GET /v1/node} reports of a member: NORMAL on a volume that joined unless the test says otherwise. */
     private final Map<String, NodeStatus> nodes = new ConcurrentHashMap<>();
+    /** The addresses every agent's gossip holds UP (unless a test set the member's node): the harness's ready members. */
+    volatile Supplier<List<String>> liveRing = List::of;
+    /** Addresses every agent's gossip holds DOWN although their pods are ready (gossip that has not caught up). */
+    final Set<String> notSeenUp = ConcurrentHashMap.newKeySet();
     /** Addresses every agent's ring reports as joining (a node that never joined, not yet forgotten by gossip). */
     final Set<String> joiningInRing = ConcurrentHashMap.newKeySet();
     /** Backup runs by {@code member/run id}; a started run turns into {@link #backupOutcome} (and its message). */
@@ -102,14 +107,23 @@ final class FakeAgents implements AutoCloseable {
         if (refused(exchange, member)) {
             return;
         }
-        NodeStatus node = nodes.getOrDefault(member, new NodeStatus("NORMAL", "host-" + member, null, List.of(), List.of(), List.of(),
-                List.of(), "1 KiB", true));
+        NodeStatus node = nodes.get(member);
+        if (node == null) {
+            List<String> live = liveRing.get().stream().filter(a -> !notSeenUp.contains(a)).toList();
+            node = new NodeStatus("NORMAL", "host-" + member, null, live, List.copyOf(notSeenUp), List.of(), List.of(), "1 KiB", true);
+        }
         answer(exchange, 200, new NodeStatus(node.operationMode(), node.hostId(), node.broadcastAddress(), node.liveNodes(),
                 node.unreachableNodes(), List.copyOf(joiningInRing), node.leavingNodes(), node.load(), node.volumeJoined()));
     }
 
     void available(boolean available) {
         this.available = available;
+    }
+
+    /** The member's next {@code runs} decommissions fail at once with this message (a stream that broke, say). */
+    void failDecommissionRuns(String member, int runs, String message) {
+        failingRuns.put(member, new AtomicInteger(runs));
+        failureMessages.put(member, message);
     }
 
     void finishDecommission(String member, OperationState state, String message) {
@@ -181,7 +195,12 @@ final class FakeAgents implements AutoCloseable {
         int code = 200;
         if ("POST".equals(exchange.getRequestMethod())) {
             posts.computeIfAbsent(member, m -> new AtomicInteger()).incrementAndGet();
-            if (states.putIfAbsent(member, outcomes.getOrDefault(member, OperationState.RUNNING)) == null) {
+            OperationState current = states.get(member);
+            // As the real agent: a new run starts when none ran or the last one FAILED.
+            if (current == null || current == OperationState.FAILED) {
+                AtomicInteger failing = failingRuns.get(member);
+                states.put(member, failing != null && failing.getAndDecrement() > 0 ? OperationState.FAILED
+                        : outcomes.getOrDefault(member, OperationState.RUNNING));
                 code = 202;
             }
         } else {

@@ -2,6 +2,7 @@ package io.cassandraoperator.operator;
 
 import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.operator.plan.VolumeNodeAffinity;
+import io.cassandraoperator.operator.plan.RollingPartition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -154,19 +155,50 @@ final class FakeControllers implements AutoCloseable {
         }
     }
 
-    /** Pods are not restarted here: a new revision counts as rolled out as soon as it is seen, unless held. */
+    /**
+     * Pods are not restarted here: the pods at and above the partition take the template's revision (named by its
+     * contents, as the real controller's) as soon as it is seen, unless held; the current revision is the update
+     * revision once the partition is 0.
+     */
     private void reportRolledOut(StatefulSet set, int wanted) {
         Long generation = set.getMetadata().getGeneration();
         if (holdRollout || generation == null
                 || (set.getStatus() != null && generation.equals(set.getStatus().getObservedGeneration()))) {
             return;
         }
+        String revision = revision(set);
+        int partition = Math.min(wanted, RollingPartition.partition(set));
+        for (int ordinal = partition; ordinal < wanted; ordinal++) {
+            String name = set.getMetadata().getName() + "-" + ordinal;
+            if (client.pods().inNamespace(namespace).withName(name).get() != null) {
+                client.pods().inNamespace(namespace).withName(name).edit(p -> {
+                    p.getMetadata().getLabels().put(Labels.REVISION, revision);
+                    return p;
+                });
+            }
+        }
+        String current = partition == 0 || set.getStatus() == null || set.getStatus().getCurrentRevision() == null
+                ? revision : set.getStatus().getCurrentRevision();
         client.apps().statefulSets().inNamespace(namespace).withName(set.getMetadata().getName()).editStatus(s -> {
             s.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
-                    .withObservedGeneration(generation).withReplicas(wanted).withUpdatedReplicas(wanted)
-                    .withCurrentRevision("rev-" + generation).withUpdateRevision("rev-" + generation).build());
+                    .withObservedGeneration(generation).withReplicas(wanted).withUpdatedReplicas(wanted - partition)
+                    .withCurrentRevision(current).withUpdateRevision(revision).build());
             return s;
         });
+    }
+
+    /** As the real controller: a pod below the partition is made from the current revision, others from the update revision. */
+    private static String revisionOfNewPod(StatefulSet set, String name) {
+        if (set.getStatus() == null || set.getStatus().getUpdateRevision() == null) {
+            return revision(set);
+        }
+        int ordinal = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+        return ordinal < RollingPartition.partition(set) && set.getStatus().getCurrentRevision() != null
+                ? set.getStatus().getCurrentRevision() : set.getStatus().getUpdateRevision();
+    }
+
+    private static String revision(StatefulSet set) {
+        return "rev-" + Integer.toHexString(set.getSpec().getTemplate().hashCode());
     }
 
     private void checkMemberAddressRecorded(String member) {
@@ -184,6 +216,7 @@ final class FakeControllers implements AutoCloseable {
         Pod pod = new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace)
                     .withLabels(set.getSpec().getTemplate().getMetadata().getLabels()).addToLabels(Labels.POD_NAME, name)
+                    .addToLabels(Labels.REVISION, revisionOfNewPod(set, name))
                     .addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet").withName(set.getMetadata().getName())
                         .withUid(set.getMetadata().getUid()).withController(true).endOwnerReference()
                 .endMetadata()

@@ -5,6 +5,8 @@ import io.cassandraoperator.api.ClusterStatus;
 import io.cassandraoperator.api.EventReason;
 import io.cassandraoperator.operator.model.AgentTokenSecret;
 import io.cassandraoperator.operator.plan.DesiredStatus;
+import io.cassandraoperator.operator.observe.ObservedCluster;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -52,6 +54,7 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
         api = new MockApi(true);
         agents = new FakeAgents(this::token);
         controllers = new FakeControllers(api.client, NAMESPACE, agents);
+        agents.liveRing = this::readyMemberAddresses;
         startOperator();
     }
 
@@ -95,6 +98,17 @@ final class OperatorHarness implements BeforeEachCallback, AfterEachCallback {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The ClusterIPs of the member Services whose pods are ready: what gossip holds UP once it caught up. */
+    List<String> readyMemberAddresses() {
+        return api.client.services().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(s -> s.getSpec().getClusterIP() != null && !"None".equals(s.getSpec().getClusterIP()))
+                .filter(s -> {
+                    Pod pod = api.client.pods().inNamespace(NAMESPACE).withName(s.getMetadata().getName()).get();
+                    return ObservedCluster.ready(pod);
+                })
+                .map(s -> s.getSpec().getClusterIP()).toList();
     }
 
     Cluster create(Cluster cluster) {

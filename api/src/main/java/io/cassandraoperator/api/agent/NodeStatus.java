@@ -32,6 +32,11 @@ public record NodeStatus(String operationMode, String hostId, String broadcastAd
                 || contains(leavingNodes, address);
     }
 
+    /** Whether this node's gossip holds the address UP: live, not unreachable. */
+    public boolean seesUp(String address) {
+        return contains(liveNodes, address) && !contains(unreachableNodes, address);
+    }
+
     private static boolean contains(List<String> nodes, String address) {
         return nodes != null && nodes.stream().anyMatch(n -> n.equals(address) || n.startsWith(address + ":") || n.endsWith("/" + address));
     }

@@ -84,6 +84,24 @@ final class AgentOperation {
     }
 
     /**
+     * Starts a one-off operation again whose last run FAILED (the agent starts a new run then; it never starts a
+     * second while one runs or after one is DONE). The outcome only polls: the next round follows the new run.
+     */
+    StepOutcome startAgain(Call call) {
+        Optional<Agent> agent = agentOf(call.member());
+        if (agent.isEmpty()) {
+            return new StepOutcome(call.doing() + ": waiting for its pod IP and the agent token to reach its agent", true, call.step());
+        }
+        try {
+            LOG.info("Cluster {}: asking the agent of {} at {} to {}", clusterName(), call.member(), agent.get().uri(), call.purpose());
+            start(call, agent.get());
+        } catch (IOException e) {
+            LOG.info("Cluster {}: agent of {} not reachable, will retry: {}", clusterName(), call.member(), e.getMessage());
+        }
+        return new StepOutcome(call.doing(), true, call.step(), call.pollSoon());
+    }
+
+    /**
      * Asks for the operation's state and never starts it: {@code done} on DONE, {@code otherwise} with what stands in
      * its way (another state, Cassandra's message, no pod or agent to ask) in words.
      */

@@ -23,6 +23,7 @@ import io.cassandraoperator.operator.model.SuperuserSecret;
 import io.cassandraoperator.operator.observe.ObservedCluster;
 import io.cassandraoperator.operator.plan.DesiredMembers;
 import io.cassandraoperator.operator.plan.RollingRestart;
+import io.cassandraoperator.operator.plan.RollingPartition;
 import io.cassandraoperator.operator.plan.RolloutGate;
 import io.cassandraoperator.operator.plan.StorageSizeChange;
 import io.cassandraoperator.operator.plan.StuckPod;
@@ -133,10 +134,24 @@ public final class ClusterChildren {
                     .withMetadata(ChildWriter.mergeMetadata(current, wanted))
                     .editSpec()
                         .withTemplate(wanted.getSpec().getTemplate())
-                        .withUpdateStrategy(wanted.getSpec().getUpdateStrategy())
+                        .withUpdateStrategy(RollingPartition.strategyFor(current, wanted))
                         .withPersistentVolumeClaimRetentionPolicy(wanted.getSpec().getPersistentVolumeClaimRetentionPolicy())
                     .endSpec()
                     .build());
+        }
+    }
+
+    /**
+     * Lowers each rolling rack's partition as the plan found safe, at the StatefulSet's version it read (a StatefulSet
+     * changed since, by a template write or a scale step, is looked at again next round).
+     */
+    public void lowerPartitions(RollingPartition.Rolls rolls) {
+        for (RollingPartition.Lower lower : rolls.lower()) {
+            StatefulSet statefulSet = lower.statefulSet();
+            LOG.info("Cluster {}: partition of StatefulSet {} lowered to {}: {}", clusterName(), statefulSet.getMetadata().getName(),
+                    lower.partition(), lower.message());
+            writer.update(new StatefulSetBuilder(statefulSet).editSpec().editUpdateStrategy().editOrNewRollingUpdate()
+                    .withPartition(lower.partition()).endRollingUpdate().endUpdateStrategy().endSpec().build());
         }
     }
 

@@ -7,6 +7,7 @@ import io.cassandraoperator.operator.model.RackStatefulSet;
 import io.cassandraoperator.operator.observe.MemberRecords;
 import io.cassandraoperator.operator.observe.ObservedCluster;
 import io.fabric8.kubernetes.api.model.Service;
+import io.cassandraoperator.operator.plan.ScalePlan;
 import io.cassandraoperator.operator.plan.ScaleStep;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -157,6 +158,29 @@ final class DecommissionStep {
         context.writer().updateMetadata(service, m -> m.removeFromLabels(Labels.DECOMMISSIONED)
                 .removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE).removeFromAnnotations(Contract.Annotations.DECOMMISSION_STARTED));
         return new StepOutcome(null, false, cancel);
+    }
+
+    /**
+     * Records the retry on the member Service (the failure removed, the count raised) before asking the agent to start
+     * again: a round that crashes in between finds the agent's FAILED, records it, and retries within the same bound.
+     */
+    StepOutcome retry(ScaleStep.RetryDecommission retry) {
+        Service service = context.service(retry.member());
+        String message = "decommission of member " + retry.member() + " is tried again (retry " + retry.retry() + " of "
+                + ScalePlan.DECOMMISSION_RETRIES + "): it failed on a stream (" + firstLine(retry.failure())
+                + ") and every member is ready again; the member kept all its data";
+        LOG.info("Cluster {}: {}", context.clusterName(), message);
+        context.events().record(context.cluster(), EventReason.DecommissionRetried,
+                MemberRecords.decommissionAttempt(service) + "/retry-" + retry.retry(), message);
+        context.writer().updateMetadata(service, m -> m.removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE)
+                .addToAnnotations(Contract.Annotations.DECOMMISSION_RETRIES, Integer.toString(retry.retry())));
+        AgentOperation.Call call = new AgentOperation.Call(retry.member(), Contract.AgentApi.DECOMMISSION, null,
+                "member " + retry.member() + " is decommissioning", "decommission it again", retry, true);
+        return context.agents().startAgain(call);
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse(text);
     }
 
     /** The record lives on the member Service: without it in the cache, nothing may be decided. */

@@ -76,6 +76,11 @@ final class MembershipSteps implements ScaleStep.Visitor<StepOutcome> {
     }
 
     @Override
+    public StepOutcome retryDecommission(ScaleStep.RetryDecommission step) {
+        return decommission.retry(step);
+    }
+
+    @Override
     public StepOutcome startCleanup(ScaleStep.StartCleanup step) {
         return cleanup.start(step);
     }

@@ -1,6 +1,7 @@
 package io.cassandraoperator.operator.act;
 
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.api.agent.NodeStatus;
 import io.cassandraoperator.operator.OperatorSettings;
 import io.cassandraoperator.operator.observe.MemberRecords;
 import io.cassandraoperator.operator.observe.ObservedCluster;
@@ -12,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,6 +69,23 @@ public final class RoundActions {
     public StepOutcome take(ScaleStep step, MemberRecords records, Map<String, Service> services, Map<String, String> membersConfig) {
         StepContext context = new StepContext(cluster, observed, records, writer, events, agents);
         return step.accept(new MembershipSteps(context, live, services, membersConfig));
+    }
+
+    /**
+     * How each of these members sees the ring, as its agent says (a member whose agent does not answer is left out:
+     * the rolls treat it as not seeing anyone UP).
+     */
+    public Map<String, NodeStatus> gossipViews(List<String> members) {
+        Map<String, NodeStatus> views = new LinkedHashMap<>();
+        for (String member : members) {
+            AgentOperation.NodeAnswer answer = agents.node(member);
+            if (answer.status() != null) {
+                views.put(member, answer.status());
+            } else {
+                LOG.debug("Cluster {}: no ring view from {}: {}", cluster.getMetadata().getName(), member, answer.silence());
+            }
+        }
+        return views;
     }
 
     /** Says once, in a Warning Event and the log, that the spec is refused and nothing is changed. */

@@ -37,7 +37,11 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
      * {@code confirmed} when that label carries the operator's record of the agent's DONE for this very Service
      * ({@link Annotations#DECOMMISSION_CONFIRMED}).
      */
-    public record Decommission(String rack, int ordinal, String member, boolean done, boolean confirmed, String failure) {
+    /** @param retries how often the operator retried it after a failed stream ({@link Annotations#DECOMMISSION_RETRIES}) */
+    public record Decommission(String rack, int ordinal, String member, boolean done, boolean confirmed, String failure, int retries) {
+        public Decommission(String rack, int ordinal, String member, boolean done, boolean confirmed, String failure) {
+            this(rack, ordinal, member, done, confirmed, failure, 0);
+        }
     }
 
     /**
@@ -116,6 +120,14 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
         return List.copyOf(list);
     }
 
+    private static int retries(String recorded) {
+        try {
+            return recorded == null ? 0 : Integer.parseInt(recorded);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static List<Decommission> decommissions(ObservedCluster observed) {
         List<Decommission> list = new ArrayList<>();
         for (Service service : observed.services().values()) {
@@ -128,7 +140,7 @@ public record MemberRecords(List<Member> members, List<Decommission> decommissio
             boolean done = "true".equals(value);
             boolean confirmed = done && Objects.equals(service.getMetadata().getUid(), annotations(service).get(Annotations.DECOMMISSION_CONFIRMED));
             list.add(new Decommission(labels(service).get(Labels.RACK), ordinal, member, done, confirmed,
-                    annotations(service).get(Annotations.DECOMMISSION_FAILURE)));
+                    annotations(service).get(Annotations.DECOMMISSION_FAILURE), retries(annotations(service).get(Annotations.DECOMMISSION_RETRIES))));
         }
         return List.copyOf(list);
     }

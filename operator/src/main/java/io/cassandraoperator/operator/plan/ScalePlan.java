@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Decides the next membership change. Cassandra lets one node join or leave at a time and needs every replica up to
@@ -42,7 +44,21 @@ public final class ScalePlan {
         }
     }
 
+    /**
+     * How often a decommission that failed on a stream is retried by itself. Such a failure (a stream source or target
+     * restarted or was killed while the member streamed its ranges away, #23) leaves the member NORMAL with all its
+     * data, so trying again once every member is ready loses nothing; a failure that stays is the user's after that.
+     */
+    public static final int DECOMMISSION_RETRIES = 3;
+    private static final Pattern STREAM_FAILURE = Pattern.compile(
+            "(?i)stream(ing)? (session )?failed|failed to connect|for streaming data|Stream failed");
+
     private ScalePlan() {
+    }
+
+    /** Whether Cassandra's decommission failure is one of a stream: a peer that went away, not a refusal. */
+    static boolean failedOnAStream(String failure) {
+        return failure != null && STREAM_FAILURE.matcher(failure).find();
     }
 
     /** The next step for a Cluster as observed, with its member records and the members found lost. */
@@ -94,7 +110,9 @@ public final class ScalePlan {
                           BiFunction<String, Integer, String> memberName) {
         Optional<Decommission> recorded = decommissions.stream().max(Comparator.comparingInt(Decommission::ordinal));
         if (recorded.isPresent()) {
-            return continueDecommission(recorded.get(), racks);
+            boolean everyMemberReady = racks.stream().allMatch(r -> IntStream.range(0, r.replicas())
+                    .allMatch(o -> ready.contains(memberName.apply(r.name(), o))));
+            return continueDecommission(recorded.get(), racks, everyMemberReady);
         }
         if (!abandoned.isEmpty()) {
             AbandonedBootstrap abandon = abandoned.get(0);
@@ -110,7 +128,7 @@ public final class ScalePlan {
                 return new ScaleStep.ReplacementRefused(loss.rack(), loss.member(), loss.cause(), loss.refusal());
             }
             Optional<String> otherNotReady = racks.stream()
-                    .flatMap(rack -> java.util.stream.IntStream.range(0, rack.replicas()).mapToObj(o -> memberName.apply(rack.name(), o)))
+                    .flatMap(rack -> IntStream.range(0, rack.replicas()).mapToObj(o -> memberName.apply(rack.name(), o)))
                     .filter(member -> !member.equals(loss.member()) && !ready.contains(member))
                     .findFirst();
             if (otherNotReady.isPresent()) {
@@ -131,7 +149,7 @@ public final class ScalePlan {
             return new ScaleStep.ContinueCleanup(started.get().rack(), started.get().member(), started.get().runId());
         }
         Optional<String> notReady = racks.stream()
-                .flatMap(rack -> java.util.stream.IntStream.range(0, rack.replicas()).mapToObj(o -> memberName.apply(rack.name(), o)))
+                .flatMap(rack -> IntStream.range(0, rack.replicas()).mapToObj(o -> memberName.apply(rack.name(), o)))
                 .filter(member -> !ready.contains(member))
                 .findFirst();
         Optional<Rack> grow = racks.stream().filter(r -> r.desired() > r.replicas())
@@ -174,7 +192,7 @@ public final class ScalePlan {
         return racks.stream().filter(r -> r.replicas() > 0 && memberName.apply(r.name(), r.replicas() - 1).equals(member)).findFirst();
     }
 
-    private static ScaleStep continueDecommission(Decommission decommission, List<Rack> racks) {
+    private static ScaleStep continueDecommission(Decommission decommission, List<Rack> racks, boolean everyMemberReady) {
         int desired = racks.stream().filter(r -> r.name().equals(decommission.rack())).mapToInt(Rack::desired).findFirst().orElse(0);
         int replicas = racks.stream().filter(r -> r.name().equals(decommission.rack())).mapToInt(Rack::replicas).findFirst().orElse(0);
         if (decommission.ordinal() < replicas - 1) {
@@ -197,6 +215,10 @@ public final class ScalePlan {
         if (decommission.failure() != null) {
             if (desired > decommission.ordinal()) {
                 return new ScaleStep.CancelDecommission(decommission.rack(), decommission.member());
+            }
+            if (everyMemberReady && decommission.retries() < DECOMMISSION_RETRIES && failedOnAStream(decommission.failure())) {
+                return new ScaleStep.RetryDecommission(decommission.rack(), decommission.member(), decommission.retries() + 1,
+                        decommission.failure());
             }
             return new ScaleStep.DecommissionFailed(decommission.rack(), decommission.member(), decommission.failure());
         }

@@ -34,6 +34,8 @@ public sealed interface ScaleStep {
 
         R cancelDecommission(CancelDecommission step);
 
+        R retryDecommission(RetryDecommission step);
+
         R startCleanup(StartCleanup step);
 
         R continueCleanup(ContinueCleanup step);
@@ -148,6 +150,18 @@ public sealed interface ScaleStep {
 
         public String progress() {
             return "cancelling the failed decommission of member " + member + " (the spec wants it again)";
+        }
+    }
+
+    /** A decommission that failed on a stream is started again, now that every member is ready: attempt {@code retry}. */
+    record RetryDecommission(String rack, String member, int retry, String failure) implements ScaleStep {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.retryDecommission(this);
+        }
+
+        public String progress() {
+            return "retrying the decommission of member " + member + " (retry " + retry + " of " + ScalePlan.DECOMMISSION_RETRIES
+                    + "): it failed on a stream while a member was down, and every member is ready again";
         }
     }
 

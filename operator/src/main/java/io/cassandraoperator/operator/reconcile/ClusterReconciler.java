@@ -18,6 +18,7 @@ import io.cassandraoperator.operator.plan.DesiredStatus;
 import io.cassandraoperator.operator.plan.MemberLoss;
 import io.cassandraoperator.operator.plan.RackRemoval;
 import io.cassandraoperator.operator.plan.Refusal;
+import io.cassandraoperator.operator.plan.RollingPartition;
 import io.cassandraoperator.operator.plan.RolloutGate;
 import io.cassandraoperator.operator.plan.ScalePlan;
 import io.cassandraoperator.operator.plan.ScaleStep;
@@ -143,6 +144,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         children.ensureClusterObjects();
         RolloutGate.Rollout rollout = RolloutGate.plan(cluster, observed);
         children.ensureRacks(rollout);
+        RollingPartition.Rolls rolls = RollingPartition.next(cluster, observed, act.gossipViews(RollingPartition.viewsNeeded(observed)));
+        children.lowerPartitions(rolls);
         children.removeRacks(RackRemoval.deletable(cluster, observed));
         children.expandClaims(expansions);
 
@@ -159,9 +162,10 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         StepOutcome outcome = act.take(step, records, services, membersConfig);
         String waitingFor = outcome.waitingFor() != null ? outcome.waitingFor() : waitDetail(cluster, observed, step);
         if (waitingFor == null && outcome.step().progress() == null) {
-            waitingFor = rollout.heldBack();
+            waitingFor = rolls.waitingFor() != null ? rolls.waitingFor() : rollout.heldBack();
         }
-        return new StepOutcome(waitingFor, outcome.poll(), outcome.step(), outcome.pollSoon());
+        // Gossip changes raise no Kubernetes event: a roll that waits for it looks again soon.
+        return new StepOutcome(waitingFor, outcome.poll() || rolls.rolling(), outcome.step(), outcome.pollSoon());
     }
 
     /** A wait that names the first member not ready also says what its pod is doing. */

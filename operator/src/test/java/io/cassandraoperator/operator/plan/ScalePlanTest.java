@@ -100,6 +100,20 @@ class ScalePlanTest {
     }
 
     @Test
+    void aDecommissionThatFailedOnAStreamIsRetriedWhenEveryMemberIsReadyAtMostThreeTimes() {
+        String stream = "Stream failed: failed to connect to /127.0.2.3:7000 for streaming data";
+        List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4));
+        MemberRecords.Decommission failed = new MemberRecords.Decommission("a", 3, "a-3", false, false, stream, 0);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(failed), List.of(), NAME))
+                .isEqualTo(new ScaleStep.RetryDecommission("a", "a-3", 1, stream));
+        assertThat(ScalePlan.next(racks, Set.of("a-0", "a-1", "a-3"), List.of(failed), List.of(), NAME))
+                .as("a member down: the failure stands until it is back").isEqualTo(new ScaleStep.DecommissionFailed("a", "a-3", stream));
+        MemberRecords.Decommission thrice = new MemberRecords.Decommission("a", 3, "a-3", false, false, stream, 3);
+        assertThat(ScalePlan.next(racks, ready(racks), List.of(thrice), List.of(), NAME))
+                .isEqualTo(new ScaleStep.DecommissionFailed("a", "a-3", stream));
+    }
+
+    @Test
     void aFailedDecommissionStaysUntilTheSpecWantsTheMemberAgain() {
         MemberRecords.Decommission failed = new MemberRecords.Decommission("a", 3, "a-3", false, false, "Not enough live nodes");
         List<ScalePlan.Rack> racks = List.of(new ScalePlan.Rack("a", 3, 4));
