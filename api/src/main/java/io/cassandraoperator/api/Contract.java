@@ -67,6 +67,11 @@ public final class Contract {
     public static final class Annotations {
         /** On a member Service: Cassandra's own message when its decommission failed. */
         public static final String DECOMMISSION_FAILURE = "cassandra.rook.io/decommission-failure";
+        /**
+         * A digest of the failure the operator recorded last: kept when a user (or a retry) removes
+         * {@link #DECOMMISSION_FAILURE}, so the agent's same FAILED is known for a run to start again, not a new failure.
+         */
+        public static final String DECOMMISSION_FAILURE_SEEN = "cassandra.rook.io/decommission-failure-seen";
         /** How often the operator retried this member's decommission after a failed stream (ScalePlan): bounded. */
         public static final String DECOMMISSION_RETRIES = "cassandra.rook.io/decommission-retries";
         /**

@@ -305,6 +305,15 @@ class DecommissionTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> harness.replicas("c-dc1-rack1") == 4);
         assertThat(harness.agents.posts(member)).isEqualTo(1);
 
+        // Removing the failure record, as the message says, starts a new run, which Cassandra refuses again.
+        harness.api.client.services().inNamespace(NAMESPACE).withName(member).edit(s -> {
+            s.getMetadata().getAnnotations().remove(Contract.Annotations.DECOMMISSION_FAILURE);
+            return s;
+        });
+        await().atMost(STEP).until(() -> harness.agents.posts(member) == 2
+                && cassandraSays.equals(harness.service(member).getMetadata().getAnnotations().get(Contract.Annotations.DECOMMISSION_FAILURE)));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> harness.agents.posts(member) == 2);
+
         // Wanting the member again clears the failed attempt.
         harness.editSpec("c", c -> c.getSpec().getDatacenter().getRacks().get(0).setMembers(4));
         await().atMost(STEP).until(() -> decommissionLabel(member) == null);

@@ -3,6 +3,7 @@ package io.cassandraoperator.operator.act;
 import io.cassandraoperator.api.Contract.Labels;
 import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.EventReason;
+import io.cassandraoperator.operator.model.DesiredHash;
 import io.cassandraoperator.operator.model.RackStatefulSet;
 import io.cassandraoperator.operator.observe.MemberRecords;
 import io.cassandraoperator.operator.observe.ObservedCluster;
@@ -82,9 +83,17 @@ final class DecommissionStep {
             confirm(member);
             return new StepOutcome(null, false, step);
         }, message -> {
+            Service service = context.service(member);
+            if (seen(message).equals(annotation(service, Contract.Annotations.DECOMMISSION_FAILURE_SEEN))) {
+                // The failure was recorded and its record removed since: the user asks for another run.
+                LOG.info("Cluster {}: the failure record of {}'s decommission was removed; starting it again", context.clusterName(), member);
+                context.writer().updateMetadata(service, m -> m.removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE_SEEN));
+                return context.agents().startAgain(call);
+            }
             LOG.warn("Cluster {}: decommission of {} failed, the member stays: {}", context.clusterName(), member, message);
-            context.writer().updateMetadata(context.service(member), m -> m.addToAnnotations(Contract.Annotations.DECOMMISSION_FAILURE, message));
-            recordFailed(context.service(member), member, message);
+            context.writer().updateMetadata(service, m -> m.addToAnnotations(Contract.Annotations.DECOMMISSION_FAILURE, message)
+                    .addToAnnotations(Contract.Annotations.DECOMMISSION_FAILURE_SEEN, seen(message)));
+            recordFailed(service, member, message);
             return new StepOutcome(null, false, new ScaleStep.DecommissionFailed(step.rack(), member, message));
         });
     }
@@ -156,7 +165,8 @@ final class DecommissionStep {
         context.events().record(context.cluster(), EventReason.DecommissionCancelled, MemberRecords.decommissionAttempt(service),
                 "member " + cancel.member() + " stays: the spec wants it again");
         context.writer().updateMetadata(service, m -> m.removeFromLabels(Labels.DECOMMISSIONED)
-                .removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE).removeFromAnnotations(Contract.Annotations.DECOMMISSION_STARTED));
+                .removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE).removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE_SEEN)
+                .removeFromAnnotations(Contract.Annotations.DECOMMISSION_STARTED));
         return new StepOutcome(null, false, cancel);
     }
 
@@ -173,10 +183,19 @@ final class DecommissionStep {
         context.events().record(context.cluster(), EventReason.DecommissionRetried,
                 MemberRecords.decommissionAttempt(service) + "/retry-" + retry.retry(), message);
         context.writer().updateMetadata(service, m -> m.removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE)
+                .removeFromAnnotations(Contract.Annotations.DECOMMISSION_FAILURE_SEEN)
                 .addToAnnotations(Contract.Annotations.DECOMMISSION_RETRIES, Integer.toString(retry.retry())));
         AgentOperation.Call call = new AgentOperation.Call(retry.member(), Contract.AgentApi.DECOMMISSION, null,
                 "member " + retry.member() + " is decommissioning", "decommission it again", retry, true);
         return context.agents().startAgain(call);
+    }
+
+    private static String seen(String failure) {
+        return DesiredHash.ofPart(failure, "a decommission failure");
+    }
+
+    private static String annotation(Service service, String key) {
+        return service.getMetadata().getAnnotations() == null ? null : service.getMetadata().getAnnotations().get(key);
     }
 
     private static String firstLine(String text) {
