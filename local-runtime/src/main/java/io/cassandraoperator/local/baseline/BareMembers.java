@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * Members started bare: the image the local runtime runs for the bundled Cassandra (same agent, same Cassandra, same
  * JVM options, the heap the operator gives a 2Gi memory limit), each on its own loopback address with a data directory
  * of its own, and no API, operator, kubelet or proxy. Stopped by PID: SIGTERM, a grace period, then the whole tree.
- * The baseline of the bring-up benchmark and of {@code BareStartBaselineTest}.
+ * The baseline of the bring-up benchmark and of {@code BareStartBaselineSystemTest}.
  */
 public final class BareMembers implements AutoCloseable {
     /** The operator's heap for examples/cluster.yaml's 2Gi limit (a quarter of it). */

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * settings) started bare, one after the other, each on its own loopback address with no API, operator, kubelet or
  * proxy. The difference is what the local runtime costs.
  */
-class BareStartBaselineTest {
+class BareStartBaselineSystemTest {
     private static final List<String> ADDRESSES = List.of("127.0.5.1", "127.0.5.2", "127.0.5.3");
 
     @TempDir
