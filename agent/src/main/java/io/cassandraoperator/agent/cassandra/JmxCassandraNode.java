@@ -35,6 +35,8 @@ public final class JmxCassandraNode implements CassandraNode, SnapshotNode {
     private static final Logger LOG = LoggerFactory.getLogger(JmxCassandraNode.class);
     private static final ObjectName STORAGE_SERVICE = objectName("org.apache.cassandra.db:type=StorageService");
     private static final ObjectName GOSSIPER = objectName("org.apache.cassandra.net:type=Gossiper");
+    /** Where {@code nodetool reloadssl} goes (NodeProbe.reloadSslCerts): not StorageService. */
+    private static final ObjectName MESSAGING_SERVICE = objectName("org.apache.cassandra.net:type=MessagingService");
     private static final ObjectName STORAGE_LOAD = objectName("org.apache.cassandra.metrics:type=Storage,name=Load");
     private static final Duration REPAIR_POLL = Duration.ofSeconds(1);
     /**
@@ -106,10 +108,11 @@ public final class JmxCassandraNode implements CassandraNode, SnapshotNode {
         }
     }
 
+    /** Cassandra checks every keystore and certificate file of internode and client encryption and reloads those that changed. */
     @Override
     public void reloadSslCertificates() throws Exception {
         try (JMXConnector connector = connect()) {
-            connector.getMBeanServerConnection().invoke(STORAGE_SERVICE, "reloadSslCertificates", new Object[0], new String[0]);
+            connector.getMBeanServerConnection().invoke(MESSAGING_SERVICE, "reloadSslCertificates", new Object[0], new String[0]);
         }
     }
 
