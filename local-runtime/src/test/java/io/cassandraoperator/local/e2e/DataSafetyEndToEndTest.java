@@ -38,8 +38,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 17 end to end, real Cassandra (RF=3, 10,000 rows at QUORUM) under the real operator on the local runtime: the
- * mistakes users and their tools make (a forged label, a Cluster deleted, a version that does not exist, a leader
- * killed) lose no row. The steps share one cluster and run in order; each leaves it Ready with 3 members.
+ * mistakes users and their tools make (a forged label, a version that does not exist, a leader killed; a Cluster
+ * deleted and recreated is {@link ClusterRecreateSystemTest}) lose no row. The steps share one cluster and run in
+ * order; each leaves it Ready with 3 members.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DataSafetyEndToEndTest extends EndToEndTest {
@@ -144,56 +145,6 @@ class DataSafetyEndToEndTest extends EndToEndTest {
     }
 
     /**
-     * (b) The Cluster deleted (claims retained, the default) keeps its member Services, Secrets and claims; recreated
-     * from the same file it adopts them: the same ClusterIPs (the members' addresses in the ring), the superuser's
-     * password read before the delete still logs in, and every row reads back at ALL.
-     */
-    @Test
-    @Order(3)
-    void theClusterDeletedAndRecreatedFromTheSameFileComesBackWithItsAddressesLoginAndRows() throws Exception {
-        SuperuserLogin loginBefore = runtime.superuser(name);
-        Map<String, String> addresses = memberAddresses();
-        Map<String, String> kept = keptUids();
-        assertThat(addresses).hasSize(3);
-
-        client.resources(Cluster.class).inNamespace(NAMESPACE).withName(name).delete();
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() -> cluster(name) == null
-                && client.pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, name).list().getItems().isEmpty()
-                && client.apps().statefulSets().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, name).list().getItems().isEmpty());
-        assertThat(keptUids()).as("member Services, Secrets and claims are the same objects after the delete").isEqualTo(kept);
-        assertThat(memberAddresses()).isEqualTo(addresses);
-
-        CliProcess.Result up = runtime.up(CliProcess.PROJECT.resolve("examples/cluster.yaml"));
-        assertThat(up.exitCode()).as(up.output()).isZero();
-        client = runtime.client();
-        awaitReady(3);
-        assertThat(memberAddresses()).as("the same ClusterIPs").isEqualTo(addresses);
-        assertThat(keptUids()).as("adopted, not recreated").isEqualTo(kept);
-        try (CqlSession session = runtime.session(loginBefore, runtime.contactPoints(cluster(name)))) {
-            assertThat(RowsTable.readIds(session, ConsistencyLevel.ALL)).as("the old password logs in; every row at ALL").hasSize(ROWS);
-        }
-    }
-
-    /** Each member Service's ClusterIP, by member. */
-    Map<String, String> memberAddresses() {
-        return client.services().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, name).list().getItems().stream()
-                .filter(s -> s.getMetadata().getName().startsWith(prefix))
-                .collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s.getSpec().getClusterIP()));
-    }
-
-    /** The UIDs of what a deleted Cluster keeps: member Services, the two Secrets and the claims, by kind and name. */
-    Map<String, String> keptUids() {
-        List<HasMetadata> objects = new java.util.ArrayList<>();
-        client.services().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, name).list().getItems().stream()
-                .filter(s -> s.getMetadata().getName().startsWith(prefix)).forEach(objects::add);
-        objects.add(client.secrets().inNamespace(NAMESPACE).withName(name + Contract.SuperuserSecret.SUFFIX).get());
-        objects.add(client.secrets().inNamespace(NAMESPACE).withName(name + Contract.AgentSecret.SUFFIX).get());
-        objects.addAll(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, name).list().getItems());
-        assertThat(objects).doesNotContainNull();
-        return objects.stream().collect(Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(), o -> o.getMetadata().getUid()));
-    }
-
-    /**
      * (d) Two operators, one decision: a second operator stands by while the runtime's own holds the Lease; 3→4, then
      * 4→3, and the leader is SIGKILLed while member 3's decommission runs in Cassandra (its Service carries the
      * decommission-started record, its agent reports RUNNING). Another operator takes the Lease and carries the
@@ -201,7 +152,7 @@ class DataSafetyEndToEndTest extends EndToEndTest {
      * Cluster is Ready with 3, every row reads back at ALL.
      */
     @Test
-    @Order(4)
+    @Order(3)
     void twoOperatorsWithTheLeaderKilledMidDecommissionDecommissionOnceAndLoseNothing() throws Exception {
         String since = Instant.now().toString();
         String leaving = prefix + "3";
