@@ -38,16 +38,10 @@ class ClusterRecreateSystemTest extends EndToEndTest {
 
     @BeforeAll
     void upWithThreeMembersAndTenThousandRows() throws Exception {
-        CliProcess.Result up = runtime.up(CliProcess.PROJECT.resolve("examples/cluster.yaml"));
-        assertThat(up.exitCode()).as(up.output()).isZero();
+        Cluster cluster = upExampleWithRows(ROWS);
         client = runtime.client();
-        Cluster cluster = onlyCluster();
         name = cluster.getMetadata().getName();
         prefix = name + "-dc1-" + cluster.getSpec().getDatacenter().getRacks().get(0).getName() + "-";
-        try (CqlSession session = runtime.session(runtime.superuser(name), runtime.contactPoints(cluster))) {
-            RowsTable.create(session);
-            RowsTable.write(session, ROWS);
-        }
     }
 
     /**

@@ -59,18 +59,12 @@ class DataSafetyEndToEndTest extends EndToEndTest {
 
     @BeforeAll
     void upWithThreeMembersAndTenThousandRows() throws Exception {
-        CliProcess.Result up = runtime.up(CliProcess.PROJECT.resolve("examples/cluster.yaml"));
-        assertThat(up.exitCode()).as(up.output()).isZero();
+        Cluster cluster = upExampleWithRows(ROWS);
         client = runtime.client();
-        Cluster cluster = onlyCluster();
         name = cluster.getMetadata().getName();
         prefix = name + "-dc1-" + cluster.getSpec().getDatacenter().getRacks().get(0).getName() + "-";
         contactPoints = runtime.contactPoints(cluster);
         superuser = runtime.superuser(name);
-        try (CqlSession session = session()) {
-            RowsTable.create(session);
-            RowsTable.write(session, ROWS);
-        }
     }
 
     /**

@@ -1,10 +1,14 @@
 package io.cassandraoperator.local.e2e;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.cassandraoperator.api.Cluster;
+import io.cassandraoperator.local.cli.CliProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An end-to-end test: the CLI as a process, the real operator, agents and Cassandra on one local runtime, which the
@@ -33,6 +37,18 @@ abstract class EndToEndTest {
     /** The one Cluster an example's manifest creates. */
     Cluster onlyCluster() {
         return runtime.client().resources(Cluster.class).inNamespace(NAMESPACE).list().getItems().get(0);
+    }
+
+    /** {@code examples/cluster.yaml} brought up, and {@code rows} rows written at QUORUM: the Cluster it made. */
+    Cluster upExampleWithRows(int rows) throws Exception {
+        CliProcess.Result up = runtime.up(CliProcess.PROJECT.resolve("examples/cluster.yaml"));
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        Cluster cluster = onlyCluster();
+        try (CqlSession session = runtime.session(runtime.superuser(cluster.getMetadata().getName()), runtime.contactPoints(cluster))) {
+            RowsTable.create(session);
+            RowsTable.write(session, rows);
+        }
+        return cluster;
     }
 
     MemberAgents agents(String cluster, Duration timeout) {
