@@ -1,7 +1,6 @@
 package io.cassandraoperator.operator.plan;
 
 import io.cassandraoperator.api.Cluster;
-import io.cassandraoperator.api.Contract;
 import io.cassandraoperator.api.agent.NodeStatus;
 import io.cassandraoperator.operator.model.MemberService;
 import io.cassandraoperator.operator.observe.ObservedCluster;
@@ -44,7 +43,7 @@ public final class RollingPartition {
      * highest member; otherwise the partition the roll has reached stays.
      */
     public static StatefulSetUpdateStrategy strategyFor(StatefulSet current, StatefulSet wanted) {
-        boolean templateChanged = !Objects.equals(templateHash(current), templateHash(wanted));
+        boolean templateChanged = !Objects.equals(RollingRestart.templateHash(current), RollingRestart.templateHash(wanted));
         int partition = templateChanged ? Math.max(0, ObservedCluster.replicas(current) - 1) : partition(current);
         return new StatefulSetUpdateStrategyBuilder().withType("RollingUpdate")
                 .withRollingUpdate(new RollingUpdateStatefulSetStrategy(null, partition)).build();
@@ -132,10 +131,5 @@ public final class RollingPartition {
                     + " UP in gossip yet");
         }
         return Optional.empty();
-    }
-
-    private static String templateHash(StatefulSet statefulSet) {
-        Map<String, String> annotations = statefulSet.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(Contract.Annotations.TEMPLATE_HASH);
     }
 }

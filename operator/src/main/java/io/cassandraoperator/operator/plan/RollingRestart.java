@@ -25,8 +25,8 @@ public record RollingRestart(String statefulSet, List<RestartReason> reasons, St
 
     /** The restart writing {@code desired} over {@code actual} causes, or empty when the pod template stays. */
     public static Optional<RollingRestart> between(StatefulSet actual, StatefulSet desired) {
-        String recordedTemplate = annotation(actual.getMetadata().getAnnotations(), Contract.Annotations.TEMPLATE_HASH);
-        String desiredTemplate = annotation(desired.getMetadata().getAnnotations(), Contract.Annotations.TEMPLATE_HASH);
+        String recordedTemplate = templateHash(actual);
+        String desiredTemplate = templateHash(desired);
         PodTemplateSpec before = actual.getSpec().getTemplate();
         PodTemplateSpec after = desired.getSpec().getTemplate();
         List<RestartReason> reasons = new ArrayList<>();
@@ -75,6 +75,11 @@ public record RollingRestart(String statefulSet, List<RestartReason> reasons, St
 
     private static Container container(PodTemplateSpec template) {
         return template.getSpec().getContainers().get(0);
+    }
+
+    /** The digest of the pod template the StatefulSet was written with ({@code cassandra.rook.io/template-hash}). */
+    static String templateHash(StatefulSet statefulSet) {
+        return annotation(statefulSet.getMetadata().getAnnotations(), Contract.Annotations.TEMPLATE_HASH);
     }
 
     private static boolean changed(Map<String, String> before, Map<String, String> after, String key) {
