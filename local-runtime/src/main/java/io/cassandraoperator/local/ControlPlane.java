@@ -1,6 +1,7 @@
 package io.cassandraoperator.local;
 
 import io.cassandraoperator.local.apiserver.LocalApiServer;
+import io.cassandraoperator.local.apiserver.PodExecSource;
 import io.cassandraoperator.local.apiserver.PodLogSource;
 import io.cassandraoperator.local.controllers.ClaimProtection;
 import io.cassandraoperator.local.controllers.ControlLoop;
@@ -25,7 +26,8 @@ import java.util.List;
 /**
  * Everything of the local runtime but the kubelet, in this process: the API server, the controllers (StatefulSet,
  * scheduler, local volumes, garbage collector, nodes) and the Service proxy. The kubelet takes pod IPs from
- * {@link #podAddresses()} and serves logs through {@link #setPodLogSource}.
+ * {@link #podAddresses()}, serves logs through {@link #setPodLogSource} and runs {@code kubectl exec} through
+ * {@link #setPodExecSource}.
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
@@ -105,6 +107,10 @@ public final class ControlPlane implements AutoCloseable {
 
     public void setPodLogSource(PodLogSource source) {
         api.setPodLogSource(source);
+    }
+
+    public void setPodExecSource(PodExecSource source) {
+        api.setPodExecSource(source);
     }
 
     /** Failure injection: {@code delete-node}, {@code wipe-disk}. */

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -31,30 +32,32 @@ import java.util.function.Function;
  * through the mock's own request handler (so watches upgrade to WebSockets as fabric8 clients expect), except what
  * the mock's handler cannot answer because it answers with whole bodies only: {@code pods/{name}/log?follow=true}
  * ({@code kubectl logs -f}) and watches over plain HTTP ({@code kubectl get -w}), which it streams as the API server
- * does.
+ * does, and {@code pods/{name}/exec} ({@code kubectl exec}), which it serves over a WebSocket ({@link ExecStream}).
  * <p>
  * Every request first passes {@link ApiAccess} (401 without a token this runtime issued, 403 when RBAC does not allow
  * it); a {@code SelfSubjectAccessReview} is then answered here, for the user the request authenticated as.
  */
 final class ApiHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHttpServer.class);
-    /** The subprotocols kubectl and client-go offer for WebSocket upgrades. */
-    private static final List<String> WEBSOCKET_SUBPROTOCOLS = List.of("v1.channel.k8s.io", "v2.channel.k8s.io",
-            "v3.channel.k8s.io", "v4.channel.k8s.io");
+    /** The subprotocols kubectl and client-go offer for WebSocket upgrades (v5, and v4 before it, for exec). */
+    private static final List<String> WEBSOCKET_SUBPROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io",
+            "v3.channel.k8s.io", "v2.channel.k8s.io", "v1.channel.k8s.io");
 
     private final Vertx vertx = Vertx.vertx();
     private final ApiRouter router;
     private final HttpWatch watches;
     private final PodLogs logs;
+    private final PodExec exec;
     private final ApiAccess access;
     private final AccessReviews reviews;
     private final RulesReviews rulesReviews;
     private HttpServer server;
 
-    ApiHttpServer(ApiRouter router, HttpWatch watches, PodLogs logs, ApiAccess access) {
+    ApiHttpServer(ApiRouter router, HttpWatch watches, PodLogs logs, PodExec exec, ApiAccess access) {
         this.router = router;
         this.watches = watches;
         this.logs = logs;
+        this.exec = exec;
         this.access = access;
         this.reviews = new AccessReviews(access.authorizer());
         this.rulesReviews = new RulesReviews(access.authorizer());
@@ -89,6 +92,10 @@ final class ApiHttpServer implements AutoCloseable {
             if (request.method() == HttpMethod.POST
                     && RulesReviews.SELF_SUBJECT_RULES_REVIEWS.equals(RequestPath.withoutQuery(request.uri()))) {
                 answerReview(request, body -> rulesReviews.review(admitted.user(), body));
+                return;
+            }
+            if (PodExec.isExecPath(request.path())) {
+                execute(request);
                 return;
             }
             QueryParameters query = validQuery(request);
@@ -140,6 +147,31 @@ final class ApiHttpServer implements AutoCloseable {
         }, "log-follow-" + target.pod());
         pump.setDaemon(true);
         pump.start();
+    }
+
+    /**
+     * {@code kubectl exec}: refused with a Status before the upgrade when the request is wrong, then served over the
+     * WebSocket. kubectl (1.30 and later) speaks WebSocket first and falls back to SPDY only when the upgrade fails;
+     * SPDY is not spoken here, and a request without the upgrade is told so.
+     */
+    private void execute(HttpServerRequest request) {
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            respond(request.response(), new ApiError(400, "BadRequest", "pods/exec is served over WebSocket"
+                    + " (v5.channel.k8s.io or v4.channel.k8s.io) only; this request asked for "
+                    + Objects.requireNonNullElse(request.getHeader("Upgrade"), "no upgrade"), "pods", null,
+                    List.of()).response());
+            return;
+        }
+        PodExec.ExecTarget target;
+        try {
+            target = exec.target(request.uri());
+        } catch (ApiError e) {
+            respond(request.response(), e.response());
+            return;
+        }
+        request.toWebSocket().onSuccess(socket -> ExecStream.serve(socket, target))
+                .onFailure(e -> LOG.info("exec in {}/{}: the WebSocket upgrade failed: {}", target.namespace(),
+                        target.pod(), e.toString()));
     }
 
     /** An access or rules review: answered from the request body, never stored (201 with the review and its status). */

@@ -38,16 +38,18 @@ public final class LocalApiServer implements AutoCloseable {
 
     private final ApiHttpServer server;
     private final PodLogs logs;
+    private final PodExec exec;
     private final ObjectStore store;
     private final ApiAccess access;
     private final ServingCertificates tls;
     private final Path kubeconfig;
     private final String url;
 
-    private LocalApiServer(ApiHttpServer server, PodLogs logs, ObjectStore store, ApiAccess access,
+    private LocalApiServer(ApiHttpServer server, PodLogs logs, PodExec exec, ObjectStore store, ApiAccess access,
             ServingCertificates tls, Path kubeconfig, String url) {
         this.server = server;
         this.logs = logs;
+        this.exec = exec;
         this.store = store;
         this.access = access;
         this.tls = tls;
@@ -65,6 +67,7 @@ public final class LocalApiServer implements AutoCloseable {
             ApiDiscovery discovery = new ApiDiscovery(address::get);
             ObjectReads reads = new ObjectReads(store, discovery);
             PodLogs logs = new PodLogs(store);
+            PodExec exec = new PodExec(store);
             ObjectRegistry registry = new ObjectRegistry(store, serviceAddresses);
             ApiRouter router = new ApiRouter(store, discovery, reads, registry, logs);
             // after the registry, whose ClusterIP pool reserves the addresses of the restored Services
@@ -72,11 +75,11 @@ public final class LocalApiServer implements AutoCloseable {
             BootstrapPolicy.ensure(store, registry);
             ApiAccess access = new ApiAccess(new IssuedTokens(stateDir.resolve("api").resolve("tokens.json")), store);
             ServingCertificates tls = ServingCertificates.in(stateDir.resolve("api"));
-            ApiHttpServer server = new ApiHttpServer(router, new HttpWatch(store, reads), logs, access);
+            ApiHttpServer server = new ApiHttpServer(router, new HttpWatch(store, reads), logs, exec, access);
             address.set("127.0.0.1:" + server.start("127.0.0.1", port, tls));
             String url = "https://" + address.get();
             Path kubeconfig = stateDir.resolve("kubeconfig");
-            LocalApiServer api = new LocalApiServer(server, logs, store, access, tls, kubeconfig, url);
+            LocalApiServer api = new LocalApiServer(server, logs, exec, store, access, tls, kubeconfig, url);
             api.writeKubeconfig(kubeconfig, RequestUser.ADMIN);
             LOG.info("API server listening on {}; kubeconfig {} (user {}, group {})", url, kubeconfig,
                     RequestUser.ADMIN.name(), RequestUser.SYSTEM_MASTERS);
@@ -96,6 +99,10 @@ public final class LocalApiServer implements AutoCloseable {
 
     public void setPodLogSource(PodLogSource source) {
         logs.setSource(source);
+    }
+
+    public void setPodExecSource(PodExecSource source) {
+        exec.setSource(source);
     }
 
     /** A new client of this API server as its admin ({@code system:masters}); the caller closes it. */

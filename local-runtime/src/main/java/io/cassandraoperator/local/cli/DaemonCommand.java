@@ -43,6 +43,7 @@ final class DaemonCommand implements Callable<Integer> {
         Kubelet kubelet = new Kubelet(client, new ImageCatalog().registerBundledCassandra(parent.projectDir()).registerBundledS3Proxy(parent.projectDir()),
                 plane.podAddresses(), KubeletSettings.defaults(state.root())).start();
         plane.setPodLogSource(kubelet.logs());
+        plane.setPodExecSource(kubelet);
         grantOperatorPermissions(plane, client, state);
         List<OperatorProcess> operators = IntStream.rangeClosed(1, operatorCount)
                 .mapToObj(slot -> new OperatorProcess(state, System.getProperty("java.class.path"), slot).start()).toList();

@@ -54,7 +54,7 @@ final class ContainerIsolation {
     private final String notEnforced;
 
     /** Absolute paths of the programs the kubelet wraps a container's command in. */
-    record Tools(String unshare, String setpriv, String mount, String shell) {
+    record Tools(String unshare, String setpriv, String mount, String shell, String nsenter) {
     }
 
     /** A directory of this machine bound at {@code target} inside the container's mount namespace. */
@@ -98,10 +98,11 @@ final class ContainerIsolation {
             Optional<String> setpriv = onPath("setpriv");
             Optional<String> mount = onPath("mount");
             Optional<String> shell = onPath("sh");
-            if (unshare.isEmpty() || setpriv.isEmpty() || mount.isEmpty() || shell.isEmpty()) {
-                reason = "unshare, setpriv, mount and sh (util-linux) are not all on the PATH";
+            Optional<String> nsenter = onPath("nsenter");
+            if (unshare.isEmpty() || setpriv.isEmpty() || mount.isEmpty() || shell.isEmpty() || nsenter.isEmpty()) {
+                reason = "unshare, setpriv, mount, nsenter and sh (util-linux) are not all on the PATH";
             } else {
-                tools = new Tools(unshare.get(), setpriv.get(), mount.get(), shell.get());
+                tools = new Tools(unshare.get(), setpriv.get(), mount.get(), shell.get(), nsenter.get());
                 Traversal.open(stateDirectory, stateDirectory);
                 Path javaHome = Path.of(System.getProperty("java.home"));
                 Optional<Path> blocked = Traversal.blockedAt(stateDirectory).or(() -> Traversal.blockedAt(javaHome));
@@ -179,19 +180,42 @@ final class ContainerIsolation {
             wrapped.addAll(mounts.steps());
             wrapped.add("--");
         }
-        if (security.uid() != 0 || security.gid() != 0 || !security.groups().isEmpty() || security.noNewPrivileges()) {
-            wrapped.add(tools.setpriv());
-            wrapped.add("--reuid=" + security.uid());
-            wrapped.add("--regid=" + security.gid());
-            wrapped.add(security.groups().isEmpty() ? "--clear-groups" : "--groups="
-                    + security.groups().stream().map(String::valueOf).collect(Collectors.joining(",")));
-            if (security.noNewPrivileges()) {
-                wrapped.add("--no-new-privs");
-            }
-            wrapped.add("--");
-        }
+        wrapped.addAll(privileges(security));
         wrapped.addAll(command);
         return wrapped;
+    }
+
+    /**
+     * The command that runs {@code command} beside a running container's main process ({@code kubectl exec}): in its
+     * mount namespace when it has its own ({@code nsenter}), as its user ({@code setpriv}).
+     *
+     * @param mountNamespaceOf the main process, when the container was started in a mount namespace of its own
+     */
+    List<String> execCommand(List<String> command, ContainerSecurity security, Optional<Long> mountNamespaceOf) {
+        if (!enforced()) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>();
+        mountNamespaceOf.ifPresent(pid -> wrapped.addAll(List.of(tools.nsenter(), "--target", Long.toString(pid),
+                "--mount", "--")));
+        wrapped.addAll(privileges(security));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /** {@code setpriv} to the security context's uid, gid and groups; nothing for root without restrictions. */
+    private List<String> privileges(ContainerSecurity security) {
+        if (security.uid() == 0 && security.gid() == 0 && security.groups().isEmpty() && !security.noNewPrivileges()) {
+            return List.of();
+        }
+        List<String> setpriv = new ArrayList<>(List.of(tools.setpriv(), "--reuid=" + security.uid(),
+                "--regid=" + security.gid(), security.groups().isEmpty() ? "--clear-groups" : "--groups="
+                        + security.groups().stream().map(String::valueOf).collect(Collectors.joining(","))));
+        if (security.noNewPrivileges()) {
+            setpriv.add("--no-new-privs");
+        }
+        setpriv.add("--");
+        return setpriv;
     }
 
     /**

@@ -13,6 +13,8 @@ import java.time.Instant;
 final class ContainerSlot {
     final Container spec;
     ContainerProcess process;
+    /** How the running process was started, read by {@code kubectl exec} from another thread; null before. */
+    volatile ContainerLaunch launch;
     ContainerProbe readiness;
     ContainerProbe liveness;
     int restartCount;

@@ -1,5 +1,6 @@
 package io.cassandraoperator.local.kubelet;
 
+import io.cassandraoperator.local.apiserver.PodExecSource;
 import io.cassandraoperator.local.network.LoopbackAddressPool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The kubelet of every simulated node: runs each pod that is bound to a node ({@code spec.nodeName} set) as processes of
  * this machine, one {@link PodWorker} thread per pod UID.
  */
-public final class Kubelet implements AutoCloseable {
+public final class Kubelet implements PodExecSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
 
     private final KubernetesClient client;
@@ -143,6 +145,19 @@ public final class Kubelet implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    @Override
+    public Process start(String namespace, String pod, String container, List<String> command, boolean stdin)
+            throws IOException {
+        // A deleted pod's worker may still be stopping beside its successor of the same name: the running one answers.
+        for (PodWorker worker : workers.values()) {
+            if (worker.describe().equals(namespace + "/" + pod) && worker.running(container)) {
+                return worker.exec(container, command, stdin);
+            }
+        }
+        throw new IllegalStateException("container " + container + " of pod " + namespace + "/" + pod
+                + " is not running on this kubelet");
     }
 
     public ContainerLogs logs() {

@@ -106,6 +106,36 @@ final class PodWorker implements Runnable {
         wake();
     }
 
+    /** Whether the named container of this pod has a running process (which {@link #exec} runs beside). */
+    boolean running(String container) {
+        return slot(container).map(slot -> slot.launch).filter(ContainerLaunch::running).isPresent();
+    }
+
+    /**
+     * {@code kubectl exec}: starts {@code command} beside the running container, with its environment, working
+     * directory, user and mount namespace; stdout and stderr are the returned process's.
+     *
+     * @throws IllegalStateException    when the container is not running
+     * @throws IllegalArgumentException when the command's program is not on the container's PATH
+     */
+    Process exec(String container, List<String> command, boolean stdin) throws IOException {
+        ContainerLaunch launch = slot(container).map(slot -> slot.launch).filter(ContainerLaunch::running)
+                .orElseThrow(() -> new IllegalStateException("container " + container + " of pod " + describe()
+                        + " is not running"));
+        ProcessBuilder builder = new ProcessBuilder(isolation.execCommand(launch.resolve(command), launch.security(),
+                launch.mountNamespaceOf())).directory(launch.workingDirectory().toFile());
+        builder.environment().clear();
+        builder.environment().putAll(launch.env());
+        if (!stdin) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        }
+        return builder.start();
+    }
+
+    private Optional<ContainerSlot> slot(String container) {
+        return containers.stream().filter(slot -> slot.spec.getName().equals(container)).findFirst();
+    }
+
     /** Failure injection: SIGKILL of every container's process tree; the containers then restart as after a crash. */
     void killContainers() {
         killRequested = true;
@@ -383,6 +413,8 @@ final class PodWorker implements Runnable {
             }
             slot.process = ContainerProcess.start(isolation.command(command, security, mounts), env, workingDirectory,
                     KubeletSettings.logFile(directory, container.getName()));
+            slot.launch = new ContainerLaunch(slot.process.pid(), env, workingDirectory, security,
+                    !mounts.steps().isEmpty());
         } catch (IOException e) {
             LOG.warn("pod {}: container {} failed to start: {}", describe(), container.getName(), e.getMessage());
             slot.state = ContainerSlot.waiting("RunContainerError", e.getMessage());

@@ -16,7 +16,7 @@ class ContainerIsolationTest {
             "28 27 0:25 / /mnt/with\\040space ro,nosuid,nodev,relatime - tmpfs none ro",
             "31 27 0:28 / /sys rw,nosuid - sysfs sysfs rw"));
     private static final ContainerIsolation.Tools TOOLS = new ContainerIsolation.Tools(
-            "/usr/bin/unshare", "/usr/bin/setpriv", "/usr/bin/mount", "/bin/sh");
+            "/usr/bin/unshare", "/usr/bin/setpriv", "/usr/bin/mount", "/bin/sh", "/usr/bin/nsenter");
 
     @Test
     void readOnlyRootRemountsEverythingButProcAndDevAndBindsTheVolumesWritable() {
@@ -84,5 +84,18 @@ class ContainerIsolationTest {
                 new ContainerSecurity(5, 0, List.of(), false, true, false, false),
                 new ContainerIsolation.MountPlan(List.of(), List.of())))
                 .containsExactly("/usr/bin/setpriv", "--reuid=5", "--regid=0", "--clear-groups", "--", "java");
+    }
+
+    @Test
+    void anExecEntersTheContainersMountNamespaceWhenItHasOneAndRunsAsItsUser() {
+        ContainerIsolation isolation = ContainerIsolation.enforcedWith(TOOLS);
+        ContainerSecurity security = new ContainerSecurity(999, 998, List.of(997L), true, true, true, false);
+
+        assertThat(isolation.execCommand(List.of("nodetool", "status"), security, java.util.Optional.of(4242L)))
+                .containsExactly("/usr/bin/nsenter", "--target", "4242", "--mount", "--",
+                        "/usr/bin/setpriv", "--reuid=999", "--regid=998", "--groups=997", "--",
+                        "nodetool", "status");
+        assertThat(isolation.execCommand(List.of("id"), security, java.util.Optional.empty()))
+                .containsExactly("/usr/bin/setpriv", "--reuid=999", "--regid=998", "--groups=997", "--", "id");
     }
 }

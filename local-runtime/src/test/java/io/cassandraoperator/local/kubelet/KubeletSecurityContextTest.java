@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The kubelet enforces the pod security context (runAsUser/runAsGroup/fsGroup by setpriv, readOnlyRootFilesystem in a
- * private mount namespace, runAsNonRoot refused), with a tiny Java test image. Switching users needs root: this machine
+ * private mount namespace, runAsNonRoot refused), also for what {@code kubectl exec} runs beside a container, with a
+ * tiny Java test image. Switching users needs root: this machine
  * and CI run as root; elsewhere the tests that switch users are not run (the kubelet then logs that it cannot).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -70,6 +71,7 @@ class KubeletSecurityContextTest {
                 Map.of("WRITE_IMAGE_TMP", "/tmp/" + marker), null, null, classes));
         kubelet = new Kubelet(client, images, LoopbackAddressPool.podAddresses(),
                 KubeletSettings.defaults(state).withBackOff(Duration.ofMillis(200), Duration.ofSeconds(1))).start();
+        api.setPodExecSource(kubelet);
     }
 
     @AfterEach
@@ -115,6 +117,43 @@ class KubeletSecurityContextTest {
         await().untilAsserted(() -> assertThat(client.pods().inNamespace(NS).withName("web-0").get()).isNull());
         assertThat(log("web-0")).as("SIGTERM reached the container's own process").contains("TERM received");
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+    }
+
+    @Test
+    void kubectlExecRunsBesideTheContainerAsItsUserWithItsEnvironmentAndItsPrivateTmp() throws Exception {
+        assumeSwitchingUsers();
+        secret();
+        create(pod("web-0", true, FS_GROUP));
+        await().untilAsserted(() -> assertThat(log("web-0")).contains("STARTED"));
+
+        Kubectl exec = kubectl("", "exec", "web-0", "--", "sh", "-c",
+                "id -u; id -G; printenv WRITE_IMAGE_TMP; cat /tmp/" + marker + "; echo; touch /var/tmp/x || echo refused");
+
+        assertThat(exec.exitCode()).as(exec.stderr()).isZero();
+        assertThat(exec.stdout().lines().toList()).containsExactly("4321", "3000 2000", "/tmp/" + marker,
+                "written by the container", "refused");
+        assertThat(exec.stderr()).contains("Read-only file system");
+        assertThat(Path.of("/tmp", marker)).as("what it read is the pod's /tmp, not this machine's").doesNotExist();
+    }
+
+    @Test
+    void kubectlExecStreamsStdinAndStderrAndEndsWithTheCommandsExitCode() throws Exception {
+        create(testPod("plain", spec -> { }));
+        await().untilAsserted(() -> assertThat(log("plain")).contains("STARTED"));
+
+        Kubectl piped = kubectl("hello from stdin\n", "exec", "-i", "plain", "--", "sh", "-c",
+                "cat; echo to-stderr >&2; exit 3");
+        assertThat(piped.exitCode()).isEqualTo(3);
+        assertThat(piped.stdout()).isEqualTo("hello from stdin\n");
+        assertThat(piped.stderr()).contains("to-stderr").contains("command terminated with exit code 3");
+
+        Kubectl missing = kubectl("", "exec", "plain", "--", "no-such-program");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.stderr()).contains("exec: \"no-such-program\": executable file not found in $PATH");
+
+        Kubectl noPod = kubectl("", "exec", "nope", "--", "true");
+        assertThat(noPod.exitCode()).isNotZero();
+        assertThat(noPod.stderr()).contains("pods \"nope\" not found");
     }
 
     @Test
@@ -269,6 +308,27 @@ class KubeletSecurityContextTest {
 
     private static int mode(Path path) throws IOException {
         return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
+    private record Kubectl(int exitCode, String stdout, String stderr) {
+    }
+
+    /** A real kubectl against this API server, its stdin given, stopped by its PID if it has not ended in a minute. */
+    private Kubectl kubectl(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("kubectl", "--kubeconfig", api.kubeconfig().toString()));
+        command.addAll(List.of(args));
+        Path out = state.resolve("kubectl.out");
+        Path err = state.resolve("kubectl.err");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try (var in = process.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " did not end in 60 s: "
+                    + Files.readString(err));
+        }
+        return new Kubectl(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     private static String run(String... command) throws IOException {

@@ -19,6 +19,8 @@ public record RequestAttributes(RequestUser user, String verb, boolean resourceR
         String apiVersion, String resource, String subresource, String namespace, String name, String path) {
     /** Subresources of a Namespace, which the path names after the namespace's own name. */
     private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+    /** The pod subresources that stream, which RBAC checks as {@code create} whatever the method. */
+    private static final Set<String> STREAMING_SUBRESOURCES = Set.of("exec", "attach", "portforward");
 
     public static RequestAttributes of(RequestUser user, String method, String uri) {
         String path = RequestPath.withoutQuery(uri);
@@ -57,6 +59,10 @@ public record RequestAttributes(RequestUser user, String verb, boolean resourceR
         String resource = parts.get(0);
         String name = parts.size() >= 2 ? parts.get(1) : "";
         String subresource = parts.size() >= 3 ? parts.get(2) : "";
+        if (verb.equals("get") && resource.equals("pods") && STREAMING_SUBRESOURCES.contains(subresource)) {
+            // A WebSocket upgrade is a GET, but what it does is a create (AuthorizePodWebsocketUpgradeCreatePermission).
+            verb = "create";
+        }
         QueryParameters query = QueryParameters.of(uri);
         if (name.isEmpty() && verb.equals("get")) {
             verb = query.flag("watch") ? "watch" : "list";

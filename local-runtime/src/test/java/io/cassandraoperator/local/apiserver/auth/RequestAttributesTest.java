@@ -27,6 +27,14 @@ class RequestAttributesTest {
     }
 
     @Test
+    void aWebSocketExecIsAGetThatRbacChecksAsCreate() {
+        RequestAttributes exec = of("GET", "/api/v1/namespaces/a/pods/p/exec?command=nodetool&command=status");
+        assertThat(exec.verb()).isEqualTo("create");
+        assertThat(exec.resourceWithSubresource()).isEqualTo("pods/exec");
+        assertThat(of("GET", "/api/v1/namespaces/a/pods/p/log").verb()).as("logs stay a get").isEqualTo("get");
+    }
+
+    @Test
     void groupsResourcesSubresourcesAndScope() {
         RequestAttributes status = of("PATCH", "/apis/cassandra.rook.io/v1alpha1/namespaces/a/clusters/c/status");
         assertThat(status.apiGroup()).isEqualTo("cassandra.rook.io");
