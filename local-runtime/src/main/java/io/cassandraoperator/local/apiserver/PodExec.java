@@ -1,18 +1,12 @@
 package io.cassandraoperator.local.apiserver;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cassandraoperator.local.apiserver.storage.ObjectStore;
-import io.fabric8.mockwebserver.crud.AttributeSet;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.cassandraoperator.local.apiserver.RequestPath.withoutQuery;
 
 /**
  * The {@code exec} subresource of pods: which command, in which container, with which streams, checked against the
@@ -38,7 +32,7 @@ final class PodExec {
     }
 
     static boolean isExecPath(String path) {
-        return EXEC_PATH.matcher(withoutQuery(path)).matches();
+        return PodSubresource.matches(EXEC_PATH, path);
     }
 
     /**
@@ -46,41 +40,19 @@ final class PodExec {
      *                  pod with several or not one of the pod's, or no kubelet runs commands
      */
     ExecTarget target(String uri) {
-        Matcher m = EXEC_PATH.matcher(withoutQuery(uri));
-        if (!m.matches()) {
-            throw new ApiError(404, "NotFound", "not an exec path: " + uri, null, null, List.of());
-        }
-        String namespace = m.group(1);
-        String name = m.group(2);
-        Map.Entry<AttributeSet, String> stored = store.find(store.key("/api/v1/namespaces/" + namespace + "/pods/"
-                + name));
-        if (stored == null) {
-            throw ApiError.notFound("pods", name);
-        }
+        PodSubresource pod = PodSubresource.of(store, EXEC_PATH, uri);
         QueryParameters query = QueryParameters.of(uri);
         List<String> command = repeated(uri, "command");
         if (command.isEmpty()) {
-            throw badRequest("you must specify at least one command for the container", name);
+            throw pod.badRequest("you must specify at least one command for the container");
         }
-        List<String> containers = new ArrayList<>();
-        JsonBodies.parse(stored.getValue()).path("spec").path("containers")
-                .forEach((JsonNode container) -> containers.add(container.path("name").asText()));
-        String container = query.get("container");
-        if (container == null || container.isEmpty()) {
-            if (containers.size() != 1) {
-                throw badRequest("a container name must be specified for pod " + name + ", choose one of: "
-                        + containers, name);
-            }
-            container = containers.get(0);
-        } else if (!containers.contains(container)) {
-            throw badRequest("container " + container + " is not valid for pod " + name, name);
-        }
+        String container = pod.container(query.get("container"));
         PodExecSource exec = source;
         if (exec == null) {
-            throw badRequest("no kubelet runs commands in pods", name);
+            throw pod.badRequest("no kubelet runs commands in pods");
         }
-        return new ExecTarget(exec, namespace, name, container, command, query.flag("stdin"), query.flag("stdout"),
-                query.flag("stderr"));
+        return new ExecTarget(exec, pod.namespace(), pod.name(), container, command, query.flag("stdin"),
+                query.flag("stdout"), query.flag("stderr"));
     }
 
     /** Every value of a repeated query parameter, in order ({@code command} is one argument per value). */
@@ -97,9 +69,5 @@ final class PodExec {
             }
         }
         return values;
-    }
-
-    private static ApiError badRequest(String message, String pod) {
-        return new ApiError(400, "BadRequest", message, "pods", pod, List.of());
     }
 }

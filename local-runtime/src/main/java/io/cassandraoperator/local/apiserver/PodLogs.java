@@ -1,19 +1,13 @@
 package io.cassandraoperator.local.apiserver;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cassandraoperator.local.apiserver.storage.ObjectStore;
-import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.cassandraoperator.local.apiserver.RequestPath.withoutQuery;
 
 /** The {@code log} subresource of pods, read from the kubelet's {@link PodLogSource}. */
 final class PodLogs {
@@ -35,40 +29,21 @@ final class PodLogs {
     }
 
     static boolean isLogPath(String path) {
-        return LOG_PATH.matcher(withoutQuery(path)).matches();
+        return PodSubresource.matches(LOG_PATH, path);
     }
 
-    /** Resolves {@code pods/{name}/log}: the pod must exist, the container defaults to its only one. */
+    /** Resolves {@code pods/{name}/log}: the pod must exist, the container is one of its own or its only one. */
     LogTarget target(String path) {
-        Matcher m = LOG_PATH.matcher(withoutQuery(path));
-        if (!m.matches()) {
-            throw new ApiError(404, "NotFound", "not a log path: " + path, null, null, List.of());
-        }
-        String namespace = m.group(1);
-        String name = m.group(2);
+        PodSubresource pod = PodSubresource.of(store, LOG_PATH, path);
         QueryParameters query = QueryParameters.of(path);
-        Map.Entry<AttributeSet, String> stored = store.find(store.key("/api/v1/namespaces/" + namespace + "/pods/"
-                + name));
-        if (stored == null) {
-            throw ApiError.notFound("pods", name);
-        }
-        JsonNode pod = JsonBodies.parse(stored.getValue());
-        String container = query.get("container");
-        if (container == null) {
-            JsonNode containers = pod.path("spec").path("containers");
-            if (containers.size() != 1) {
-                throw new ApiError(400, "BadRequest", "a container name must be specified for pod " + name,
-                        "pods", name, List.of());
-            }
-            container = containers.get(0).path("name").asText();
-        }
+        String container = pod.container(query.get("container"));
         PodLogSource logs = source;
         if (logs == null) {
-            throw new ApiError(400, "BadRequest", "no kubelet serves logs", "pods", name, List.of());
+            throw pod.badRequest("no kubelet serves logs");
         }
         Long tailLines = query.integer("tailLines");
         Integer tail = tailLines == null ? null : (int) Math.min(tailLines, Integer.MAX_VALUE);
-        return new LogTarget(logs, namespace, name, container, tail);
+        return new LogTarget(logs, pod.namespace(), pod.name(), container, tail);
     }
 
     /** The whole log (or its last lines) at once; {@code follow} is streamed by {@link ApiHttpServer}. */
