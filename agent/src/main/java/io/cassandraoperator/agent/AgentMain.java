@@ -10,6 +10,7 @@ import io.cassandraoperator.agent.cassandra.CassandraNode;
 import io.cassandraoperator.agent.cassandra.CassandraProcess;
 import io.cassandraoperator.agent.cassandra.JmxAccess;
 import io.cassandraoperator.agent.cassandra.JmxCassandraNode;
+import io.cassandraoperator.agent.cassandra.NodetoolOptions;
 import io.cassandraoperator.agent.cassandra.NormalWatch;
 import io.cassandraoperator.agent.cassandra.OperationFailure;
 import io.cassandraoperator.agent.cassandra.OperationMode;
@@ -65,6 +66,17 @@ public final class AgentMain {
         this.settings = settings;
     }
 
+    /** nodetool in this container is a convenience for users: without it Cassandra still starts, and the log says why. */
+    private Optional<NodetoolOptions> nodetoolOptions(JmxAccess jmx) {
+        try {
+            return Optional.of(NodetoolOptions.write(jmx, NodetoolOptions.fileOf(settings.podName())));
+        } catch (UncheckedIOException e) {
+            LOG.warn("nodetool in this container cannot reach Cassandra: {}: {}", e.getMessage(),
+                    e.getCause().getMessage());
+            return Optional.empty();
+        }
+    }
+
     public static void main(String[] args) {
         AgentSettings settings;
         try {
@@ -98,6 +110,7 @@ public final class AgentMain {
                 Path.of(System.getProperty("java.io.tmpdir")), settings.podName());
         LOG.info("Cassandra's configuration and the JMX credentials go to {}, off the data volume", confDir.path());
         JmxAccess jmx = JmxAccess.create(confDir.jmxDir());
+        Optional<NodetoolOptions> nodetool = nodetoolOptions(jmx);
         JmxCassandraNode node = new JmxCassandraNode(jmx, membership.broadcastAddress(),
                 CassandraClassLoader.over(CassandraCommandLine.classpath(settings)));
 
@@ -120,6 +133,7 @@ public final class AgentMain {
                 RestoreRuns.onVolume(node, settings.dataDir()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shutDown(cassandra, node, api);
+            nodetool.ifPresent(NodetoolOptions::delete);
             confDir.delete();
         }, "agent-shutdown"));
         api.start();

@@ -196,6 +196,14 @@ public final class Contract {
         public static final String METRICS_CONFIG = "/etc/cassandra-operator/metrics";
         /** Where the members' TLS Secret is mounted. */
         public static final String TLS = "/etc/cassandra-operator/tls";
+        /**
+         * {@code /tmp/cassandra-agent-<pod name>.nodetool}: the nodetool options ({@code -h -p -u -pwf}) for this
+         * member's pod-local JMX, written by the agent at every start (its JMX port and password are new each time)
+         * and read by the image's {@code nodetool} ({@code agent/src/image/bin/nodetool}). The pod's own {@code /tmp};
+         * the pod name keeps pods apart where {@code /tmp} is shared (the local runtime without root).
+         */
+        public static final String NODETOOL_OPTIONS_PREFIX = "/tmp/cassandra-agent-";
+        public static final String NODETOOL_OPTIONS_SUFFIX = ".nodetool";
 
         private Paths() {
         }

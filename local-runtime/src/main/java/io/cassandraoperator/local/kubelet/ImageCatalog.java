@@ -58,7 +58,10 @@ public final class ImageCatalog {
             register(tagged, new LocalImage(
                     List.of(javaBinary(), "-Xmx96m", "-cp", image.resolve("agent") + "/*", AGENT_MAIN),
                     Map.of("CASSANDRA_CLASSPATH", classpath + "/*",
-                            "CASSANDRA_EXTRA_JVM_OPTS", LAPTOP_JVM_OPTS),
+                            "CASSANDRA_EXTRA_JVM_OPTS", LAPTOP_JVM_OPTS,
+                            // bin/ holds nodetool (kubectl exec POD -- nodetool status), which runs this JDK's java
+                            "PATH", image.resolve("bin") + ":" + Path.of(javaBinary()).getParent() + ":"
+                                    + ContainerLaunch.DEFAULT_PATH),
                     BUNDLED_CASSANDRA_USER, BUNDLED_CASSANDRA_USER, image));
         }
         return this;

@@ -28,9 +28,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,8 +41,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 17 end to end, real Cassandra (RF=3, 10,000 rows at QUORUM) under the real operator on the local runtime: the
  * mistakes users and their tools make (a forged label, a version that does not exist, a leader killed; a Cluster
- * deleted and recreated is {@link ClusterRecreateSystemTest}) lose no row. The steps share one cluster and run in
- * order; each leaves it Ready with 3 members.
+ * deleted and recreated is {@link ClusterRecreateSystemTest}) lose no row; then {@code kubectl exec} of
+ * {@code nodetool status} shows the ring. The steps share one cluster and run in order; each leaves it Ready with 3
+ * members.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DataSafetyEndToEndTest extends EndToEndTest {
@@ -231,6 +234,25 @@ class DataSafetyEndToEndTest extends EndToEndTest {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
+    }
+
+    /**
+     * (d) What users reach for first to look at their ring: {@code kubectl exec} of the image's {@code nodetool}, which
+     * talks to the member's own pod-local JMX, shows every member Up and Normal under its Service's ClusterIP.
+     */
+    @Test
+    @Order(4)
+    void kubectlExecOfNodetoolStatusOnAMemberShowsEveryMemberUpAndNormal() throws Exception {
+        String status = runtime.kubectl("exec", prefix + "0", "--", "nodetool", "status");
+
+        Set<String> clusterIps = IntStream.range(0, 3).mapToObj(i -> client.services().inNamespace(NAMESPACE)
+                .withName(prefix + i).get().getSpec().getClusterIP()).collect(Collectors.toSet());
+        Map<String, String> stateByAddress = status.lines().filter(l -> l.matches("^[UD][NLJM]\\s+\\S+.*"))
+                .collect(Collectors.toMap(l -> l.split("\\s+")[1], l -> l.substring(0, 2)));
+        assertThat(status).as(status).contains("Datacenter: dc1");
+        assertThat(stateByAddress).as(status).containsOnlyKeys(clusterIps).allSatisfy((ip, state) ->
+                assertThat(state).isEqualTo("UN"));
+        System.out.printf("MEASURED kubectl exec %s0 -- nodetool status:%n%s", prefix, status);
     }
 
     /** How many decommissions the member's agent started, from its container log (kept after the pod is gone). */
