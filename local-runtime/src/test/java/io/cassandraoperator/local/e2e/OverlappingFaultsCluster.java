@@ -112,7 +112,7 @@ abstract class OverlappingFaultsCluster extends EndToEndTest {
                     writer.lastFailure.get());
         }
         reportWhatTheOperatorDid("faults seed " + schedule.seed());
-        assertConvergedWithEveryRow();
+        assertConvergedWithEveryRow(false);
     }
 
     /**
@@ -155,9 +155,13 @@ abstract class OverlappingFaultsCluster extends EndToEndTest {
 
     /**
      * The ring is exactly the 3 members in every member's gossip and {@code system.peers}; every acknowledged row reads
-     * at ONE from each member alone (before any read at ALL, which would repair what it reads), then at ALL.
+     * at ALL. Before that read (which repairs what it reads), each member alone is read at ONE: with
+     * {@code everyMemberHoldsEveryRow} every acknowledged row must be there, as issue #23 asks of its two schedules;
+     * else what a member lacks is printed. A random schedule may SIGKILL a member that coordinated a write the two
+     * others acknowledged, or that had not applied it yet: QUORUM promises two copies, and the third comes back only
+     * by a hint (none exists for the coordinator itself), a read repair or a repair.
      */
-    void assertConvergedWithEveryRow() throws Exception {
+    void assertConvergedWithEveryRow(boolean everyMemberHoldsEveryRow) throws Exception {
         Set<String> addresses = memberServices().stream().map(s -> s.getSpec().getClusterIP()).collect(Collectors.toSet());
         assertThat(addresses).hasSize(3);
         for (Pod pod : client.pods().inNamespace(NAMESPACE).withLabel(Contract.Labels.CLUSTER, CLUSTER).list().getItems()) {
@@ -179,8 +183,14 @@ abstract class OverlappingFaultsCluster extends EndToEndTest {
                 others.remove(address);
                 assertThat(peers(alone, "system.peers")).as("system.peers of " + address).isEqualTo(others);
                 assertThat(peers(alone, "system.peers_v2")).as("system.peers_v2 of " + address).isEqualTo(others);
-                Set<Integer> read = RowsTable.readIds(alone, ConsistencyLevel.ONE);
-                assertThat(missing(read)).as("acknowledged rows member " + address + " does not hold").isEmpty();
+                Set<Integer> lacking = missing(RowsTable.readIds(alone, ConsistencyLevel.ONE));
+                if (everyMemberHoldsEveryRow) {
+                    assertThat(lacking).as("acknowledged rows member " + address + " does not hold").isEmpty();
+                } else {
+                    System.out.printf("MEASURED member %s alone at ONE lacks %d of %d acknowledged rows%s%n", address,
+                            lacking.size(), acknowledged.size(), lacking.isEmpty() ? ""
+                                    : ", first " + lacking.stream().sorted().limit(20).toList());
+                }
             }
         }
         try (CqlSession session = session()) {
