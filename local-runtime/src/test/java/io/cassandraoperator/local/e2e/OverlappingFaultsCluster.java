@@ -236,8 +236,16 @@ abstract class OverlappingFaultsCluster extends EndToEndTest {
         assertThat(wiped.exitCode()).as(wiped.output()).isZero();
     }
 
+    /**
+     * SIGKILL of the member's containers. A member whose agent already stopped Cassandra (it found its volume lost)
+     * may be between restarts with nothing to kill: the fault's point, that member down, holds already.
+     */
     void killPod(String member) throws Exception {
         CliProcess.Result killed = runtime.cli(Duration.ofMinutes(2), "kill-pod", member);
+        if (killed.exitCode() != 0 && killed.output().contains("no running container")) {
+            System.out.printf("FAULTS: %s had no running container to kill: it is down already%n", member);
+            return;
+        }
         assertThat(killed.exitCode()).as(killed.output()).isZero();
     }
 
