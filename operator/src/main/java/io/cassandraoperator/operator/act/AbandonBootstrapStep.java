@@ -29,9 +29,10 @@ import java.util.stream.Collectors;
  * <li>record the cause, the pod whose agent confirmed and the claims' UIDs ({@link Annotations#BOOTSTRAP_ABANDON_CAUSE});</li>
  * <li>lower the rack's replicas by one, and delete the confirmed pod (with OrderedReady the StatefulSet controller
  *     stops no condemned pod while a lower one is unready, which is exactly when a lost member is to be replaced);</li>
- * <li>delete the recorded claims by UID once the pod is gone;</li>
- * <li>wait until no ready member's ring knows the member's address (Cassandra drops a dead node that never joined,
- *     with its pending ranges, after its ring delay: it owns no tokens, so no removenode is needed);</li>
+ * <li>once the pod is gone, wait until no ready member's ring knows the member's address (Cassandra drops a dead node
+ *     that never joined, with its pending ranges, after its ring delay: it owns no tokens, so no removenode is needed;
+ *     a node that finished its join while it stopped is never dropped, so its volume is never deleted);</li>
+ * <li>delete the recorded claims by UID;</li>
  * <li>delete the Service (with its records) at the version read: a member wanted again joins fresh at a new address.</li>
  * </ol>
  */
@@ -93,18 +94,9 @@ final class AbandonBootstrapStep {
         if (pod != null) {
             return stop(step, record, pod);
         }
-        List<PersistentVolumeClaim> claims = context.observed().claimsOf(member).stream()
-                .filter(c -> record.claimUids().contains(c.getMetadata().getUid())).toList();
-        if (!claims.isEmpty()) {
-            for (PersistentVolumeClaim claim : claims) {
-                if (claim.getMetadata().getDeletionTimestamp() == null) {
-                    LOG.info("Cluster {}: deleting claim {} of member {}: its volume never joined the ring", context.clusterName(),
-                            claim.getMetadata().getName(), member);
-                    context.writer().delete(claim);
-                }
-            }
-            return new StepOutcome("abandoning the bootstrap of member " + member + ": waiting for its claims to go", false, step);
-        }
+        // Its agent's word was given before the pod stopped, and a Cassandra can finish its join while it stops. The ring
+        // forgets a dead node that never joined after its ring delay, but never one that joined: only then is the volume
+        // proven to hold nothing of the ring, and only then are the claims deleted.
         String address = MemberService.clusterIp(service);
         for (MemberRecords.Member other : context.records().members()) {
             if (!context.observed().ready(other.name())) {
@@ -117,8 +109,21 @@ final class AbandonBootstrapStep {
             }
             if (address != null && answer.status().knows(address)) {
                 return new StepOutcome("abandoning the bootstrap of member " + member + ": the ring of member " + other.name() + " still knows "
-                        + address + "; Cassandra drops a dead node that never joined after its ring delay", true, step);
+                        + address + "; Cassandra drops a dead node that never joined after its ring delay, and its claims are kept until"
+                        + " then (a node the ring keeps has joined after all: its volume holds data)", true, step);
             }
+        }
+        List<PersistentVolumeClaim> claims = context.observed().claimsOf(member).stream()
+                .filter(c -> record.claimUids().contains(c.getMetadata().getUid())).toList();
+        if (!claims.isEmpty()) {
+            for (PersistentVolumeClaim claim : claims) {
+                if (claim.getMetadata().getDeletionTimestamp() == null) {
+                    LOG.info("Cluster {}: deleting claim {} of member {}: its volume never joined the ring (its agent said so and no"
+                            + " member's ring knows {})", context.clusterName(), claim.getMetadata().getName(), member, address);
+                    context.writer().delete(claim);
+                }
+            }
+            return new StepOutcome("abandoning the bootstrap of member " + member + ": waiting for its claims to go", false, step);
         }
         // The Event before the Service: once the Service is gone nothing is left to say that it is owed.
         context.events().record(context.cluster(), EventReason.BootstrapAbandonFinished, occurrence(member, record.podUid()), "member "
